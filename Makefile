@@ -1,0 +1,48 @@
+# Thin wrappers over `python -m genrep`. `make test` and `make replicate` create .venv and install on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+CHAPTER ?= metrics
+CONFIG ?= reduced
+JOBS ?= 1
+ARGS ?=
+
+.PHONY: install data replicate test test-unit test-notebooks book list clean
+
+$(VENV)/.installed: pyproject.toml
+	@echo "== creating $(VENV) and installing genrep with its test extras (torch/torchvision from the registry)"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+data: install
+	$(PY) -m genrep data
+
+list: install
+	$(PY) -m genrep list
+
+replicate: install
+	$(PY) -m genrep replicate $(CHAPTER) --config $(CONFIG) --jobs $(JOBS) \
+		$(if $(NOTEBOOK),--notebook $(NOTEBOOK)) $(if $(FORCE),--force) $(ARGS)
+
+# Unit + CLI tests, then every chapter's notebooks at the reduced tier through nbval (each executed once).
+test: install
+	$(PY) -m genrep data || true
+	$(PY) -m genrep test-notebooks --prepare-only --out runs/nbtest
+	$(PY) -m pytest tests runs/nbtest --nbval-lax --nbval-current-env -p no:cacheprovider $(ARGS)
+
+test-unit: install
+	$(PY) -m pytest tests $(ARGS)
+
+book: install
+	$(PY) -m genrep book
+
+clean:
+	rm -rf _build runs/nbtest

@@ -1,0 +1,3 @@
+from genrep.cli import main
+
+raise SystemExit(main())

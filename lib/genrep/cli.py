@@ -1,0 +1,174 @@
+"""``python -m genrep {list, data, replicate, test-notebooks, book}`` — the Makefile wraps these."""
+from __future__ import annotations
+
+import argparse
+import ast
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from genrep.paths import repo_root, runs_dir
+
+
+def _parse_set(items: list[str]) -> dict:
+    import yaml
+
+    out = {}
+    for it in items or []:
+        if "=" not in it:
+            raise SystemExit(f"--set expects name=value, got {it!r}")
+        k, v = it.split("=", 1)
+        try:
+            out[k.strip()] = ast.literal_eval(v)  # numbers like 1e6, lists, True/None
+        except (ValueError, SyntaxError):
+            out[k.strip()] = yaml.safe_load(v)  # bare words, true/false
+    return out
+
+
+def cmd_list(args) -> int:
+    from genrep.runner import list_chapters, load_chapter, published_tier
+
+    for name in list_chapters():
+        ch = load_chapter(name)
+        print(f"{name}: {ch.title}  [tiers: {', '.join(ch.tiers())}; book shows: {published_tier(name) or '-'}]")
+        for tier in ch.tiers():
+            arms = ch.plan(tier)
+            print(f"  {tier:8s} {len(arms)} arm(s): {', '.join(a.id for a in arms)}")
+    try:
+        from genrep.data import DATASETS, available
+
+        print("datasets:", ", ".join(f"{n} ({'staged' if available(n) else 'missing'})" for n in DATASETS))
+    except ImportError:
+        pass
+    return 0
+
+
+def cmd_data(args) -> int:
+    from genrep.data import stage
+    from genrep.paths import data_source
+
+    src = Path(args.source) if args.source else data_source()
+    print(f"staging datasets from {src or '(no local mirror; official sources where they exist)'}", flush=True)
+    report = stage(names=args.names or None, source=src)
+    missing = [n for n, s in report.items() if s != "ok"]
+    for n, s in report.items():
+        print(f"  {n:14s} {s}")
+    if missing and args.strict:
+        return 1
+    return 0
+
+
+def cmd_replicate(args) -> int:
+    from genrep.runner import replicate
+
+    if args.stage_data:
+        try:
+            from genrep.data import stage
+
+            stage(names=None, progress=True)
+        except Exception as e:  # staging is best effort here; notebooks fall back to stand-ins, labelled
+            print(f"note: data staging skipped ({e})", flush=True)
+    return replicate(args.chapter, tier=args.config, only=args.notebook or None, overrides=_parse_set(args.set),
+                     force=args.force, jobs=args.jobs)
+
+
+def prepare_notebooks(out: Path, tier: str = "reduced", chapters: list[str] | None = None) -> list[Path]:
+    """Write every chapter's notebooks, parameterised at ``tier``, into ``out`` for ``pytest --nbval-lax``.
+    Results and checkpoints go under ``out`` too, so a test run never touches committed results."""
+    from genrep.runner.chapters import list_chapters, load_chapter
+    from genrep.runner.execute import prepare
+
+    if out.exists():
+        shutil.rmtree(out)
+    written = []
+    for name in chapters or list_chapters():
+        ch = load_chapter(name)
+        for i, arm in enumerate(ch.plan(tier)):
+            inj = {**arm.params, "tier": tier,
+                   "results_dir": str(out / "results" / name / tier / arm.id),
+                   "runs_dir": str(out / "runs" / name / tier / arm.id)}
+            written.append(prepare(arm, inj, out / name / f"{i:02d}__{arm.id}.ipynb"))
+    return written
+
+
+def cmd_test_notebooks(args) -> int:
+    out = Path(args.out) if args.out else runs_dir() / "nbtest"
+    files = prepare_notebooks(out, args.config, args.chapter or None)
+    print(f"prepared {len(files)} notebook(s) under {out}", flush=True)
+    if args.prepare_only:
+        return 0
+    cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
+           str(out), *args.pytest_args]
+    return subprocess.call(cmd, cwd=repo_root())
+
+
+def cmd_book(args) -> int:
+    from genrep.report.book import write_site_pages
+
+    for p in write_site_pages():
+        print(f"wrote {p.relative_to(repo_root()) if p.is_relative_to(repo_root()) else p}")
+    if args.pages_only:
+        return 0
+    jb = shutil.which("jupyter-book") or str(Path(sys.executable).with_name("jupyter-book"))
+    t0 = time.time()
+    rc = subprocess.call([jb, "build", str(repo_root()), "--path-output", str(Path(args.out or repo_root()))])
+    site = Path(args.out or repo_root()) / "_build" / "html" / "index.html"
+    if rc == 0:
+        print(f"book built in {time.time() - t0:.0f} s: open {site}")
+    return rc
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="genrep", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    sub.add_parser("list", help="chapters, tiers, arms and datasets").set_defaults(fn=cmd_list)
+
+    d = sub.add_parser("data", help="stage datasets into data/ (verify checksums)")
+    d.add_argument("names", nargs="*", help="datasets (default: all)")
+    d.add_argument("--source", help="local mirror (default: GENREP_DATA_SOURCE or ../shared/data)")
+    d.add_argument("--strict", action="store_true", help="exit 1 when a dataset is missing")
+    d.set_defaults(fn=cmd_data)
+
+    r = sub.add_parser("replicate", help="run a chapter's notebooks at a tier")
+    r.add_argument("chapter")
+    r.add_argument("--config", "--tier", default="reduced", help="reduced (CPU, default) | budget | full")
+    r.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
+    r.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a notebook parameter")
+    r.add_argument("--force", action="store_true", help="re-run even when cached (discards checkpoints)")
+    r.add_argument("--jobs", type=int, default=1, help="independent arms in parallel (one per GPU)")
+    r.add_argument("--no-stage-data", dest="stage_data", action="store_false",
+                   help="do not stage datasets before running")
+    r.set_defaults(fn=cmd_replicate)
+
+    t = sub.add_parser("test-notebooks", help="prepare notebooks at a tier and run pytest --nbval-lax on them")
+    t.add_argument("--chapter", action="append")
+    t.add_argument("--config", "--tier", default="reduced")
+    t.add_argument("--out", help="folder for prepared notebooks (default runs/nbtest)")
+    t.add_argument("--prepare-only", action="store_true")
+    t.add_argument("pytest_args", nargs="*")
+    t.set_defaults(fn=cmd_test_notebooks)
+
+    b = sub.add_parser("book", help="regenerate the front page, landing pages and _toc.yml, then build the site")
+    b.add_argument("--pages-only", action="store_true", help="write the generated pages, skip jupyter-book")
+    b.add_argument("--out", help="where _build/ goes (default: the repository)")
+    b.set_defaults(fn=cmd_book)
+
+    args = p.parse_args(argv)
+    from genrep.runner.chapters import ConfigError
+
+    try:
+        return args.fn(args)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted: finished arms are kept and checkpoints in runs/ let the next run resume.",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

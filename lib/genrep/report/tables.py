@@ -1,0 +1,119 @@
+"""Replication tables: each cell of a paper's table beside ours, with the tier and a verdict.
+
+A :class:`ReplicationTable` is built in a summary notebook from results JSON, saved as CSV, and shown
+as HTML. The paper value is kept verbatim (a string, as printed in the paper); ours is a number (or
+None when not run); the verdict is computed by :func:`verdict` from an explicit tolerance or claim.
+"""
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+TIERS = ("reduced", "budget", "full")
+TIER_NOTE = {
+    "reduced": "reduced tier: CPU smoke run on subsets or stand-ins; not a replication",
+    "budget": "budget tier: one modern GPU, real data, shortened schedule",
+    "full": "full tier: the paper's own settings",
+}
+VERDICTS = ("replicated", "not replicated", "not testable at this tier")
+
+
+def verdict(ok: bool | None, tier: str) -> str:
+    """The verdict word for a comparison whose outcome is ``ok``.
+
+    The reduced tier never yields 'replicated' or 'not replicated': it is a smoke run, so its verdict is
+    'not testable at this tier' whatever the numbers say (the outcome is still recorded beside it).
+    """
+    if tier not in TIERS:
+        raise ValueError(f"unknown tier {tier!r}; valid tiers: {', '.join(TIERS)}")
+    if ok is None or tier == "reduced":
+        return "not testable at this tier"
+    return "replicated" if ok else "not replicated"
+
+
+def within(paper: float, ours: float, rel: float | None = None, abs_: float | None = None) -> bool:
+    """True when ``ours`` is within a relative and/or absolute tolerance of ``paper``."""
+    if ours is None or (isinstance(ours, float) and math.isnan(ours)):
+        return False
+    d = abs(ours - paper)
+    ok_rel = rel is not None and d <= rel * abs(paper)
+    ok_abs = abs_ is not None and d <= abs_
+    return ok_rel or ok_abs
+
+
+@dataclass
+class Cell:
+    row: str
+    column: str
+    paper: str
+    ours: float | str | None
+    tier: str
+    verdict: str
+    outcome: str = ""  # 'consistent' / 'inconsistent' / '' — what the numbers said, even at reduced tier
+    note: str = ""
+
+
+@dataclass
+class ReplicationTable:
+    """One table (or figure claim) of a paper: title, source (e.g. 'Heusel et al. 2017, Fig. 3'), tier."""
+
+    name: str
+    title: str
+    source: str
+    tier: str
+    data_note: str = ""  # e.g. "CIFAR-10 JPEG mirror (lossy), 2,000 images" or "procedural stand-in"
+    cells: list[Cell] = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.tier not in TIERS:
+            raise ValueError(f"unknown tier {self.tier!r}; valid tiers: {', '.join(TIERS)}")
+
+    def add(self, row: str, column: str, paper: str, ours, ok: bool | None, note: str = "") -> Cell:
+        """Add a cell. ``ok`` is the outcome of the comparison (None when it cannot be compared)."""
+        outcome = "" if ok is None else ("consistent" if ok else "inconsistent")
+        cell = Cell(row, column, str(paper), ours, self.tier, verdict(ok, self.tier), outcome, note)
+        self.cells.append(cell)
+        return cell
+
+    @property
+    def caption(self) -> str:
+        parts = [f"{self.title} — {self.source}", TIER_NOTE[self.tier]]
+        if self.data_note:
+            parts.append(f"data: {self.data_note}")
+        return ". ".join(parts) + "."
+
+    def rows(self) -> list[dict]:
+        return [asdict(c) for c in self.cells]
+
+    def to_frame(self):
+        import pandas as pd
+
+        df = pd.DataFrame(self.rows(), columns=[f for f in Cell.__dataclass_fields__])
+        return df
+
+    def save(self, results_dir: str | Path) -> Path:
+        path = Path(results_dir) / f"table_{self.name}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(Cell.__dataclass_fields__))
+            w.writeheader()
+            for r in self.rows():
+                r = dict(r)
+                if isinstance(r["ours"], float):
+                    r["ours"] = f"{r['ours']:.6g}"
+                w.writerow(r)
+        return path
+
+    def _repr_html_(self) -> str:
+        df = self.to_frame().drop(columns=["tier"])
+        df["ours"] = [(f"{v:.4g}" if isinstance(v, float) else ("—" if v is None else v)) for v in df["ours"]]
+        html = df.to_html(index=False, escape=True, classes="replication-table")
+        return f"<p><b>{_esc(self.caption)}</b></p>{html}"
+
+
+def _esc(s: str) -> str:
+    import html
+
+    return html.escape(s)

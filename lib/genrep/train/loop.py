@@ -1,0 +1,209 @@
+"""The one training loop every chapter uses.
+
+    def step_fn(step):
+        x = batcher.next()
+        loss = model.loss(x)
+        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); ema.update(model)
+        return {"loss": loss}
+
+    history = train_loop(step_fn, total_steps=10_000, state={"model": model, "opt": opt, "ema": ema},
+                         checkpointer=Checkpointer(run_dir / "train.ckpt"), seed=0)
+
+What the loop does for you:
+
+* **Resume.** If the checkpointer has a checkpoint, every object in ``state`` gets its
+  ``load_state_dict``, the random generators, the history and the step are restored, and the loop
+  continues from there. On the CPU a run that is killed and resumed ends bit-identical to one that
+  ran straight through (``tests/test_train.py`` checks this). A checkpoint marked complete just
+  reloads the trained state, so re-running a finished notebook does not train again.
+* **Checkpoints** when ``checkpointer.due(step)`` (every few minutes / steps) and at the end.
+* **Stopping cleanly.** While the loop runs, SIGTERM and the first Ctrl-C (SIGINT) only set a
+  flag: the current step finishes, a checkpoint is saved, and ``TrainingInterrupted`` (a
+  ``KeyboardInterrupt``) is raised. A second Ctrl-C stops at once *without* saving, because the
+  models may then be half-updated; the last periodic checkpoint stands. Other exceptions from
+  ``step_fn`` propagate without saving for the same reason. The previous signal handlers are
+  restored when the loop exits. (Handlers can only be installed from the main thread.)
+* **NaN guard.** Every value ``step_fn`` returns is checked with ``check_finite`` (every step by
+  default; ``check_every=k`` checks every k-th step, plus logging and checkpoint steps, to avoid a
+  GPU sync per step). A NaN raises ``NonFiniteError`` naming the value, the step, the learning
+  rates and the last good checkpoint. A non-finite state is never saved.
+* **History.** Every ``log_every`` steps (and at the last step) a row ``{"step": step, **values}``
+  with the values as floats at that step.
+* **Progress.** A tqdm bar with steps/s and the latest logged values. When stderr is not a terminal
+  (papermill, CI) it redraws at most every 5 s to keep executed notebooks small;
+  ``GENREP_PROGRESS=0`` hides it.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+import warnings
+from typing import Callable
+
+import torch
+from tqdm import tqdm
+
+from .checkpoint import Checkpointer, CheckpointError, _fix_hint
+from .guard import check_finite
+from .seed import _seed_generators, rng_state, set_rng_state
+from .timing import Stopwatch
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Raised by ``train_loop`` after SIGTERM or Ctrl-C, once the checkpoint has been saved."""
+
+
+class _StopSignals:
+    """While active, SIGTERM and the first SIGINT set ``self.signum`` instead of killing the run."""
+
+    def __init__(self):
+        self.signum: int | None = None
+        self._old: dict = {}
+
+    def _handle(self, signum, frame):
+        if signum == signal.SIGINT and self.signum is not None:
+            raise KeyboardInterrupt  # second Ctrl-C: stop now, no save
+        self.signum = signum
+        what = "interrupt" if signum == signal.SIGINT else signal.Signals(signum).name
+        print(f"\n{what} received: finishing this step, saving a checkpoint and stopping"
+              + (" (Ctrl-C again to stop at once, without saving)" if signum == signal.SIGINT else ""),
+              file=sys.stderr, flush=True)
+
+    def __enter__(self) -> "_StopSignals":
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
+
+
+def _learning_rates(state: dict) -> dict | None:
+    lrs = {name: obj.param_groups[0]["lr"] for name, obj in state.items() if isinstance(obj, torch.optim.Optimizer)}
+    return lrs or None
+
+
+def _restore(payload: dict, state: dict, path, total_steps: int) -> int:
+    """Load ``payload`` into the ``state`` objects and the random generators; return the step."""
+    step = int(payload.get("step", 0))
+    if step > total_steps:
+        raise CheckpointError(f"checkpoint {path} is at step {step} but this run has total_steps={total_steps}: "
+                              f"it belongs to a longer run. {_fix_hint(path)}")
+    saved = payload.get("state", {})
+    missing = [k for k in state if k not in saved]
+    if missing:
+        raise CheckpointError(f"checkpoint {path} has no state for {missing} (it has {sorted(saved)}); it was "
+                              f"written by different training code. {_fix_hint(path)}")
+    extra = [k for k in saved if k not in state]
+    if extra:
+        warnings.warn(f"checkpoint {path} also holds {extra}, which this run does not use", stacklevel=3)
+    for name, obj in state.items():
+        try:
+            obj.load_state_dict(saved[name])
+        except Exception as err:
+            raise CheckpointError(f"checkpoint {path}: cannot load {name!r} ({type(err).__name__}: {err}); "
+                                  f"the model or its settings changed since it was saved. {_fix_hint(path)}") from err
+    if "rng" in payload:
+        set_rng_state(payload["rng"])
+    return step
+
+
+def _progress_bar(total: int, initial: int, desc: str, enabled: bool) -> tqdm:
+    enabled = enabled and os.environ.get("GENREP_PROGRESS", "1") not in ("0", "false", "no", "")
+    kwargs = {}
+    if not sys.stderr.isatty() and "TQDM_MININTERVAL" not in os.environ:
+        kwargs["mininterval"] = 5.0
+    return tqdm(total=total, initial=initial, desc=desc, unit="step", disable=not enabled, dynamic_ncols=True, **kwargs)
+
+
+def train_loop(
+    step_fn: Callable[[int], dict | None],
+    *,
+    total_steps: int,
+    state: dict | None = None,
+    checkpointer: Checkpointer | None = None,
+    desc: str = "train",
+    log_every: int = 50,
+    progress: bool = True,
+    seed: int | None = None,
+    check_every: int = 1,
+    stopwatch: Stopwatch | None = None,
+    images_per_step: int | None = None,
+) -> list[dict]:
+    """Run ``step_fn(step)`` for ``step`` in ``range(start, total_steps)`` and return the history.
+
+    ``state`` maps names to the objects whose ``state_dict()`` make up the run (models, optimizers,
+    EMA, LR schedulers, image pools, data batchers, ...). ``seed`` reseeds every generator at the
+    start of a fresh run (not on resume: the checkpoint's generator state wins). ``stopwatch``
+    receives the time of the steps run in this call under ``desc`` with ``steps`` (and ``images =
+    steps * images_per_step`` if given). See the module docstring for resume, signals and NaN guard.
+    """
+    state = dict(state or {})
+    history: list[dict] = []
+    start, elapsed_before = 0, 0.0
+    payload = checkpointer.load() if checkpointer is not None else None
+    if payload is not None:
+        start = _restore(payload, state, checkpointer.path, total_steps)
+        history = list(payload.get("history", []))
+        elapsed_before = float(payload.get("elapsed_s", 0.0))
+        if start == total_steps and payload.get("complete"):
+            print(f"{desc}: already complete, loaded the trained state from {checkpointer.path} (step {start})")
+        else:
+            print(f"resumed from step {start} ({checkpointer.path})")
+    elif seed is not None:
+        _seed_generators(seed)
+
+    t0 = time.perf_counter()
+
+    def make_payload(done: int, complete: bool = False) -> dict:
+        return {"step": done, "total_steps": total_steps, "complete": complete, "desc": desc,
+                "state": {name: obj.state_dict() for name, obj in state.items()},
+                "history": list(history), "rng": rng_state(),
+                "elapsed_s": elapsed_before + time.perf_counter() - t0, "torch_version": torch.__version__}
+
+    def guard(values: dict, step: int) -> dict[str, float]:
+        ckpt = checkpointer.path if checkpointer is not None and checkpointer.last_step is not None else None
+        at = checkpointer.last_step if ckpt is not None else None
+        lr = _learning_rates(state)
+        return {k: check_finite(v, step=step, name=k, checkpoint=ckpt, checkpoint_step=at, lr=lr)
+                for k, v in values.items()}
+
+    ran = 0
+    bar = _progress_bar(total_steps, start, desc, progress)
+    try:
+        with _StopSignals() as stop:
+            for step in range(start, total_steps):
+                values = step_fn(step) or {}
+                done, ran = step + 1, ran + 1
+                log_now = step % log_every == 0 or done == total_steps
+                save_now = checkpointer is not None and checkpointer.due(done)
+                if log_now or save_now or stop.signum is not None or step % check_every == 0:
+                    floats = guard(values, step)
+                if log_now:
+                    history.append({"step": step, **floats})
+                    bar.set_postfix({k: f"{v:.4g}" for k, v in floats.items()}, refresh=False)
+                bar.update(1)
+                if save_now:
+                    checkpointer.save(make_payload(done))
+                if stop.signum is not None:
+                    where = "no checkpointer, nothing saved"
+                    if checkpointer is not None:
+                        if checkpointer.last_step != done:
+                            checkpointer.save(make_payload(done))
+                        where = f"checkpoint saved to {checkpointer.path}; run again to resume"
+                    name = signal.Signals(stop.signum).name
+                    raise TrainingInterrupted(f"{desc} stopped by {name} after step {step} ({where})")
+    finally:
+        bar.close()
+        if stopwatch is not None and ran:
+            counts = {"steps": ran} if images_per_step is None else {"steps": ran, "images": ran * images_per_step}
+            stopwatch.add(desc, time.perf_counter() - t0, **counts)
+
+    if checkpointer is not None and (ran or payload is None or not payload.get("complete")):
+        checkpointer.save(make_payload(total_steps, complete=True))
+    return history
