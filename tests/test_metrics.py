@@ -102,7 +102,7 @@ def test_mifid_memorised_set_is_penalised():
     near = ref + 1e-3 * rng.standard_normal(ref.shape)         # memorised up to tiny noise
     out = mifid_from_features(near, ref)
     assert out["distance"] < 0.1 and out["mifid"] > 100 * out["fid"] > 0
-    assert out["mifid"] == pytest.approx(out["fid"] / out["distance"], rel=1e-9)
+    assert out["mifid"] == pytest.approx(out["fid"] / (out["distance"] + 1e-14), rel=1e-9)
 
 
 def test_mifid_independent_sets_equal_fid_and_direction_is_generated_to_reference():
@@ -121,9 +121,10 @@ def test_mifid_independent_sets_equal_fid_and_direction_is_generated_to_referenc
 
 # ----------------------------------------------------------------------------- precision / recall
 
-def _clusters(rng, modes, n_per, d=8, spread=0.3):
-    centers = np.eye(64, d)[:10] * 20                          # 10 well separated modes
-    return np.concatenate([centers[m] + spread * rng.standard_normal((n_per, d)) for m in modes])
+def _clusters(rng, modes, n_per, spread=0.5):
+    angle = 2 * np.pi * np.arange(10) / 10
+    centers = 20 * np.stack([np.cos(angle), np.sin(angle)], 1)  # 10 modes, 12 apart, on a circle in 2-D
+    return np.concatenate([centers[m] + spread * rng.standard_normal((n_per, 2)) for m in modes])
 
 
 def test_precision_recall_cases():
@@ -185,10 +186,14 @@ def test_randconv_is_deterministic_and_handles_grayscale():
         ext(rgb.float() / 127.5 - 1)
 
 
-def test_inception_layout_matches_pytorch_fid():
+@pytest.fixture(scope="module")
+def fid_net():
     torch.manual_seed(0)
-    net = FIDInceptionV3().eval()
-    sd = net.state_dict()
+    return FIDInceptionV3().eval()
+
+
+def test_inception_layout_matches_pytorch_fid(fid_net):
+    net, sd = fid_net, fid_net.state_dict()
     assert tuple(sd["Conv2d_1a_3x3.conv.weight"].shape) == (32, 3, 3, 3)
     assert tuple(sd["Mixed_5b.branch_pool.conv.weight"].shape) == (32, 192, 1, 1)
     assert tuple(sd["Mixed_6e.branch7x7_1.conv.weight"].shape) == (192, 768, 1, 1)
@@ -197,11 +202,11 @@ def test_inception_layout_matches_pytorch_fid():
     assert not any(k.startswith("AuxLogits") for k in sd)
     assert isinstance(net.Mixed_7c, torch.nn.Module) and net.Mixed_7c.max_pool and not net.Mixed_7b.max_pool
     with torch.no_grad():
-        out = net(torch.rand(2, 3, 299, 299) * 2 - 1)
+        out = net(torch.rand(2, 3, 75, 75) * 2 - 1)              # 75 px: the smallest valid input (fast)
     assert out.shape == (2, 2048) and torch.isfinite(out).all()
 
 
-def test_inception_availability(tmp_path, monkeypatch):
+def test_inception_availability(tmp_path, monkeypatch, fid_net):
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.setenv("GENREP_WEIGHTS", str(empty))
@@ -212,7 +217,7 @@ def test_inception_availability(tmp_path, monkeypatch):
         get_extractor("inception", device="cpu")
     # a file with the right name but the wrong content: found, loads structurally, refused by the hash check
     fake = empty / FID_WEIGHTS_NAME
-    torch.save(FIDInceptionV3().state_dict(), fake)
+    torch.save(fid_net.state_dict(), fake)
     assert inception_weights_path() == fake and "inception" in available_extractors()
     load_fid_inception(fake, check_hash=False)                 # strict=True load of the pytorch-fid key layout
     with pytest.raises(RuntimeError, match="sha256"):

@@ -112,7 +112,7 @@ def test_seed_everything_gives_bit_identical_cpu_runs():
 def test_resume_after_crash_matches_unbroken_run(tmp_path, capsys):
     state_a, step_a = make_run()
     hist_a = train_loop(step_a, total_steps=40, state=state_a, log_every=3, progress=False, seed=7)
-    assert [r["step"] for r in hist_a] == list(range(0, 40, 3))  # 39 is both a multiple of 3 and the last step
+    assert [r["step"] for r in hist_a] == list(range(0, 40, 3))  # 39 is a multiple of 3 and the last step
 
     path = tmp_path / "run" / "train.ckpt"
     state_b, step_b = make_run(crash_at=23)
@@ -124,8 +124,8 @@ def test_resume_after_crash_matches_unbroken_run(tmp_path, capsys):
     assert not path.with_name("train.ckpt.tmp").exists()
 
     state_c, step_c = make_run(init_seed=123)  # a different init: everything must come from the checkpoint
-    hist_c = train_loop(step_c, total_steps=40, state=state_c, checkpointer=Checkpointer(path, every_steps=10),
-                        log_every=3, progress=False, seed=7)
+    hist_c = train_loop(step_c, total_steps=40, state=state_c,
+                        checkpointer=Checkpointer(path, every_steps=10), log_every=3, progress=False, seed=7)
     assert f"resumed from step 20 ({path})" in capsys.readouterr().out
     assert hist_c == hist_a
     assert_same_state(state_a, state_c)
@@ -171,7 +171,8 @@ from genrep.train import Checkpointer, seed_everything, train_loop
 ckpt, out, pause = sys.argv[1], sys.argv[2], float(sys.argv[3])
 torch.set_num_threads(1)
 seed_everything(0)
-model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Dropout(0.3), nn.Flatten(), nn.Linear(64, 1))
+model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Dropout(0.3), nn.Flatten(),
+                      nn.Linear(64, 1))
 opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
 
 def step_fn(step):
@@ -236,7 +237,8 @@ def test_check_finite():
         check_finite(float("nan"), step=123)
     with pytest.raises(NonFiniteError, match="d_loss became -inf"):
         check_finite(torch.tensor([1.0, -math.inf]), name="d_loss")
-    with pytest.raises(NonFiniteError, match=r"inf at step 4 \(lr=0\.001\).*ck\.pt \(step 3\).*learning rate"):
+    expected = r"inf at step 4 \(lr=0\.001\).*ck\.pt \(step 3\).*learning rate"
+    with pytest.raises(NonFiniteError, match=expected):
         check_finite(math.inf, step=4, lr=1e-3, checkpoint="ck.pt", checkpoint_step=3)
 
 
@@ -249,7 +251,8 @@ def test_train_loop_stops_at_nan_and_never_saves_it(tmp_path):
 
     ck = Checkpointer(tmp_path / "n.ckpt", every_steps=5)
     with pytest.raises(NonFiniteError) as info:
-        train_loop(step_fn, total_steps=30, state={"model": model, "opt": opt}, checkpointer=ck, progress=False)
+        train_loop(step_fn, total_steps=30, state={"model": model, "opt": opt}, checkpointer=ck,
+                   progress=False)
     msg = str(info.value)
     assert "loss became nan at step 12" in msg and "lr opt=0.1" in msg
     assert str(ck.path) in msg and "(step 10)" in msg
@@ -295,12 +298,14 @@ def test_resume_rejects_a_checkpoint_from_other_code(tmp_path):
     ck = Checkpointer(tmp_path / "o.ckpt")
     ck.save({"step": 5, "state": {"model": nn.Linear(2, 2).state_dict()}, "history": []})
     with pytest.raises(CheckpointError, match="no state for"):
-        train_loop(lambda s: {}, total_steps=10, state={"model": nn.Linear(2, 2), "ema": EMA(nn.Linear(2, 2))},
-                   checkpointer=ck, progress=False)
+        train_loop(lambda s: {}, total_steps=10, checkpointer=ck, progress=False,
+                   state={"model": nn.Linear(2, 2), "ema": EMA(nn.Linear(2, 2))})
     with pytest.raises(CheckpointError, match="cannot load 'model'"):
-        train_loop(lambda s: {}, total_steps=10, state={"model": nn.Linear(3, 2)}, checkpointer=ck, progress=False)
+        train_loop(lambda s: {}, total_steps=10, state={"model": nn.Linear(3, 2)}, checkpointer=ck,
+                   progress=False)
     with pytest.raises(CheckpointError, match="longer run"):
-        train_loop(lambda s: {}, total_steps=3, state={"model": nn.Linear(2, 2)}, checkpointer=ck, progress=False)
+        train_loop(lambda s: {}, total_steps=3, state={"model": nn.Linear(2, 2)}, checkpointer=ck,
+                   progress=False)
 
 
 def test_train_loop_history_progress_and_stopwatch():
@@ -441,7 +446,8 @@ def test_select_device(monkeypatch):
     monkeypatch.delenv("GENREP_DEVICE", raising=False)
     assert select_device("cpu") == torch.device("cpu")
     auto = select_device()
-    assert auto.type == ("cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu")
+    best = "cuda" if torch.cuda.is_available() else "mps" if torch.backends.mps.is_available() else "cpu"
+    assert auto.type == best
     assert select_device("auto") == auto
     monkeypatch.setenv("GENREP_DEVICE", "cpu")
     assert select_device() == torch.device("cpu")

@@ -106,8 +106,6 @@ def train_cifarnet(out_path=CIFARNET_PATH, epochs=18, batch_size=256, lr=0.2, we
     """Train CifarNet on CIFAR-10 train, evaluate on test, write the fp16 asset and its json; return the json."""
     t0 = time.time()
     dev = _device(device)
-    if dev.type == "cpu":
-        torch.set_num_threads(max(1, min(torch.get_num_threads(), 2)))
     torch.manual_seed(seed)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -200,7 +198,10 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default=None)
     p.add_argument("--log", default=None, help="append the training log to this file")
+    p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (CPU training)")
     a = p.parse_args(argv)
+    if a.threads:
+        torch.set_num_threads(a.threads)
     train_cifarnet(a.out, epochs=a.epochs, batch_size=a.batch_size, seed=a.seed, device=a.device, log_path=a.log)
 
 

@@ -96,3 +96,35 @@ def sample_size_study(reference: torch.Tensor, comparisons: dict[str, torch.Tens
                      "kid_mean": float(np.mean(kids)), "kid_std": float(np.std(kids)),
                      "kid_within_std": float(np.mean(kid_sds))})
     return rows
+
+
+def resolve_extractors(names="auto", device=None) -> list:
+    """Extractors by name; ``"auto"`` means every one available here (Inception only with its weights)."""
+    from .extractors import available_extractors, get_extractor
+
+    avail = available_extractors()
+    if names == "auto":
+        names = avail
+    names = [names] if isinstance(names, str) else list(names)
+    bad = [n for n in names if n not in avail]
+    if bad:
+        raise ValueError(f"extractor(s) {bad} not available here; available: {avail} "
+                         "(inception needs its weights; see the README)")
+    return [get_extractor(n, device) for n in names]
+
+
+def images_per_second(extractor, images, batch_size: int = 256, repeats: int = 2) -> float:
+    """Feature-extraction throughput (best of ``repeats`` timed passes after one warm-up batch)."""
+    import time
+
+    from genrep.train import synchronize
+
+    extractor(images[:batch_size], batch_size=batch_size)
+    best = float("inf")
+    for _ in range(repeats):
+        synchronize(extractor.device)
+        t0 = time.perf_counter()
+        extractor(images, batch_size=batch_size)
+        synchronize(extractor.device)
+        best = min(best, time.perf_counter() - t0)
+    return len(images) / best

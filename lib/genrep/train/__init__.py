@@ -1,6 +1,7 @@
 """Training utilities shared by every chapter.
 
-* ``device``:     ``select_device``, ``autocast`` (bf16 on CUDA), ``amp_dtype``, ``setup_fast``, ``device_name``
+* ``device``:     ``select_device``, ``autocast`` (bf16 on CUDA), ``amp_dtype``, ``setup_fast``,
+                  ``device_name``
 * ``seed``:       ``seed_everything``, ``rng_state``, ``set_rng_state``
 * ``checkpoint``: ``Checkpointer`` (atomic saves every few minutes/steps), ``CheckpointError``
 * ``loop``:       ``train_loop`` (resume, checkpoints, SIGTERM/Ctrl-C, NaN guard, history, progress)

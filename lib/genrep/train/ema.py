@@ -56,7 +56,7 @@ class EMA:
         self.num_updates += 1
         ema_t, cur_t = _tensors(self.module), _tensors(_unwrap(model))
         if len(ema_t) != len(cur_t):
-            raise ValueError("EMA.update: the model does not have the same parameters/buffers as the EMA copy")
+            raise ValueError("EMA.update: the model does not have the same parameters and buffers as the EMA")
         floats = [(e, c) for e, c in zip(ema_t, cur_t) if e.is_floating_point()]
         for e, c in zip(ema_t, cur_t):
             if not e.is_floating_point():

@@ -42,8 +42,8 @@ def check_finite(value, *, step: int | None = None, name: str = "loss", checkpoi
     where = f" at step {step}" if step is not None else ""
     if checkpoint is not None:
         at = f" (step {checkpoint_step})" if checkpoint_step is not None else ""
-        ckpt = (f" The last good checkpoint is {checkpoint}{at}; resuming from it with the same settings will "
-                "hit the same NaN, so change a setting first (or delete the checkpoint to start over).")
+        ckpt = (f" The last good checkpoint is {checkpoint}{at}; resuming from it with the same settings "
+                "will hit the same NaN, so change a setting first (or delete the checkpoint to start over).")
     else:
         ckpt = " No checkpoint has been saved yet."
     raise NonFiniteError(

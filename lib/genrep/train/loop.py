@@ -84,7 +84,8 @@ class _StopSignals:
 
 
 def _learning_rates(state: dict) -> dict | None:
-    lrs = {name: obj.param_groups[0]["lr"] for name, obj in state.items() if isinstance(obj, torch.optim.Optimizer)}
+    lrs = {name: obj.param_groups[0]["lr"] for name, obj in state.items()
+           if isinstance(obj, torch.optim.Optimizer)}
     return lrs or None
 
 
@@ -92,13 +93,13 @@ def _restore(payload: dict, state: dict, path, total_steps: int) -> int:
     """Load ``payload`` into the ``state`` objects and the random generators; return the step."""
     step = int(payload.get("step", 0))
     if step > total_steps:
-        raise CheckpointError(f"checkpoint {path} is at step {step} but this run has total_steps={total_steps}: "
-                              f"it belongs to a longer run. {_fix_hint(path)}")
+        raise CheckpointError(f"checkpoint {path} is at step {step} but this run has "
+                              f"total_steps={total_steps}: it belongs to a longer run. {_fix_hint(path)}")
     saved = payload.get("state", {})
     missing = [k for k in state if k not in saved]
     if missing:
-        raise CheckpointError(f"checkpoint {path} has no state for {missing} (it has {sorted(saved)}); it was "
-                              f"written by different training code. {_fix_hint(path)}")
+        raise CheckpointError(f"checkpoint {path} has no state for {missing} (it has {sorted(saved)}); "
+                              f"it was written by different training code. {_fix_hint(path)}")
     extra = [k for k in saved if k not in state]
     if extra:
         warnings.warn(f"checkpoint {path} also holds {extra}, which this run does not use", stacklevel=3)
@@ -106,8 +107,9 @@ def _restore(payload: dict, state: dict, path, total_steps: int) -> int:
         try:
             obj.load_state_dict(saved[name])
         except Exception as err:
-            raise CheckpointError(f"checkpoint {path}: cannot load {name!r} ({type(err).__name__}: {err}); "
-                                  f"the model or its settings changed since it was saved. {_fix_hint(path)}") from err
+            why = f"{type(err).__name__}: {err}"
+            raise CheckpointError(f"checkpoint {path}: cannot load {name!r} ({why}); the model or its "
+                                  f"settings changed since it was saved. {_fix_hint(path)}") from err
     if "rng" in payload:
         set_rng_state(payload["rng"])
     return step
@@ -118,7 +120,8 @@ def _progress_bar(total: int, initial: int, desc: str, enabled: bool) -> tqdm:
     kwargs = {}
     if not sys.stderr.isatty() and "TQDM_MININTERVAL" not in os.environ:
         kwargs["mininterval"] = 5.0
-    return tqdm(total=total, initial=initial, desc=desc, unit="step", disable=not enabled, dynamic_ncols=True, **kwargs)
+    return tqdm(total=total, initial=initial, desc=desc, unit="step", disable=not enabled, dynamic_ncols=True,
+                **kwargs)
 
 
 def train_loop(
@@ -143,6 +146,8 @@ def train_loop(
     receives the time of the steps run in this call under ``desc`` with ``steps`` (and ``images =
     steps * images_per_step`` if given). See the module docstring for resume, signals and NaN guard.
     """
+    if log_every < 1 or check_every < 1:
+        raise ValueError(f"log_every and check_every must be >= 1 (got {log_every}, {check_every})")
     state = dict(state or {})
     history: list[dict] = []
     start, elapsed_before = 0, 0.0
@@ -152,7 +157,8 @@ def train_loop(
         history = list(payload.get("history", []))
         elapsed_before = float(payload.get("elapsed_s", 0.0))
         if start == total_steps and payload.get("complete"):
-            print(f"{desc}: already complete, loaded the trained state from {checkpointer.path} (step {start})")
+            print(f"{desc}: already complete; loaded the trained state (step {start}) "
+                  f"from {checkpointer.path}")
         else:
             print(f"resumed from step {start} ({checkpointer.path})")
     elif seed is not None:
@@ -201,7 +207,9 @@ def train_loop(
     finally:
         bar.close()
         if stopwatch is not None and ran:
-            counts = {"steps": ran} if images_per_step is None else {"steps": ran, "images": ran * images_per_step}
+            counts = {"steps": ran}
+            if images_per_step is not None:
+                counts["images"] = ran * images_per_step
             stopwatch.add(desc, time.perf_counter() - t0, **counts)
 
     if checkpointer is not None and (ran or payload is None or not payload.get("complete")):

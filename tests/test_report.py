@@ -1,0 +1,71 @@
+"""Replication tables, checks, figures, the generated book pages."""
+import json
+
+import numpy as np
+import pytest
+
+from genrep.report import Check, ReplicationTable, Results, grid, verdict, within
+from genrep.report.checks import load_checks
+
+
+def test_verdicts_never_call_reduced_a_replication():
+    assert verdict(True, "reduced") == "not testable at this tier"
+    assert verdict(True, "budget") == "replicated"
+    assert verdict(False, "full") == "not replicated"
+    assert verdict(None, "full") == "not testable at this tier"
+    with pytest.raises(ValueError, match="valid tiers"):
+        verdict(True, "smoke")
+
+
+def test_within():
+    assert within(10.0, 10.4, rel=0.05) and not within(10.0, 10.6, rel=0.05)
+    assert within(0.0, 0.01, abs_=0.02) and not within(1.0, float("nan"), rel=1.0)
+
+
+def test_table_csv_html_and_tier_label(tmp_path):
+    t = ReplicationTable("t1", "A table", "Someone 2020, Tab. 1", "reduced", data_note="procedural stand-in")
+    t.add("row", "FID", "12.3", 13.1, True)
+    t.add("row", "KID", "0.01", None, None)
+    path = t.save(tmp_path)
+    text = path.read_text()
+    assert "12.3" in text and "13.1" in text and "not testable at this tier" in text and "consistent" in text
+    html = t._repr_html_()
+    assert "reduced tier" in html and "not a replication" in html and "procedural stand-in" in html
+
+
+def test_results_roundtrip_and_tier_mismatch(tmp_path):
+    res = Results(tmp_path / "ch" / "reduced" / "arm", "reduced")
+    res.save_metrics(a=np.float32(1.5), b=np.arange(3))
+    res.save_metrics(c="x")
+    assert res.metrics() == {"a": 1.5, "b": [0, 1, 2], "c": "x"}
+    with pytest.raises(FileNotFoundError, match="make replicate CHAPTER=ch CONFIG=reduced"):
+        res.metrics("other")
+    with pytest.raises(ValueError, match="labelled tier"):
+        res.save_table(ReplicationTable("x", "x", "x", "budget"))
+    p = res.write_checks([Check("c", "p", True, "budget", {"v": 1.0})])
+    d = load_checks(p)
+    assert d["chapter"] == "ch" and d["checks"][0]["verdict"] == "replicated"
+
+
+def test_grid_shapes():
+    x = (np.random.rand(5, 3, 4, 4) * 255).astype(np.uint8)
+    g = grid(x, nrow=3, pad=1)
+    assert g.shape == (2 * 5 + 1, 3 * 5 + 1, 3)
+    assert (g[1:5, 1:5] == x[0].transpose(1, 2, 0)).all()
+    with pytest.raises(TypeError):
+        grid(x.astype(np.float32))
+
+
+def test_site_pages_scoreboard_counts(toy_root):
+    from genrep.report.book import write_site_pages
+
+    res_dir = toy_root / "results" / "toy" / "budget" / "02_summary"
+    Results(res_dir, "budget", "toy").write_checks(
+        [Check("a", "p", True, "budget"), Check("b", "p", False, "budget"), Check("c", "p", None, "budget")])
+    (toy_root / "book" / "toy").mkdir(parents=True)
+    (toy_root / "book" / "toy" / "published.json").write_text(json.dumps({"tier": "budget", "arms": []}))
+    write_site_pages()
+    intro = (toy_root / "book" / "intro.md").read_text()
+    assert "| [Toy chapter for the CLI tests](toy/index.md) | budget | 1 | 1 | 1 |" in intro
+    landing = (toy_root / "book" / "toy" / "index.md").read_text()
+    assert "**replicated**" in landing and "**not replicated**" in landing and "Fixture only." in landing
