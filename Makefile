@@ -34,7 +34,7 @@ replicate: install
 
 # Unit + CLI tests, then every chapter's notebooks at the reduced tier through nbval (each executed once).
 test: install
-	$(PY) -m genrep data || true
+	$(PY) -m genrep data --no-download || true
 	$(PY) -m genrep test-notebooks --prepare-only --out runs/nbtest
 	$(PY) -m pytest tests runs/nbtest --nbval-lax --nbval-current-env -p no:cacheprovider $(ARGS)
 

@@ -415,3 +415,19 @@ def test_real_cifar10_test(real):
     mean = (x.float() / 255).mean((0, 2, 3))
     assert torch.allclose(mean, torch.tensor([0.4942, 0.4851, 0.4504]), atol=0.01)
     assert data.info("cifar10").title.startswith("CIFAR-10")
+
+
+def test_corrupt_preferred_variant_falls_back(tmp_env, monkeypatch):
+    _fake_dataset(tmp_env, monkeypatch)
+    base = DATASETS["fake"]
+    (tmp_env / "fake" / "better.tar.gz").write_bytes(b"not what the registry expects")
+    files = (FileSpec("fake/better.tar.gz", 29, "1" * 64),)
+    better = dataclasses.replace(base, title="Fake (better)", files=files)
+    monkeypatch.setitem(DATASETS, "fake", dataclasses.replace(base, variants=(better,)))
+    raw = data.raw_dir("fake")
+    raw.mkdir(parents=True)
+    (raw / "better.tar.gz").write_bytes(b"x" * 29)            # a broken preferred copy already staged
+    assert data.info("fake").title == "Fake (better)"
+    assert data.stage(["fake"], progress=False) == {"fake": "staged"}
+    assert data.info("fake").title == "Fake images (test)"
+    assert data.load("fake").shape == (5, 3, 10, 10)

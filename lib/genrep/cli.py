@@ -51,8 +51,8 @@ def cmd_data(args) -> int:
 
     src = Path(args.source) if args.source else data_source()
     print(f"staging datasets from {src or '(no local mirror; official sources where they exist)'}", flush=True)
-    report = stage(names=args.names or None, source=src)
-    missing = [n for n, s in report.items() if s != "ok"]
+    report = stage(names=args.names or None, source=src, download=args.download)
+    missing = [n for n, s in report.items() if s not in ("ok", "staged", "downloaded")]
     for n, s in report.items():
         print(f"  {n:14s} {s}")
     if missing and args.strict:
@@ -130,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("names", nargs="*", help="datasets (default: all)")
     d.add_argument("--source", help="local mirror (default: GENREP_DATA_SOURCE or ../shared/data)")
     d.add_argument("--strict", action="store_true", help="exit 1 when a dataset is missing")
+    d.add_argument("--no-download", dest="download", action="store_false",
+                   help="never use the network (tests): only the local mirror")
     d.set_defaults(fn=cmd_data)
 
     r = sub.add_parser("replicate", help="run a chapter's notebooks at a tier")
@@ -162,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.fn(args)
     except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # a missing or corrupt dataset: one message with the fix, no traceback
+        if type(e).__name__ != "DataError":
+            raise
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -268,7 +268,11 @@ def stage(names=None, source=None, progress=True, download=True) -> dict:
                 s = _stage_files(v, source, say)
                 if s in ("ok", "staged"):
                     status = s
-                else:
+                else:   # set a broken preferred copy aside so that load() uses the default files
+                    for f in v.files:
+                        p = raw_dir(name) / f.name
+                        if p.exists():
+                            p.replace(p.with_name(p.name + ".corrupt"))
                     say(f"  {name}: preferred variant '{v.title}' is {s}; using the default files")
             if status:
                 break

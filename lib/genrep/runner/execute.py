@@ -53,6 +53,9 @@ def prepare(arm: Arm, injected: dict, dest: Path) -> Path:
 
     nb = jupytext.read(arm.notebook.path)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for cell in nb.cells:  # papermill expects every cell to carry a tags list
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
     nb = parameterize_notebook(nb, injected, report_mode=False)
     nb = tidy(nb, arm, injected)
     dest.parent.mkdir(parents=True, exist_ok=True)
