@@ -72,10 +72,14 @@ def _no_tf32():
 
 
 class Extractor:
-    """A frozen network + its preprocessing. Call it on images to get float32 CPU features [N, dim]."""
+    """A frozen network + its preprocessing. Call it on images to get float32 CPU features [N, dim].
 
-    def __init__(self, name, net, dim, input_size, metric_name, kid_name, value_range, antialias, amp, device):
-        self.name, self.dim, self.input_size = name, dim, input_size
+    Attributes: ``name``, ``dim``, ``input_size``, ``metric_name`` ("FID" / "FD-<name>"), ``kid_name``
+    ("KID" / "KID-<name>") and ``impl`` (a one-line description to store in results as ``fid_impl``)."""
+
+    def __init__(self, name, net, dim, input_size, metric_name, kid_name, value_range, antialias, amp, device,
+                 impl=""):
+        self.name, self.dim, self.input_size, self.impl = name, dim, input_size, impl
         self.metric_name, self.kid_name = metric_name, kid_name
         self.value_range, self.antialias, self.amp = value_range, antialias, amp
         self.device = torch.device(device)
@@ -163,17 +167,20 @@ def get_extractor(name: str, device=None) -> Extractor:
     if name == "inception":
         if inception_weights_path() is None:
             raise FileNotFoundError(missing_weights_message())
+        impl = f"pytorch-fid InceptionV3 pool3 ({inception_weights_path().name}), bilinear 299, fp32"
         ext = Extractor("inception", load_fid_inception(), 2048, 299, "FID", "KID", (-1.0, 1.0),
-                        antialias=False, amp=False, device=device)
+                        antialias=False, amp=False, device=device, impl=impl)
     elif name == "cifarnet":
         from genrep.metrics.proxies import load_cifarnet
+        from genrep.metrics.proxies import CIFARNET_PATH, sha256_file
         net = _Penultimate(load_cifarnet())
+        impl = f"genrep CifarNet penultimate {net.dim}-d (cifarnet.pt sha256 {sha256_file(CIFARNET_PATH)[:12]})"
         ext = Extractor("cifarnet", net, net.dim, 32, "FD-cifarnet", "KID-cifarnet", (0.0, 1.0),
-                        antialias=True, amp=True, device=device)
+                        antialias=True, amp=True, device=device, impl=impl)
     elif name == "randconv":
         net = RandConvNet()
         ext = Extractor("randconv", net, net.dim, 64, "FD-randconv", "KID-randconv", (-1.0, 1.0),
-                        antialias=True, amp=True, device=device)
+                        antialias=True, amp=True, device=device, impl=f"genrep RandConvNet seed {RANDCONV_SEED}")
     else:
         raise ValueError(f"unknown extractor {name!r}; choose from {available_extractors()}")
     _CACHE[key] = ext
