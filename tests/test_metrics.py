@@ -1,4 +1,5 @@
-"""Tests of genrep.metrics (FID/FD, KID, MiFID, precision/recall, bits/dim, extractors) and the CifarNet asset."""
+"""Tests of genrep.metrics (FD/FID, KID, MiFID, precision/recall, bits/dim, extractors) + CifarNet asset."""
+
 import json
 import math
 import shutil
@@ -7,12 +8,27 @@ import numpy as np
 import pytest
 import scipy.linalg
 import torch
-
-from genrep.metrics import (available_extractors, bits_per_dim, bits_per_dim_dequantized, dequantized_nll_offset,
-                            feature_stats, fid_from_features, frechet_distance, get_extractor, kid_from_features,
-                            mifid_from_features, prdc, precision_recall)
+from genrep.metrics import (
+    available_extractors,
+    bits_per_dim,
+    bits_per_dim_dequantized,
+    dequantized_nll_offset,
+    feature_stats,
+    fid_from_features,
+    frechet_distance,
+    get_extractor,
+    kid_from_features,
+    mifid_from_features,
+    prdc,
+    precision_recall,
+)
 from genrep.metrics.extractors import RandConvNet
-from genrep.metrics.inception import FID_WEIGHTS_NAME, FIDInceptionV3, inception_weights_path, load_fid_inception
+from genrep.metrics.inception import (
+    FID_WEIGHTS_NAME,
+    FIDInceptionV3,
+    inception_weights_path,
+    load_fid_inception,
+)
 
 
 def _spd(d, rng):
@@ -29,6 +45,7 @@ def _fd_scipy(mu1, s1, mu2, s2):
 
 
 # ----------------------------------------------------------------------------- Fréchet distance
+
 
 @pytest.mark.parametrize("d", [2, 16, 64])
 def test_frechet_matches_scipy_sqrtm(d):
@@ -56,8 +73,10 @@ def test_feature_stats_and_torch_input():
     mu, sigma = feature_stats(torch.from_numpy(a).float())
     np.testing.assert_allclose(mu, a.mean(0), atol=1e-6)
     np.testing.assert_allclose(sigma, np.cov(a, rowvar=False), atol=1e-5)
-    assert fid_from_features(torch.from_numpy(a), torch.from_numpy(b)) == pytest.approx(fid_from_features(a, b))
-    assert fid_from_features(a, b) > 0.5                       # the scale differs: clearly non-zero
+    assert fid_from_features(torch.from_numpy(a), torch.from_numpy(b)) == pytest.approx(
+        fid_from_features(a, b)
+    )
+    assert fid_from_features(a, b) > 0.5  # the scale differs: clearly non-zero
 
 
 def test_rank_deficient_warns():
@@ -67,19 +86,20 @@ def test_rank_deficient_warns():
 
 # ----------------------------------------------------------------------------- KID
 
+
 def _mmd2_bruteforce(x, y):
     d, m = x.shape[1], len(x)
-    k = lambda a, b: (a @ b / d + 1) ** 3                      # noqa: E731
+    k = lambda a, b: (a @ b / d + 1) ** 3  # noqa: E731
     sxx = sum(k(x[i], x[j]) for i in range(m) for j in range(m) if i != j) / (m * (m - 1))
     syy = sum(k(y[i], y[j]) for i in range(m) for j in range(m) if i != j) / (m * (m - 1))
-    sxy = sum(k(x[i], y[j]) for i in range(m) for j in range(m)) / m ** 2
+    sxy = sum(k(x[i], y[j]) for i in range(m) for j in range(m)) / m**2
     return sxx + syy - 2 * sxy
 
 
 def test_kid_matches_bruteforce_formula():
     rng = np.random.default_rng(2)
     x, y = rng.standard_normal((12, 5)), rng.standard_normal((12, 5)) + 0.3
-    mean, std = kid_from_features(x, y, subsets=3, subset_size=1000)   # clipped to 12 = whole sets
+    mean, std = kid_from_features(x, y, subsets=3, subset_size=1000)  # clipped to 12 = whole sets
     assert mean == pytest.approx(_mmd2_bruteforce(x, y), rel=1e-10) and std < 1e-12
 
 
@@ -94,12 +114,13 @@ def test_kid_unbiased_and_detects_shift():
 
 # ----------------------------------------------------------------------------- MiFID
 
+
 def test_mifid_memorised_set_is_penalised():
     rng = np.random.default_rng(4)
-    ref = np.abs(rng.standard_normal((300, 16)))               # non-negative, like pooled ReLU features
+    ref = np.abs(rng.standard_normal((300, 16)))  # non-negative, like pooled ReLU features
     copy = mifid_from_features(ref, ref)
     assert copy["distance"] < 1e-9 and copy["distance_thr"] == copy["distance"]
-    near = ref + 1e-3 * rng.standard_normal(ref.shape)         # memorised up to tiny noise
+    near = ref + 1e-3 * rng.standard_normal(ref.shape)  # memorised up to tiny noise
     out = mifid_from_features(near, ref)
     assert out["distance"] < 0.1 and out["mifid"] > 100 * out["fid"] > 0
     assert out["mifid"] == pytest.approx(out["fid"] / (out["distance"] + 1e-14), rel=1e-9)
@@ -120,6 +141,7 @@ def test_mifid_independent_sets_equal_fid_and_direction_is_generated_to_referenc
 
 
 # ----------------------------------------------------------------------------- precision / recall
+
 
 def _clusters(rng, modes, n_per, spread=0.5):
     angle = 2 * np.pi * np.arange(10) / 10
@@ -147,7 +169,8 @@ def test_precision_recall_matches_bruteforce():
 
     def radii(x):
         d = np.linalg.norm(x[:, None] - x[None], axis=-1)
-        return np.sort(d, axis=1)[:, k]                          # index 0 is the point itself
+        return np.sort(d, axis=1)[:, k]  # index 0 is the point itself
+
     d_fr = np.linalg.norm(fake[:, None] - real[None], axis=-1)
     prec = np.mean((d_fr <= radii(real)[None]).any(1))
     rec = np.mean((d_fr.T <= radii(fake)[None]).any(1))
@@ -156,6 +179,7 @@ def test_precision_recall_matches_bruteforce():
 
 
 # ----------------------------------------------------------------------------- bits/dim
+
 
 def test_bits_per_dim_and_dequantisation_convention():
     assert bits_per_dim(3 * 784 * math.log(2), 784) == pytest.approx(3.0)
@@ -169,17 +193,23 @@ def test_bits_per_dim_and_dequantisation_convention():
 
 # ----------------------------------------------------------------------------- extractors
 
+
 def test_randconv_is_deterministic_and_handles_grayscale():
     a, b = RandConvNet(), RandConvNet()
     for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
         assert ka == kb and torch.equal(va, vb)
     ext = get_extractor("randconv", device="cpu")
-    assert (ext.name, ext.metric_name, ext.kid_name, ext.input_size) == ("randconv", "FD-randconv", "KID-randconv", 64)
+    assert (ext.name, ext.metric_name, ext.kid_name, ext.input_size) == (
+        "randconv",
+        "FD-randconv",
+        "KID-randconv",
+        64,
+    )
     g = torch.Generator().manual_seed(0)
     rgb = torch.randint(0, 256, (5, 3, 32, 32), dtype=torch.uint8, generator=g)
     f = ext(rgb, batch_size=2)
     assert f.shape == (5, ext.dim) and f.dtype == torch.float32 and f.device.type == "cpu"
-    assert torch.allclose(f, ext(rgb.float() / 255), atol=1e-5)       # float [0, 1] == uint8 path
+    assert torch.allclose(f, ext(rgb.float() / 255), atol=1e-5)  # float [0, 1] == uint8 path
     gray = torch.randint(0, 256, (3, 1, 28, 28), dtype=torch.uint8, generator=g)
     assert torch.allclose(ext(gray), ext(gray.expand(-1, 3, -1, -1)))
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
@@ -202,7 +232,7 @@ def test_inception_layout_matches_pytorch_fid(fid_net):
     assert not any(k.startswith("AuxLogits") for k in sd)
     assert isinstance(net.Mixed_7c, torch.nn.Module) and net.Mixed_7c.max_pool and not net.Mixed_7b.max_pool
     with torch.no_grad():
-        out = net(torch.rand(2, 3, 75, 75) * 2 - 1)              # 75 px: the smallest valid input (fast)
+        out = net(torch.rand(2, 3, 75, 75) * 2 - 1)  # 75 px: the smallest valid input (fast)
     assert out.shape == (2, 2048) and torch.isfinite(out).all()
 
 
@@ -219,15 +249,17 @@ def test_inception_availability(tmp_path, monkeypatch, fid_net):
     fake = empty / FID_WEIGHTS_NAME
     torch.save(fid_net.state_dict(), fake)
     assert inception_weights_path() == fake and "inception" in available_extractors()
-    load_fid_inception(fake, check_hash=False)                 # strict=True load of the pytorch-fid key layout
+    load_fid_inception(fake, check_hash=False)  # strict=True load of the pytorch-fid key layout
     with pytest.raises(RuntimeError, match="sha256"):
         load_fid_inception(fake)
 
 
 # ----------------------------------------------------------------------------- CifarNet asset
 
+
 def test_cifarnet_asset_checksum_and_tamper_detection(tmp_path):
     from genrep.metrics.proxies import CIFARNET_PATH, load_cifarnet, sha256_file
+
     meta = json.loads(CIFARNET_PATH.with_suffix(".json").read_text())
     assert sha256_file(CIFARNET_PATH) == meta["sha256"]
     assert CIFARNET_PATH.stat().st_size < 2_000_000 and meta["params"] < 1_000_000
@@ -249,10 +281,38 @@ def test_cifarnet_asset_checksum_and_tamper_detection(tmp_path):
 def test_cifarnet_classifies_real_cifar10():
     from genrep.data import DataError, load
     from genrep.metrics.proxies import evaluate, load_cifarnet
+
     try:
         x, y = load("cifar10", "test", labels=True)
     except DataError as e:
         pytest.skip(str(e))
-    idx = torch.arange(0, len(x), max(1, len(x) // 500))[:500]   # every class (the test set is class-sorted)
+    idx = torch.arange(0, len(x), max(1, len(x) // 500))[:500]  # every class (the test set is class-sorted)
     acc = evaluate(load_cifarnet(), x[idx], y[idx])
     assert acc > 0.6, acc
+
+
+@pytest.mark.needs_data
+def test_fd_cifarnet_ranks_degradations():
+    """The proxy must see what FID sees: noise, blur and dropped classes all move it well above clean."""
+    import torch.nn.functional as F
+    from genrep.data import DataError, load
+
+    try:
+        xt, yt = load("cifar10", "test", labels=True)
+        xr = load("cifar10", "train")
+    except DataError as e:
+        pytest.skip(str(e))
+    g = torch.Generator().manual_seed(0)
+    ref, real = xr[torch.randperm(len(xr), generator=g)[:500]], xt[torch.randperm(len(xt), generator=g)[:500]]
+    noisy = (real.float() + 25.5 * torch.randn(real.shape, generator=g)).clamp(0, 255).round().to(torch.uint8)
+    blurred = (
+        F.avg_pool2d(F.pad(real.float(), (1, 1, 1, 1), mode="reflect"), 3, stride=1).round().to(torch.uint8)
+    )
+    half = xt[yt < 5][
+        torch.randperm(int((yt < 5).sum()), generator=g)[:500]
+    ]  # mode dropping: 5 of 10 classes
+    ext = get_extractor("cifarnet", device="cpu")
+    fr = ext(ref)
+    clean = fid_from_features(ext(real), fr)
+    for name, x in [("noise", noisy), ("blur", blurred), ("half the classes", half)]:
+        assert fid_from_features(ext(x), fr) > 3 * clean, name

@@ -69,3 +69,11 @@ def test_sample_size_study_fd_bias_falls_and_kid_centred():
     assert all(abs(r["kid_mean"]) < 0.05 for r in same)
     shifted_rows = [r for r in rows if r["comparison"] == "shifted"]
     assert all(r["kid_mean"] > 0.05 for r in shifted_rows)
+
+
+def test_consistent_with_zero():
+    from genrep.metrics.studies import consistent_with_zero
+
+    assert consistent_with_zero(0.001, 0.01, 5)
+    assert not consistent_with_zero(0.05, 0.01, 5)
+    assert not consistent_with_zero(0.0, 0.01, 1)  # one draw cannot tell

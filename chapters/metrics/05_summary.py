@@ -16,6 +16,7 @@ import math
 import pandas as pd
 
 from genrep.metrics.disturbances import DISTURBANCES
+from genrep.metrics.studies import consistent_with_zero
 from genrep.report import Check, ReplicationTable, Results, checks_frame
 
 res = Results(results_dir, tier)
@@ -57,8 +58,9 @@ for (ds, ext), sub in same.groupby(["dataset", "extractor"], sort=False):
     fd_falls = all(b < a for a, b in zip(sub.fd_mean, sub.fd_mean[1:]))
     bias.add(f"FD, {ext}", ds, "biased: > 0 and falling with n",
              " → ".join(f"{v:.3g}" for v in sub.fd_mean), fd_falls and sub.fd_mean.min() > 0)
-    kid_ok = all(abs(m_) <= 3 * s / math.sqrt(reps) + 1e-6 for m_, s in zip(sub.kid_mean, sub.kid_std))
-    bias.add(f"KID, {ext}", ds, "unbiased: ≈ 0 at every n", " , ".join(f"{v:.2g}" for v in sub.kid_mean), kid_ok)
+    kid_ok = all(consistent_with_zero(m_, s, reps) for m_, s in zip(sub.kid_mean, sub.kid_std))
+    bias.add(f"KID, {ext}", ds, "unbiased: ≈ 0 at every n", " , ".join(f"{v:.2g}" for v in sub.kid_mean), kid_ok,
+             note=f"99% t-test against 0 over {reps} draws")
 res.save_table(bias)
 bias
 
@@ -83,20 +85,21 @@ mtab
 # %%
 checks = []
 for ext in proxy["extractors"]:
-    name = next(m["metric_names"][ext] for m in dist.values())
-    per_ds = {ds: sum(m["monotone"][f"{ext}/{k}"] for k in HEUSEL if f"{ext}/{k}" in m["monotone"])
-              for ds, m in dist.items()}
-    n_kinds = {ds: sum(f"{ext}/{k}" in m["monotone"] for k in HEUSEL) for ds, m in dist.items()}
-    checks.append(Check(
-        f"{name} rises monotonically with each of Heusel's six disturbances",
-        "FID rises monotonically with each disturbance (Heusel et al. 2017, Fig. 3)",
-        all(per_ds[d] == n_kinds[d] for d in per_ds), tier,
-        {f"{ds} monotone": f"{per_ds[ds]}/{n_kinds[ds]}" for ds in per_ds}))
-    drop = [m["monotone"].get(f"{ext}/mode_dropping") for m in dist.values() if f"{ext}/mode_dropping" in m["monotone"]]
-    if drop:
-        checks.append(Check(f"{name} rises with mode dropping (classes removed)",
-                            "FID is sensitive to mode dropping (Heusel et al. 2017, motivation)", all(drop), tier,
-                            {"monotone": all(drop)}))
+    for ds, m in dist.items():
+        name = m["metric_names"][ext]
+        kinds = [k for k in HEUSEL if f"{ext}/{k}" in m["monotone"]]
+        bad = [k for k in kinds if not m["monotone"][f"{ext}/{k}"]]
+        checks.append(Check(
+            f"{name} rises monotonically with each of Heusel's six disturbances ({ds})",
+            "FID rises monotonically with each disturbance (Heusel et al. 2017, Fig. 3)", not bad, tier,
+            {"monotone": f"{len(kinds) - len(bad)}/{len(kinds)}", "not monotone": ", ".join(bad) or "none"}))
+        if f"{ext}/mode_dropping" in m["monotone"]:
+            checks.append(Check(f"{name} rises with mode dropping, classes removed ({ds})",
+                                "(our addition: the failure FID is meant to catch)",
+                                m["monotone"][f"{ext}/mode_dropping"], tier,
+                                {"distances": " → ".join(f"{r['fd']:.3g}" for r in sorted(
+                                    (r for r in m["rows"] if r["extractor"] == ext and r["kind"] == "mode_dropping"),
+                                    key=lambda r: r["level"]))}))
 for (ds, ext), sub in same.groupby(["dataset", "extractor"], sort=False):
     sub = sub.sort_values("n")
     reps = size[ds]["repeats"]
@@ -104,10 +107,11 @@ for (ds, ext), sub in same.groupby(["dataset", "extractor"], sort=False):
                         "the FD estimator is biased (Bińkowski et al. 2018)",
                         all(b < a for a, b in zip(sub.fd_mean, sub.fd_mean[1:])) and sub.fd_mean.min() > 0, tier,
                         {f"n={n}": v for n, v in zip(sub.n, sub.fd_mean)}))
-    checks.append(Check(f"KID of two same-distribution samples is within 3 standard errors of 0 at every n ({ext}, {ds})",
+    checks.append(Check(f"KID of two same-distribution samples is consistent with 0 at every n ({ext}, {ds})",
                         "KID is unbiased (Bińkowski et al. 2018)",
-                        all(abs(m_) <= 3 * s / math.sqrt(reps) + 1e-6 for m_, s in zip(sub.kid_mean, sub.kid_std)),
-                        tier, {f"n={n}": v for n, v in zip(sub.n, sub.kid_mean)}))
+                        all(consistent_with_zero(m_, s, reps) for m_, s in zip(sub.kid_mean, sub.kid_std)),
+                        tier, {f"n={n}": v for n, v in zip(sub.n, sub.kid_mean)},
+                        note=f"99% two-sided t-test over {reps} draws at each n"))
 if "monet" in size:
     mon = pd.DataFrame(size["monet"]["rows"])
     nmax = mon.n.max()

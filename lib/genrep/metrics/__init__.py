@@ -3,14 +3,17 @@
 - Fréchet distance / FID (Heusel et al. 2017): ``frechet_distance``, ``feature_stats``, ``fid_from_features``
 - KID (Bińkowski et al. 2018): ``kid_from_features``
 - MiFID (Kaggle's memorisation-informed FID): ``mifid_from_features``
-- precision / recall (Kynkäänniemi et al. 2019), density / coverage (Naeem et al. 2020): ``precision_recall``, ``prdc``
+- precision / recall (Kynkäänniemi et al. 2019): ``precision_recall``; + density / coverage
+  (Naeem et al. 2020): ``prdc``
 - bits per dimension: ``bits_per_dim``, ``dequantized_nll_offset``, ``bits_per_dim_dequantized``
-- feature extractors: ``get_extractor``, ``available_extractors``, ``extract_features``, ``inception_weights_path``
+- feature extractors: ``get_extractor``, ``available_extractors``, ``extract_features``,
+  ``inception_weights_path``
 
 Honesty rule: a distance is called FID/KID only on pytorch-fid Inception features; otherwise use the
 extractor's ``metric_name`` / ``kid_name`` (e.g. "FD-cifarnet"). The CifarNet asset is built by
 ``python -m genrep.metrics.proxies`` (``genrep.metrics.proxies.train_cifarnet`` / ``load_cifarnet``).
 """
+
 from genrep.metrics.extractors import Extractor, available_extractors, extract_features, get_extractor
 from genrep.metrics.frechet import feature_stats, fid_from_features, frechet_distance
 from genrep.metrics.inception import inception_weights_path
@@ -20,7 +23,19 @@ from genrep.metrics.mifid import mifid_from_features
 from genrep.metrics.prdc import prdc, precision_recall
 
 __all__ = [
-    "Extractor", "available_extractors", "extract_features", "get_extractor", "feature_stats",
-    "fid_from_features", "frechet_distance", "inception_weights_path", "kid_from_features", "bits_per_dim",
-    "bits_per_dim_dequantized", "dequantized_nll_offset", "mifid_from_features", "prdc", "precision_recall",
+    "Extractor",
+    "available_extractors",
+    "extract_features",
+    "get_extractor",
+    "feature_stats",
+    "fid_from_features",
+    "frechet_distance",
+    "inception_weights_path",
+    "kid_from_features",
+    "bits_per_dim",
+    "bits_per_dim_dequantized",
+    "dequantized_nll_offset",
+    "mifid_from_features",
+    "prdc",
+    "precision_recall",
 ]

@@ -1,4 +1,5 @@
 """Small helpers shared by the metric modules."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,18 +1,19 @@
 """Feature extractors for Fréchet distance, KID, MiFID and precision/recall.
 
-    ext = get_extractor("cifarnet")          # or "inception" (true FID, needs weights) or "randconv"
-    feats = ext(images_uint8)                # [N, C, H, W] uint8 (or float in [0, 1]) -> float32 [N, dim] on CPU
-    table_label = ext.metric_name            # "FID" only for inception; else "FD-cifarnet" / "FD-randconv"
+    ext = get_extractor("cifarnet")  # or "inception" (true FID, needs weights) or "randconv"
+    feats = ext(images_uint8)    # [N, C, H, W] uint8 (or float in [0, 1]) -> float32 [N, dim] on CPU
+    table_label = ext.metric_name    # "FID" only for inception; else "FD-cifarnet" / "FD-randconv"
 
-| name      | features                                   | input                          | labels            |
-|-----------|--------------------------------------------|--------------------------------|-------------------|
-| inception | pytorch-fid InceptionV3 pool3, 2048-d      | bilinear to 299, [-1, 1], fp32 | FID, KID          |
-| cifarnet  | the book's CIFAR-10 classifier, 192-d      | 32x32 antialiased, [0, 1]      | FD-cifarnet, ...  |
-| randconv  | fixed random He-init conv net, 256-d       | 64x64 antialiased, [-1, 1]     | FD-randconv, ...  |
+| name      | features                               | input                          | labels           |
+|-----------|----------------------------------------|--------------------------------|------------------|
+| inception | pytorch-fid InceptionV3 pool3, 2048-d  | bilinear to 299, [-1, 1], fp32 | FID, KID         |
+| cifarnet  | the book's CIFAR-10 classifier, 192-d  | 32x32 antialiased, [0, 1]      | FD-cifarnet, ... |
+| randconv  | fixed random He-init conv net, 256-d   | 64x64 antialiased, [-1, 1]     | FD-randconv, ... |
 
 Grayscale inputs are repeated to RGB. On CUDA the proxies run channels_last under bf16 autocast;
 Inception always runs in fp32 with TF32 off, for fidelity to pytorch-fid.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -77,8 +78,9 @@ class Extractor:
     Attributes: ``name``, ``dim``, ``input_size``, ``metric_name`` ("FID" / "FD-<name>"), ``kid_name``
     ("KID" / "KID-<name>") and ``impl`` (a one-line description to store in results as ``fid_impl``)."""
 
-    def __init__(self, name, net, dim, input_size, metric_name, kid_name, value_range, antialias, amp, device,
-                 impl=""):
+    def __init__(
+        self, name, net, dim, input_size, metric_name, kid_name, value_range, antialias, amp, device, impl=""
+    ):
         self.name, self.dim, self.input_size, self.impl = name, dim, input_size, impl
         self.metric_name, self.kid_name = metric_name, kid_name
         self.value_range, self.antialias, self.amp = value_range, antialias, amp
@@ -88,10 +90,12 @@ class Extractor:
             self.net = self.net.to(memory_format=torch.channels_last)
 
     def __repr__(self):
-        return f"Extractor({self.name!r}, dim={self.dim}, input={self.input_size}, metric={self.metric_name!r})"
+        return (
+            f"Extractor({self.name!r}, dim={self.dim}, input={self.input_size}, metric={self.metric_name!r})"
+        )
 
     def preprocess(self, x: torch.Tensor) -> torch.Tensor:
-        """uint8 [0, 255] or float [0, 1] batch -> float32 on device, RGB, resized, in the net's value range."""
+        """uint8 [0, 255] or float [0, 1] batch -> float32 on device, RGB, resized, in the net's range."""
         x = x.to(self.device, non_blocking=True)
         if x.ndim != 4 or x.shape[1] not in (1, 3):
             raise ValueError(f"expected images [N, 1 or 3, H, W], got {tuple(x.shape)}")
@@ -101,13 +105,20 @@ class Extractor:
             x = x.float()
             lo, hi = x.min().item(), x.max().item()
             if lo < -1e-3 or hi > 1 + 1e-3:
-                raise ValueError(f"float images must be in [0, 1] (got [{lo:.3g}, {hi:.3g}]); map [-1, 1] "
-                                 "outputs with (x + 1) / 2, or pass uint8")
+                raise ValueError(
+                    f"float images must be in [0, 1] (got [{lo:.3g}, {hi:.3g}]); map [-1, 1] "
+                    "outputs with (x + 1) / 2, or pass uint8"
+                )
         if x.shape[1] == 1:
             x = x.expand(-1, 3, -1, -1)
         if x.shape[-2:] != (self.input_size, self.input_size):
-            x = F.interpolate(x, size=(self.input_size, self.input_size), mode="bilinear", align_corners=False,
-                              antialias=self.antialias)
+            x = F.interpolate(
+                x,
+                size=(self.input_size, self.input_size),
+                mode="bilinear",
+                align_corners=False,
+                antialias=self.antialias,
+            )
         lo, hi = self.value_range
         return x * (hi - lo) + lo
 
@@ -119,12 +130,13 @@ class Extractor:
         feats = []
         it = range(0, len(images), batch_size)
         if progress:
-            from tqdm.auto import tqdm
+            from tqdm import tqdm
+
             it = tqdm(it, desc=f"{self.name} features", unit="batch")
         ctx = _no_tf32() if (cuda and not self.amp) else contextlib.nullcontext()
         with ctx, torch.autocast("cuda", dtype=torch.bfloat16, enabled=cuda and self.amp):
             for i in it:
-                x = self.preprocess(images[i:i + batch_size])
+                x = self.preprocess(images[i : i + batch_size])
                 if cuda and self.amp:
                     x = x.contiguous(memory_format=torch.channels_last)
                 feats.append(self.net(x).float().cpu())
@@ -139,6 +151,7 @@ def extract_features(extractor: Extractor, images, batch_size=256, progress=True
 def _default_device():
     try:
         from genrep.train import select_device
+
         return select_device()
     except ImportError:
         return "cuda" if torch.cuda.is_available() else "cpu"
@@ -149,6 +162,7 @@ _CACHE: dict = {}
 
 def _cifarnet_available() -> bool:
     from genrep.metrics.proxies import CIFARNET_PATH
+
     return CIFARNET_PATH.exists() and CIFARNET_PATH.with_suffix(".json").exists()
 
 
@@ -168,19 +182,54 @@ def get_extractor(name: str, device=None) -> Extractor:
         if inception_weights_path() is None:
             raise FileNotFoundError(missing_weights_message())
         impl = f"pytorch-fid InceptionV3 pool3 ({inception_weights_path().name}), bilinear 299, fp32"
-        ext = Extractor("inception", load_fid_inception(), 2048, 299, "FID", "KID", (-1.0, 1.0),
-                        antialias=False, amp=False, device=device, impl=impl)
+        ext = Extractor(
+            "inception",
+            load_fid_inception(),
+            2048,
+            299,
+            "FID",
+            "KID",
+            (-1.0, 1.0),
+            antialias=False,
+            amp=False,
+            device=device,
+            impl=impl,
+        )
     elif name == "cifarnet":
-        from genrep.metrics.proxies import load_cifarnet
-        from genrep.metrics.proxies import CIFARNET_PATH, sha256_file
+        from genrep.metrics.proxies import CIFARNET_PATH, load_cifarnet, sha256_file
+
         net = _Penultimate(load_cifarnet())
-        impl = f"genrep CifarNet penultimate {net.dim}-d (cifarnet.pt sha256 {sha256_file(CIFARNET_PATH)[:12]})"
-        ext = Extractor("cifarnet", net, net.dim, 32, "FD-cifarnet", "KID-cifarnet", (0.0, 1.0),
-                        antialias=True, amp=True, device=device, impl=impl)
+        impl = (
+            f"genrep CifarNet penultimate {net.dim}-d (cifarnet.pt sha256 {sha256_file(CIFARNET_PATH)[:12]})"
+        )
+        ext = Extractor(
+            "cifarnet",
+            net,
+            net.dim,
+            32,
+            "FD-cifarnet",
+            "KID-cifarnet",
+            (0.0, 1.0),
+            antialias=True,
+            amp=True,
+            device=device,
+            impl=impl,
+        )
     elif name == "randconv":
         net = RandConvNet()
-        ext = Extractor("randconv", net, net.dim, 64, "FD-randconv", "KID-randconv", (-1.0, 1.0),
-                        antialias=True, amp=True, device=device, impl=f"genrep RandConvNet seed {RANDCONV_SEED}")
+        ext = Extractor(
+            "randconv",
+            net,
+            net.dim,
+            64,
+            "FD-randconv",
+            "KID-randconv",
+            (-1.0, 1.0),
+            antialias=True,
+            amp=True,
+            device=device,
+            impl=f"genrep RandConvNet seed {RANDCONV_SEED}",
+        )
     else:
         raise ValueError(f"unknown extractor {name!r}; choose from {available_extractors()}")
     _CACHE[key] = ext

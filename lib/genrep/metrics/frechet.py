@@ -11,6 +11,7 @@ lambda_i from ``eigh`` (tiny negative eigenvalues from round-off clipped to 0). 
 FID proper needs pytorch-fid Inception pool3 features; with any other extractor the result is an
 "FD-<extractor>" and must be labelled so (``Extractor.metric_name``).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -52,8 +53,11 @@ def feature_stats(feats) -> tuple[np.ndarray, np.ndarray]:
     if n < 2:
         raise ValueError("need at least 2 feature rows for a covariance")
     if n < d:
-        warnings.warn(f"{n} samples < {d} feature dims: the covariance is rank-deficient and the Fréchet "
-                      "distance is biased upward; use more samples or a lower-dimensional extractor", stacklevel=3)
+        warnings.warn(
+            f"{n} samples < {d} feature dims: the covariance is rank-deficient and the Fréchet "
+            "distance is biased upward; use more samples or a lower-dimensional extractor",
+            stacklevel=3,
+        )
     mu = f.mean(0)
     fc = f - mu
     sigma = fc.T @ fc / (n - 1)

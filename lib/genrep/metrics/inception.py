@@ -9,6 +9,7 @@ state_dict keys are torchvision's, so the pytorch-fid file loads with strict=Tru
 We never download. The file is looked up in ``GENREP_WEIGHTS`` (the file itself, or a folder holding
 it), then in the torch hub cache ``$TORCH_HOME/hub/checkpoints/`` where pytorch-fid keeps it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,7 +22,7 @@ from torchvision.models.inception import Inception3, InceptionA, InceptionC, Inc
 
 FID_WEIGHTS_NAME = "pt_inception-2015-12-05-6726825d.pth"
 FID_WEIGHTS_URL = "https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/" + FID_WEIGHTS_NAME
-FID_WEIGHTS_SHA256_PREFIX = "6726825d"   # torch.hub convention: the file name carries its sha256 prefix
+FID_WEIGHTS_SHA256_PREFIX = "6726825d"  # torch.hub convention: the file name carries its sha256 prefix
 
 
 def _avg(x):
@@ -39,7 +40,13 @@ class FIDInceptionC(InceptionC):
     def forward(self, x):
         b7 = self.branch7x7_3(self.branch7x7_2(self.branch7x7_1(x)))
         bd = x
-        for m in (self.branch7x7dbl_1, self.branch7x7dbl_2, self.branch7x7dbl_3, self.branch7x7dbl_4, self.branch7x7dbl_5):
+        for m in (
+            self.branch7x7dbl_1,
+            self.branch7x7dbl_2,
+            self.branch7x7dbl_3,
+            self.branch7x7dbl_4,
+            self.branch7x7dbl_5,
+        ):
             bd = m(bd)
         return torch.cat([self.branch1x1(x), b7, bd, self.branch_pool(_avg(x))], 1)
 
@@ -77,9 +84,27 @@ class FIDInceptionV3(Inception3):
         self.Mixed_7c = FIDInceptionE(2048, max_pool=True)
 
     def forward(self, x):
-        for name in ("Conv2d_1a_3x3", "Conv2d_2a_3x3", "Conv2d_2b_3x3", "maxpool1", "Conv2d_3b_1x1",
-                     "Conv2d_4a_3x3", "maxpool2", "Mixed_5b", "Mixed_5c", "Mixed_5d", "Mixed_6a", "Mixed_6b",
-                     "Mixed_6c", "Mixed_6d", "Mixed_6e", "Mixed_7a", "Mixed_7b", "Mixed_7c", "avgpool"):
+        for name in (
+            "Conv2d_1a_3x3",
+            "Conv2d_2a_3x3",
+            "Conv2d_2b_3x3",
+            "maxpool1",
+            "Conv2d_3b_1x1",
+            "Conv2d_4a_3x3",
+            "maxpool2",
+            "Mixed_5b",
+            "Mixed_5c",
+            "Mixed_5d",
+            "Mixed_6a",
+            "Mixed_6b",
+            "Mixed_6c",
+            "Mixed_6d",
+            "Mixed_6e",
+            "Mixed_7a",
+            "Mixed_7b",
+            "Mixed_7c",
+            "avgpool",
+        ):
             x = getattr(self, name)(x)
         return x.flatten(1)
 
@@ -97,10 +122,12 @@ def inception_weights_path() -> Path | None:
 
 def missing_weights_message() -> str:
     hub = Path(torch.hub.get_dir()) / "checkpoints" / FID_WEIGHTS_NAME
-    return (f"Inception weights for FID not found. Place {FID_WEIGHTS_NAME} (from {FID_WEIGHTS_URL}) at "
-            f"{hub} (the torch hub cache, where pytorch-fid keeps it), or set GENREP_WEIGHTS to the file or "
-            "to a folder containing it. genrep never downloads it; without it use a proxy extractor "
-            "('cifarnet' or 'randconv'), whose distances are labelled FD-<name>, not FID.")
+    return (
+        f"Inception weights for FID not found. Place {FID_WEIGHTS_NAME} (from {FID_WEIGHTS_URL}) at "
+        f"{hub} (the torch hub cache, where pytorch-fid keeps it), or set GENREP_WEIGHTS to the file or "
+        "to a folder containing it. genrep never downloads it; without it use a proxy extractor "
+        "('cifarnet' or 'randconv'), whose distances are labelled FD-<name>, not FID."
+    )
 
 
 def load_fid_inception(path=None, check_hash=True) -> FIDInceptionV3:
@@ -111,8 +138,10 @@ def load_fid_inception(path=None, check_hash=True) -> FIDInceptionV3:
     if check_hash:
         h = hashlib.sha256(path.read_bytes()).hexdigest()
         if not h.startswith(FID_WEIGHTS_SHA256_PREFIX):
-            raise RuntimeError(f"{path} has sha256 {h[:16]}…, expected a prefix {FID_WEIGHTS_SHA256_PREFIX}: "
-                               "not the pytorch-fid Inception weights (corrupt or a different file).")
+            raise RuntimeError(
+                f"{path} has sha256 {h[:16]}…, expected a prefix {FID_WEIGHTS_SHA256_PREFIX}: "
+                "not the pytorch-fid Inception weights (corrupt or a different file)."
+            )
     model = FIDInceptionV3()
     model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True), strict=True)
     return model.eval()

@@ -8,6 +8,7 @@ k(x, y) = (x·y / d + 1)³, averaged over random subsets (torch-fidelity default
 Unbiased, so it can be negative for two samples of one distribution, and it does not need N > d as FID
 does. Like FID it is "KID" only on Inception features; otherwise "KID-<extractor>".
 """
+
 from __future__ import annotations
 
 import numpy as np

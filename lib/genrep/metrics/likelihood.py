@@ -11,6 +11,7 @@ likelihood: log P(x) >= E_u[log p(y)] - D · ln(2^b / w). So the discrete NLL in
 
 and for 8-bit data in [0, 1]:  bpd = (nll_continuous + D ln 256) / (D ln 2) = nll_continuous/(D ln 2) + 8.
 """
+
 from __future__ import annotations
 
 import math
@@ -34,7 +35,9 @@ def dequantized_nll_offset(num_dims: int, num_bits: int = 8, data_width: float =
     return num_dims * (num_bits * math.log(2) - math.log(data_width))
 
 
-def bits_per_dim_dequantized(nll_continuous_nats, num_dims: int, num_bits: int = 8, data_width: float = 1.0) -> float:
+def bits_per_dim_dequantized(
+    nll_continuous_nats, num_dims: int, num_bits: int = 8, data_width: float = 1.0
+) -> float:
     """bits/dim of the discrete data from the continuous NLL of uniformly dequantised, rescaled data."""
     nll = bits_per_dim(nll_continuous_nats, num_dims) * num_dims * math.log(2)
     return bits_per_dim(nll + dequantized_nll_offset(num_dims, num_bits, data_width), num_dims)

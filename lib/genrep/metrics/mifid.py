@@ -11,6 +11,7 @@ So MiFID == FID unless generated images are, on average, almost collinear in fea
 reference image; then FID is multiplied by at least 1/eps. Note torchmetrics computes d in the other
 direction (real -> fake); we follow Kaggle (generated -> reference).
 """
+
 from __future__ import annotations
 
 import torch
@@ -30,7 +31,7 @@ def mean_min_cosine_distance(gen_feats, ref_feats, chunk=2048) -> float:
     """mean over generated rows of min over reference rows of 1 - |cos| (float64, chunked)."""
     g, r = _normalised(as_tensor64(gen_feats)), _normalised(as_tensor64(ref_feats))
     r = r.to(g.device)
-    mins = [(1 - (g[i:i + chunk] @ r.T).abs()).min(1).values for i in range(0, len(g), chunk)]
+    mins = [(1 - (g[i : i + chunk] @ r.T).abs()).min(1).values for i in range(0, len(g), chunk)]
     return float(torch.cat(mins).clamp_min(0).mean())
 
 

@@ -12,6 +12,7 @@ the same set (self excluded). Then
 Distances are computed in float64 with batched ``torch.cdist`` on the features' device, in chunks, so
 10k x 10k sets of 2048-d features fit comfortably on a GPU.
 """
+
 from __future__ import annotations
 
 import torch
@@ -21,7 +22,9 @@ from genrep.metrics._util import as_tensor64
 
 def _knn_radii(x: torch.Tensor, k: int, chunk: int) -> torch.Tensor:
     # (k+1)-th smallest distance in the row: the first one is the point itself (distance 0)
-    return torch.cat([torch.cdist(x[i:i + chunk], x).kthvalue(k + 1, dim=1).values for i in range(0, len(x), chunk)])
+    return torch.cat(
+        [torch.cdist(x[i : i + chunk], x).kthvalue(k + 1, dim=1).values for i in range(0, len(x), chunk)]
+    )
 
 
 def prdc(real_feats, fake_feats, k=3, chunk=1024) -> dict:
@@ -31,16 +34,21 @@ def prdc(real_feats, fake_feats, k=3, chunk=1024) -> dict:
     if min(len(real), len(fake)) <= k:
         raise ValueError(f"need more than k={k} samples in each set")
     r_real, r_fake = _knn_radii(real, k, chunk), _knn_radii(fake, k, chunk)
-    inside_count = torch.zeros(len(fake), dtype=torch.float64, device=real.device)   # per fake: #real spheres
+    inside_count = torch.zeros(len(fake), dtype=torch.float64, device=real.device)  # per fake: #real spheres
     real_covered = torch.zeros(len(real), dtype=torch.bool, device=real.device)
     for i in range(0, len(fake), chunk):
-        inside = torch.cdist(fake[i:i + chunk], real) <= r_real[None]                  # [chunk, N_real]
-        inside_count[i:i + chunk] = inside.sum(1)
+        inside = torch.cdist(fake[i : i + chunk], real) <= r_real[None]  # [chunk, N_real]
+        inside_count[i : i + chunk] = inside.sum(1)
         real_covered |= inside.any(0)
-    recall_hits = torch.cat([(torch.cdist(real[i:i + chunk], fake) <= r_fake[None]).any(1)
-                             for i in range(0, len(real), chunk)])
-    return dict(precision=float((inside_count > 0).double().mean()), recall=float(recall_hits.double().mean()),
-                density=float(inside_count.sum() / (k * len(fake))), coverage=float(real_covered.double().mean()))
+    recall_hits = torch.cat(
+        [(torch.cdist(real[i : i + chunk], fake) <= r_fake[None]).any(1) for i in range(0, len(real), chunk)]
+    )
+    return dict(
+        precision=float((inside_count > 0).double().mean()),
+        recall=float(recall_hits.double().mean()),
+        density=float(inside_count.sum() / (k * len(fake))),
+        coverage=float(real_covered.double().mean()),
+    )
 
 
 def precision_recall(real_feats, fake_feats, k=3) -> dict:

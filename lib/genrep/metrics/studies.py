@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .disturbances import DISTURBANCES, disturb
 from .frechet import feature_stats, frechet_distance
@@ -72,7 +72,8 @@ def sample_size_study(reference: torch.Tensor, comparisons: dict[str, torch.Tens
     Works on *features* ([N, D] tensors), so one extraction serves every n. Each (n, repeat) draws fresh
     disjoint subsets; when a comparison set is the reference itself, the two draws are disjoint halves,
     so the true distance is 0 and any positive mean is bias.
-    Returns rows {comparison, n, fd_mean, fd_std, kid_mean, kid_std, kid_within_std} (means over repeats).
+    Returns rows {comparison, n, fd_mean, fd_std, kid_mean, kid_std, repeats} (mean and sample standard
+    deviation over the repeats).
     """
     g = torch.Generator().manual_seed(seed)
     rows = []
@@ -83,19 +84,27 @@ def sample_size_study(reference: torch.Tensor, comparisons: dict[str, torch.Tens
         need_ref = 2 * n if same else n
         if len(reference) < need_ref or len(comp) < n:
             continue
-        fds, kids, kid_sds = [], [], []
+        fds, kids = [], []
         for _ in range(repeats):
             perm = torch.randperm(len(reference), generator=g)
             a = reference[perm[:n]]
             b = reference[perm[n:2 * n]] if same else comp[torch.randperm(len(comp), generator=g)[:n]]
             fds.append(frechet_distance(*feature_stats(a), *feature_stats(b)))
-            k, s = kid_from_features(a, b, subsets=kid_subsets, subset_size=n, seed=int(g.initial_seed() % 1000))
-            kids.append(k)
-            kid_sds.append(s)
+            kids.append(kid_from_features(a, b, subsets=kid_subsets, subset_size=n, seed=len(rows))[0])
         rows.append({"comparison": name, "n": n, "fd_mean": float(np.mean(fds)), "fd_std": float(np.std(fds)),
-                     "kid_mean": float(np.mean(kids)), "kid_std": float(np.std(kids)),
-                     "kid_within_std": float(np.mean(kid_sds))})
+                     "kid_mean": float(np.mean(kids)), "kid_std": float(np.std(kids, ddof=1)) if repeats > 1 else 0.0,
+                     "repeats": repeats})
     return rows
+
+
+def consistent_with_zero(mean: float, std: float, repeats: int, confidence: float = 0.99) -> bool:
+    """Two-sided t-test: is a mean of ``repeats`` draws with sample std ``std`` consistent with 0?"""
+    from scipy.stats import t
+
+    if repeats < 2:
+        return False
+    se = std / np.sqrt(repeats)
+    return abs(mean) <= t.ppf(0.5 + confidence / 2, repeats - 1) * se + 1e-12
 
 
 def resolve_extractors(names="auto", device=None) -> list:

@@ -2,6 +2,7 @@
 
 Import the submodule you need, e.g. ``from genrep.models.classifiers import CifarNet``.
 """
+
 from genrep.models.classifiers import CifarNet
 
 __all__ = ["CifarNet"]

@@ -8,6 +8,7 @@ and a linear head. About 0.8 M parameters; the asset is stored in fp16 (< 2 MB).
 
 The training recipe lives in ``genrep.metrics.proxies.train_cifarnet``.
 """
+
 from __future__ import annotations
 
 import torch
@@ -25,8 +26,13 @@ def _conv_bn(cin: int, cout: int) -> list[nn.Module]:
 
 def _stage(cin: int, cout: int) -> nn.Sequential:
     # conv before pooling (as in airbench): the first conv sees the higher resolution
-    return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.MaxPool2d(2),
-                         nn.BatchNorm2d(cout), nn.ReLU(inplace=True), *_conv_bn(cout, cout))
+    return nn.Sequential(
+        nn.Conv2d(cin, cout, 3, padding=1, bias=False),
+        nn.MaxPool2d(2),
+        nn.BatchNorm2d(cout),
+        nn.ReLU(inplace=True),
+        *_conv_bn(cout, cout),
+    )
 
 
 class CifarNet(nn.Module):
