@@ -95,7 +95,8 @@ res.save_figure(fig, "disturbance_curves")
 plt.show()
 
 # %%
-res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, rows=study,
+res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, datasets=[data.title, contaminant.title],
+                 rows=study,
                  monotone={f"{e}/{k}": v for (e, k), v in mono.items()},
                  monotone_kid={f"{e}/{k}": v for (e, k), v in mono_kid.items()},
                  metric_names={e.name: e.metric_name for e in exts})

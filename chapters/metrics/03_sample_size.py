@@ -73,5 +73,6 @@ res.save_figure(fig, "bias_vs_n")
 plt.show()
 
 # %%
-res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, rows=rows, repeats=repeats,
+res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, datasets=[data.title, contaminant.title],
+                 rows=rows, repeats=repeats,
                  metric_names={e.name: [e.metric_name, e.kid_name] for e in exts})

@@ -84,4 +84,5 @@ res.save_figure(fig, "mifid_penalty")
 plt.show()
 
 # %%
-res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, eps=eps, rows=rows)
+res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, datasets=[data.title, photos.title],
+                 eps=eps, rows=rows)

@@ -25,7 +25,7 @@ dist = {a.split("-", 1)[1]: res.metrics(a) for a in res.arms_of("02_disturbances
 size = {a.split("-", 1)[1]: res.metrics(a) for a in res.arms_of("03_sample_size")}
 mifid = res.metrics("04_mifid")
 HEUSEL = [k for k in DISTURBANCES if k != "mode_dropping"]
-data_note = "; ".join(sorted({m["data"] for m in [*dist.values(), *size.values(), mifid]}))
+data_note = "; ".join(sorted({t for m in [*dist.values(), *size.values(), mifid] for t in m["datasets"]}))
 print("extractors:", proxy["extractors"], "| Inception weights present:", proxy["inception_available"])
 
 # %% [markdown]

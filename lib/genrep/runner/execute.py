@@ -31,8 +31,16 @@ def _short(v) -> str:
 
 
 def tidy(nb: nbformat.NotebookNode, arm: Arm, injected: dict) -> nbformat.NotebookNode:
+    """Hide the parameter cells, show the effective parameters once, and name the arm in the title."""
     out = []
+    titled = arm.arm is None
     for cell in nb.cells:
+        if not titled and cell.cell_type == "markdown" and cell.source.lstrip().startswith("# "):
+            first, _, rest = cell.source.lstrip().partition("\n")
+            suffix = f" — {arm.arm}"
+            if not first.endswith(suffix):
+                cell.source = first + suffix + ("\n" + rest if rest else "")
+            titled = True
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if "parameters" in tags or "injected-parameters" in tags:
             if "remove-cell" not in tags:
