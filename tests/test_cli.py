@@ -142,3 +142,18 @@ def test_list_and_unknown_command(toy_root):
     assert r.returncode == 0 and "toy" in r.stdout and "budget" in r.stdout
     r = run_cli("frobnicate")
     assert r.returncode != 0 and "invalid choice" in r.stderr
+
+
+def test_filtered_runs_share_keys_and_need_their_inputs(toy_root, capsys):
+    assert main(["replicate", "toy", "--notebook", "02_summary"]) == 1  # its input has not run yet
+    assert "02_summary: skipped (needs 01_train" in capsys.readouterr().out
+    assert main(["replicate", "toy", "--notebook", "01_train"]) == 0
+    out = capsys.readouterr().out
+    assert "book/toy not updated" in out and not (toy_root / "book" / "toy" / "published.json").exists()
+    assert main(["replicate", "toy"]) == 0  # only the summary is left to run, then the chapter is published
+    out = capsys.readouterr().out
+    assert "01_train: cached" in out and "02_summary: done" in out
+    assert main(["replicate", "toy", "--notebook", "02_summary"]) == 0
+    assert "02_summary: cached" in capsys.readouterr().out  # same key as in the full run
+    pub = json.loads((toy_root / "book" / "toy" / "published.json").read_text())
+    assert pub["arms"] == ["01_train", "02_summary"]

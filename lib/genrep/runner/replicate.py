@@ -175,12 +175,14 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
 
         raise _unknown("tier", tier, TIERS)
     ch = load_chapter(chapter)
-    arms = ch.plan(tier, only, overrides)  # every name is validated here, before anything runs
-    keys = compute_keys(arms, ch)
+    ch.plan(tier, only, overrides)  # every name (notebooks in `only` too) is validated before anything runs
+    full = ch.plan(tier, None, overrides)
+    keys = compute_keys(full, ch)  # keys over the whole chapter, so a filtered run shares them
+    arms = [a for a in full if not only or a.notebook.name in only]
     n = len(arms)
     t_start = time.time()
     print(f"replicate {chapter} at tier {tier}: {n} arm(s), jobs={jobs}", flush=True)
-    status: dict[str, str] = {}
+    status: dict[str, str] = {a.id: "ok" for a in full if a not in arms and is_cached(a, keys[a.id])}
     todo = []
     for i, arm in enumerate(arms, 1):
         if not force and is_cached(arm, keys[arm.id]):
@@ -188,10 +190,9 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
             print(f"[{i}/{n}] {arm.id}: cached (key {keys[arm.id][:8]})", flush=True)
         else:
             todo.append((i, arm))
-    index = {a.id: i for i, a in enumerate(arms, 1)}
 
     def deps(arm: Arm) -> list[str]:
-        return [a.id for a in arms if a.notebook.name in arm.notebook.needs]
+        return [a.id for a in full if a.notebook.name in arm.notebook.needs]
 
     pending = list(todo)
     running = {}
@@ -200,10 +201,13 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
         while pending or running:
             for i, arm in list(pending):
                 ds = deps(arm)
-                if any(status.get(d) in ("failed", "skipped") for d in ds):
+                missing = [d for d in ds if d not in status and d not in {a.id for _, a in pending + list(
+                    running.values())}]
+                bad = [d for d in ds if status.get(d) in ("failed", "skipped")] + missing
+                if bad:
                     status[arm.id] = "skipped"
-                    bad = [d for d in ds if status.get(d) in ("failed", "skipped")]
-                    print(f"[{i}/{n}] {arm.id}: skipped (needs {', '.join(bad)}, which did not finish)", flush=True)
+                    print(f"[{i}/{n}] {arm.id}: skipped (needs {', '.join(bad)}, which did not finish"
+                          f"{' or has not run at this tier' if missing else ''})", flush=True)
                     pending.remove((i, arm))
                 elif all(status.get(d) == "ok" for d in ds) and len(running) < max(1, jobs):
                     print(f"[{i}/{n}] {arm.id}: running ...", flush=True)
@@ -228,18 +232,21 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
                 else:
                     print(f"[{i}/{n}] {arm.id}: FAILED after {secs:.1f} s — {err}\n"
                           f"      executed notebook: {_rel(executed)}", flush=True)
-    failed = [a for a in status if status[a] != "ok"]
+    failed = [a.id for a in arms if status.get(a.id) != "ok"]
     total = time.time() - t_start
     if failed:
         print(f"{len(failed)} of {n} arm(s) did not finish: {', '.join(failed)} ({total:.1f} s). "
               f"Finished arms are kept; run the same command again to retry the rest.", flush=True)
         return 1
     if do_publish and todo:
-        if publish(ch, tier, arms):
-            from genrep.report.book import write_site_pages
+        if all(status.get(a.id) == "ok" for a in full):
+            if publish(ch, tier, full):
+                from genrep.report.book import write_site_pages
 
-            write_site_pages()
+                write_site_pages()
+        else:
+            print(f"book/{chapter} not updated: the whole chapter has not run at tier {tier} yet "
+                  f"(make replicate CHAPTER={chapter} CONFIG={tier})", flush=True)
     print(f"replicate {chapter} ({tier}): all {n} arm(s) ok in {total:.1f} s; results in "
           f"{_rel(results_dir() / chapter / tier)}", flush=True)
-    _ = index
     return 0
