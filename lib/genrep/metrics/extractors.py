@@ -123,12 +123,15 @@ class Extractor:
         return x * (hi - lo) + lo
 
     @torch.inference_mode()
-    def __call__(self, images, batch_size=256, progress=False) -> torch.Tensor:
+    def __call__(self, images, batch_size=256, progress=None) -> torch.Tensor:
+        """Features of ``images``; ``progress=None`` shows a bar only for long jobs (over 20 batches)."""
         if isinstance(images, np.ndarray):
             images = torch.from_numpy(images)
         cuda = self.device.type == "cuda"
         feats = []
         it = range(0, len(images), batch_size)
+        if progress is None:
+            progress = len(it) > 20
         if progress:
             from tqdm import tqdm
 

@@ -90,6 +90,7 @@ def execute(arm: Arm, injected: dict, output: Path, live: bool = True) -> tuple[
         pm.execute_notebook(
             str(src), str(output), parameters=injected, kernel_name="python3", cwd=str(repo_root()),
             progress_bar=False, log_output=False, stderr_file=sys.stderr if live else None,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # the kernel's own start-up chatter
         )
         ok = True
     except pm.PapermillExecutionError as e:
