@@ -10,7 +10,7 @@
 See registry.py for the datasets, staging.py for checksums, loaders.py for decoding and caching,
 standins.py for the procedural stand-ins and batching.py for the Batcher.
 """
-from .batching import Batcher, to_float, to_uint8
+from .batching import Batcher, save_image_uint8, to_float, to_uint8
 from .loaders import Data, cache_path, info, load, load_or_standin
 from .registry import DATASETS, DataError, DatasetSpec, FileSpec
 from .staging import active_variant, available, manifest_hash, raw_dir, stage, verify
@@ -18,6 +18,7 @@ from .standins import standin
 
 __all__ = [
     "DATASETS", "Batcher", "Data", "DataError", "DatasetSpec", "FileSpec", "active_variant", "available",
-    "cache_path", "info", "load", "load_or_standin", "manifest_hash", "raw_dir", "stage", "standin",
+    "cache_path", "info", "load", "load_or_standin", "manifest_hash", "raw_dir", "save_image_uint8",
+    "stage", "standin",
     "to_float", "to_uint8", "verify",
 ]

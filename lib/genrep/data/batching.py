@@ -100,3 +100,17 @@ class Batcher:
         self.epoch, self.pos, self.seed = state["epoch"], state["pos"], state["seed"]
         self.gen.set_state(state["generator"])
         self._perm_epoch = None
+
+
+def save_image_uint8(x: torch.Tensor, mode: str) -> torch.Tensor:
+    """Quantise a float batch to uint8 exactly as torchvision ``save_image`` does:
+    ``(x*255 + 0.5).clamp(0, 255)``, then truncate (spec dcgan_vae_cats §7, FID fake set).
+
+    mode "authors_clip": x as is, i.e. the authors' bug: tanh outputs in [-1, 1] treated as [0, 1],
+    so negatives clip to black.
+    mode "denorm": x mapped from [-1, 1] to [0, 1] by (x + 1) / 2 first."""
+    if mode == "denorm":
+        x = (x + 1) / 2
+    elif mode != "authors_clip":
+        raise ValueError(f"mode must be 'authors_clip' or 'denorm', got {mode!r}")
+    return (x * 255 + 0.5).clamp(0, 255).to(torch.uint8)

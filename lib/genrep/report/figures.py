@@ -14,6 +14,15 @@ def save_figure(fig, results_dir: str | Path, name: str, dpi: int = 90) -> Path:
     return path
 
 
+def minmax_uint8(x) -> "torch.Tensor":
+    """Float images -> uint8 after min-max scaling over the whole batch (``make_grid(normalize=True)``)."""
+    import torch
+
+    x = x.detach().float().cpu()
+    lo, hi = x.min(), x.max()
+    return ((x - lo) / (hi - lo).clamp_min(1e-5) * 255 + 0.5).clamp(0, 255).to(torch.uint8)
+
+
 def grid(images, nrow: int = 8, pad: int = 2) -> np.ndarray:
     """Tile uint8 images [N, C, H, W] (torch or numpy) into one HxWxC uint8 array."""
     x = images.detach().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)

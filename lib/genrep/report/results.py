@@ -26,13 +26,12 @@ class Results:
         self.chapter = chapter or self.dir.parent.parent.name
 
     # -- metrics ---------------------------------------------------------------------------------
-    def save_metrics(self, **values) -> dict:
-        """Merge ``values`` into ``metrics.json`` and return the whole dict."""
+    def save_metrics(self, **values) -> None:
+        """Merge ``values`` into ``metrics.json`` (returns nothing, so a notebook's last line shows nothing)."""
         path = self.dir / "metrics.json"
         cur = json.loads(path.read_text()) if path.exists() else {}
         cur.update(values)
         write_json(path, _plain(cur))
-        return cur
 
     def metrics(self, arm: str | None = None) -> dict:
         """Read ``metrics.json`` of this arm, or of a sibling arm (clear error when it has not run)."""

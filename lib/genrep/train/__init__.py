@@ -10,6 +10,7 @@
 * ``pool``:       ``ImagePool`` (CycleGAN's history of generated images)
 * ``timing``:     ``Timer``, ``Stopwatch``, ``timed``, ``throughput``, ``format_seconds``
 * ``params``:     ``count_params``
+* ``snapshots``:  ``Snapshots`` (sample grids etc. kept through checkpoints)
 """
 from .checkpoint import CheckpointError, Checkpointer
 from .device import amp_dtype, autocast, device_name, select_device, setup_fast
@@ -19,10 +20,11 @@ from .loop import TrainingInterrupted, train_loop
 from .params import count_params
 from .pool import ImagePool
 from .seed import rng_state, seed_everything, set_rng_state
+from .snapshots import Snapshots
 from .timing import Stopwatch, Timer, format_seconds, synchronize, throughput, timed
 
 __all__ = [
-    "CheckpointError", "Checkpointer", "EMA", "ImagePool", "NonFiniteError", "Stopwatch", "Timer",
+    "CheckpointError", "Checkpointer", "EMA", "ImagePool", "NonFiniteError", "Snapshots", "Stopwatch", "Timer",
     "TrainingInterrupted", "amp_dtype", "autocast", "check_finite", "count_params", "device_name",
     "format_seconds", "rng_state", "seed_everything", "select_device", "set_rng_state", "setup_fast",
     "synchronize", "throughput", "timed", "train_loop",

@@ -1,0 +1,104 @@
+"""DCGAN + MLP VAE on cats (spec dcgan_vae_cats §3, §7): models, losses, latents, diversity, uint8."""
+import math
+
+import pytest
+import torch
+
+from genrep.data import save_image_uint8
+from genrep.losses import bce_d_loss, bce_g_loss, kl_std_normal, vae_loss
+from genrep.metrics.diversity import cosine_similarities, pairwise_cosine_counts
+from genrep.models import MLPVAE, DCGANDiscriminator, DCGANGenerator, init_dcgan_normal, lerp, slerp
+
+
+def n_params(*modules):
+    return sum(p.numel() for m in modules for p in m.parameters())
+
+
+def test_parameter_counts():
+    assert n_params(DCGANGenerator()) == 3_576_704
+    assert n_params(DCGANDiscriminator()) == 2_765_568
+    v = MLPVAE()
+    assert n_params(v.encoder, v.fc_mu, v.fc_logvar) == 6_571_040
+    assert n_params(v.decoder) == 6_575_104
+    assert n_params(v) == 13_146_144
+
+
+def test_tutorial_state_dict_layout():
+    g, d = DCGANGenerator().state_dict(), DCGANDiscriminator().state_dict()
+    assert "net.0.weight" in g and "net.1.running_mean" in g and "net.12.weight" in g
+    assert "net.0.weight" in d and "net.3.running_var" in d and "net.11.weight" in d
+
+
+def test_dcgan_shapes_and_ranges():
+    torch.manual_seed(0)
+    g, d = DCGANGenerator(), DCGANDiscriminator()
+    x = g(torch.randn(4, 100))
+    assert x.shape == (4, 3, 64, 64) and x.min() >= -1 and x.max() <= 1
+    assert g(torch.randn(4, 100, 1, 1)).shape == (4, 3, 64, 64)
+    p = d(x)
+    assert p.shape == (4,) and ((p > 0) & (p < 1)).all()
+
+
+def test_init_dcgan_normal():
+    g = DCGANGenerator()
+    assert abs(g.net[3].weight.std().item() - 0.02) > 0.005  # PyTorch default init differs
+    init_dcgan_normal(g)
+    assert abs(g.net[3].weight.std().item() - 0.02) < 0.001
+    assert abs(g.net[1].weight.mean().item() - 1) < 0.01 and g.net[1].bias.abs().max() == 0
+
+
+def test_vae_shapes_and_ranges():
+    torch.manual_seed(0)
+    v = MLPVAE()
+    x = torch.rand(3, 3, 64, 64)
+    x_hat, mu, logvar = v(x)
+    assert x_hat.shape == x.shape and mu.shape == logvar.shape == (3, 16)
+    assert x_hat.min() >= 0 and x_hat.max() <= 1
+    s = v.sample(5, generator=torch.Generator().manual_seed(1))
+    assert s.shape == (5, 3, 64, 64) and s.min() >= 0 and s.max() <= 1
+    assert torch.equal(s, v.sample(5, generator=torch.Generator().manual_seed(1)))
+    total, recon, kl = vae_loss(x_hat, x, mu, logvar)
+    assert torch.allclose(total, recon + kl) and recon > 0 and kl >= 0
+
+
+def test_gan_and_kl_losses():
+    half = torch.full((8,), 0.5)
+    assert bce_d_loss(half, half).item() == pytest.approx(2 * math.log(2), rel=1e-6)
+    assert bce_g_loss(half).item() == pytest.approx(math.log(2), rel=1e-6)
+    z = torch.zeros(4, 16)
+    assert kl_std_normal(z, z).item() == 0
+    assert kl_std_normal(z + 0.3, z).item() > 0 and kl_std_normal(z, z - 1).item() > 0
+    assert kl_std_normal(z + 1, z).item() == pytest.approx(0.5 * 64)
+
+
+def test_lerp_slerp():
+    z1, z2 = torch.randn(100), torch.randn(100)
+    path = lerp(z1, z2, 10)
+    assert path.shape == (10, 100) and torch.equal(path[0], z1) and torch.equal(path[-1], z2)
+    assert torch.allclose(path[1], z1 + (z2 - z1) / 9, atol=1e-6)
+    s = slerp(z1, z2, 10)
+    assert s.shape == (10, 100) and torch.equal(s[0], z1) and torch.equal(s[-1], z2)
+    assert torch.allclose(slerp(z1, 2 * z1, 5), lerp(z1, 2 * z1, 5))  # parallel -> lerp
+
+
+def test_pairwise_cosine_counts():
+    n = 12
+    c = pairwise_cosine_counts(torch.ones(n, 3, 8, 8).mul(0.3))
+    assert c["high_ordered"] == n * (n - 1) == c["pairs_ordered"] and c["fraction"] == 1
+    r = pairwise_cosine_counts(torch.randn(50, 3, 16, 16), chunk=7)
+    assert r["high_ordered"] == 0 and r["fraction"] == 0 and r["pairs_unordered"] == 50 * 49 // 2
+    a, b = torch.randn(3, 8, 8), torch.randn(3, 8, 8)
+    x = torch.stack([a] * 4 + [b] * 6)  # two groups: 4*3 + 6*5 = 42 ordered pairs
+    c = pairwise_cosine_counts(x, chunk=3)
+    assert c["high_ordered"] == 42 and c["high_unordered"] == 21 and c["fraction"] == pytest.approx(42 / 90)
+    s = cosine_similarities(x)
+    assert s.shape == (45,) and int((s > 0.9).sum()) == 21
+
+
+def test_save_image_uint8():
+    x = torch.tensor([-1.0, -0.5, 0.0, 0.5, 1.0])
+    assert save_image_uint8(x, "authors_clip").tolist() == [0, 0, 0, 128, 255]
+    assert save_image_uint8(x, "denorm").tolist() == [0, 64, 128, 191, 255]
+    assert save_image_uint8(x, "denorm").dtype == torch.uint8
+    with pytest.raises(ValueError, match="authors_clip.*denorm"):
+        save_image_uint8(x, "other")
