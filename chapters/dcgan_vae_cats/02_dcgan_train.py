@@ -48,6 +48,7 @@ from genrep.train import Checkpointer, Snapshots, Stopwatch, count_params, seed_
 seed_everything(seed)
 dev = select_device(None if device == "auto" else device)
 res = Results(results_dir, tier)
+Path(runs_dir).mkdir(parents=True, exist_ok=True)  # generator checkpoints for 03_dcgan_eval go here
 data = load_or_standin("cats64", split, n=n_images, seed=0)
 batches = Batcher(data.images, batch_size=batch_size, device=dev, shuffle=True, seed=seed, drop_last=False)
 G = DCGANGenerator(nz=latent_dim, ngf=g_features).to(dev)

@@ -23,7 +23,7 @@ latent_dim = 16
 skip_partial_batch = True
 n_samples = 10
 interp_steps = 10
-fid_n = 1000          # VAE samples scored against the frozen real subset (not in the report)
+score_n = 1000        # VAE samples scored against the frozen real subset (not in the report)
 extractors = "auto"
 
 # %%
@@ -116,7 +116,7 @@ plt.show()
 # %%
 real = data.images[res.metrics("01_data")["real_subset"]]
 with torch.no_grad():
-    gen = save_image_uint8(vae.sample(fid_n, generator=torch.Generator().manual_seed(seed + 3), device=dev).cpu(),
+    gen = save_image_uint8(vae.sample(score_n, generator=torch.Generator().manual_seed(seed + 3), device=dev).cpu(),
                            "authors_clip")  # VAE outputs are already in [0, 1]
 scores = {}
 for e in resolve_extractors(extractors, dev):
@@ -131,4 +131,4 @@ pd.DataFrame(scores).T
 res.save_metrics(data=data.title, data_source=data.source, n_images=len(data.images), epochs=epochs,
                  steps_per_epoch=steps_per_epoch, params=count_params(vae), hidden_dim=hidden_dim,
                  latent_dim=latent_dim, epoch_log=log.to_dict("records"), scores=scores, mode_collapse=mc,
-                 fid_n=fid_n, throughput=clock.summary())
+                 score_n=score_n, throughput=clock.summary())

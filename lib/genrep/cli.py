@@ -80,6 +80,7 @@ def prepare_notebooks(out: Path, tier: str = "reduced", chapters: list[str] | No
     from genrep.runner.chapters import list_chapters, load_chapter
     from genrep.runner.execute import prepare
 
+    out = out.resolve()
     if out.exists():
         shutil.rmtree(out)
     written = []
@@ -89,6 +90,7 @@ def prepare_notebooks(out: Path, tier: str = "reduced", chapters: list[str] | No
             inj = {**arm.params, "tier": tier,
                    "results_dir": str(out / "results" / name / tier / arm.id),
                    "runs_dir": str(out / "runs" / name / tier / arm.id)}
+            Path(inj["runs_dir"]).mkdir(parents=True, exist_ok=True)  # as replicate does
             written.append(prepare(arm, inj, out / name / f"{i:02d}__{arm.id}.ipynb"))
     return written
 

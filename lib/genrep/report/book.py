@@ -83,11 +83,18 @@ def landing_page(chapter: str) -> str:
     return "\n".join(lines)
 
 
+def _chapter_dirs() -> list[Path]:
+    """Chapter folders in book order: ``order:`` in chapter.yaml (default 100), then name."""
+    dirs = [p for p in chapters_dir().iterdir() if (p / "chapter.yaml").exists()]
+    order = {p: (yaml.safe_load((p / "chapter.yaml").read_text()) or {}).get("order", 100) for p in dirs}
+    return sorted(dirs, key=lambda p: (order[p], p.name))
+
+
 def scoreboard() -> str:
     rows = ["| chapter | tier shown | replicated | not replicated | not testable at this tier |",
             "|---|---|---|---|---|"]
     any_row = False
-    for d in sorted(p for p in chapters_dir().iterdir() if (p / "chapter.yaml").exists()):
+    for d in _chapter_dirs():
         pub = published(d.name)
         if not pub:
             continue
@@ -104,7 +111,7 @@ def scoreboard() -> str:
 
 def toc() -> dict:
     chapters = []
-    for d in sorted(p for p in chapters_dir().iterdir() if (p / "chapter.yaml").exists()):
+    for d in _chapter_dirs():
         pub = published(d.name)
         if not pub:
             continue
@@ -127,7 +134,7 @@ def write_site_pages() -> list[Path]:
     intro = INTRO_HEAD + "\n## Scoreboard\n\n" + scoreboard() + "\n"
     (bd / "intro.md").write_text(intro)
     written.append(bd / "intro.md")
-    for d in sorted(p for p in chapters_dir().iterdir() if (p / "chapter.yaml").exists()):
+    for d in _chapter_dirs():
         if published(d.name):
             path = bd / d.name / "index.md"
             path.write_text(landing_page(d.name))
