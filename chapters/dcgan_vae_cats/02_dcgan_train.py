@@ -54,7 +54,8 @@ batches = Batcher(data.images, batch_size=batch_size, device=dev, shuffle=True, 
 G = DCGANGenerator(nz=latent_dim, ngf=g_features).to(dev)
 D = DCGANDiscriminator(ndf=d_features).to(dev)
 if init == "dcgan_normal":
-    G.apply(init_dcgan_normal), D.apply(init_dcgan_normal)
+    G.apply(init_dcgan_normal)
+    D.apply(init_dcgan_normal)
 elif init != "torch_default":
     raise ValueError(f"init must be 'torch_default' or 'dcgan_normal', got {init!r}")
 opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=tuple(betas))
@@ -69,6 +70,7 @@ print(f"{data.title}: {len(data.images)} images, {steps_per_epoch} steps/epoch (
 # %%
 def step(i):
     x = next(batches)
+    clock.count("train", steps=1, images=len(x))  # only the steps run in this session (a resume runs fewer)
     z = torch.randn(len(x), latent_dim, device=dev)
     fake = G(z)
     d_loss = bce_d_loss(D(x), D(fake.detach()))
@@ -95,7 +97,7 @@ def step(i):
 
 
 clock = Stopwatch(dev)
-with clock.timed("train", steps=epochs * steps_per_epoch, images=epochs * len(data.images)):
+with clock.timed("train"):
     history = train_loop(step, total_steps=epochs * steps_per_epoch, log_every=1, desc="DCGAN",
                          state={"G": G, "D": D, "opt_g": opt_g, "opt_d": opt_d, "batches": batches, "snaps": snaps},
                          checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5))

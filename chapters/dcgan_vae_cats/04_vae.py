@@ -57,6 +57,7 @@ print(f"{data.title}: {len(data.images)} images, {steps_per_epoch} steps/epoch, 
 # %%
 def step(i):
     x = next(batches)
+    clock.count("train", steps=1, images=len(x))  # only the steps run in this session (a resume runs fewer)
     x_hat, mu, logvar = vae(x)
     loss, recon, kl = vae_loss(x_hat, x, mu, logvar)
     opt.zero_grad(set_to_none=True)
@@ -66,7 +67,7 @@ def step(i):
 
 
 clock = Stopwatch(dev)
-with clock.timed("train", steps=epochs * steps_per_epoch, images=epochs * steps_per_epoch * batch_size):
+with clock.timed("train"):
     history = train_loop(step, total_steps=epochs * steps_per_epoch, log_every=1, desc="VAE",
                          state={"vae": vae, "opt": opt, "batches": batches},
                          checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5))

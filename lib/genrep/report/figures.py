@@ -14,7 +14,7 @@ def save_figure(fig, results_dir: str | Path, name: str, dpi: int = 90) -> Path:
     return path
 
 
-def minmax_uint8(x) -> "torch.Tensor":
+def minmax_uint8(x):
     """Float images -> uint8 after min-max scaling over the whole batch (``make_grid(normalize=True)``)."""
     import torch
 
