@@ -3,7 +3,6 @@ import math
 
 import pytest
 import torch
-
 from genrep.diffusion import GaussianDiffusion, make_betas, rf_loss, rf_sample
 from genrep.models.embeddings import sinusoidal_embedding
 

@@ -11,7 +11,7 @@ with ``t`` a long tensor of step indices 0..T-1 (index 0 is the paper's t = 1).
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from tqdm.auto import tqdm

@@ -7,7 +7,7 @@ evaluations (Heun spends two per step except the last, which is an Euler step as
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from tqdm.auto import tqdm
