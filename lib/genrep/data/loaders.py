@@ -50,13 +50,28 @@ def _to_square(im: Image.Image, size: int) -> Image.Image:
 
 
 def _decode_all(items, size: int, channels: int, desc: str) -> np.ndarray:
-    """Decode [(name, bytes-or-path)] into uint8 [N, C, size, size] (one tqdm bar)."""
+    """Decode [(name, bytes-or-path)] into uint8 [N, C, size, size] (one tqdm bar).
+
+    A file that fails to decode is reported by name (a warning each, and a summary with the count) and
+    skipped; the others are kept, in order. (A checksummed dataset then fails its count check in ``load``.)
+    """
     out = np.empty((len(items), channels, size, size), np.uint8)
     mode = "L" if channels == 1 else "RGB"
-    for i, (_, src) in enumerate(tqdm(items, desc=desc, disable=len(items) < 2000, mininterval=0.5)):
-        with Image.open(io.BytesIO(src) if isinstance(src, bytes) else src) as im:
-            a = np.asarray(_to_square(im.convert(mode), size))
+    kept, skipped = [], []
+    for i, (name, src) in enumerate(tqdm(items, desc=desc, disable=len(items) < 2000, mininterval=0.5)):
+        try:
+            with Image.open(io.BytesIO(src) if isinstance(src, bytes) else src) as im:
+                a = np.asarray(_to_square(im.convert(mode), size))
+        except (OSError, ValueError, SyntaxError) as e:   # PIL: UnidentifiedImageError, truncated file, ...
+            skipped.append(name)
+            warnings.warn(f"{desc}: could not decode {name!r} ({type(e).__name__}: {e}); skipped", stacklevel=2)
+            continue
         out[i] = a[None] if channels == 1 else a.transpose(2, 0, 1)
+        kept.append(i)
+    if skipped:
+        warnings.warn(f"{desc}: skipped {len(skipped)} of {len(items)} files that failed to decode: "
+                      f"{', '.join(map(str, skipped[:10]))}{' ...' if len(skipped) > 10 else ''}", stacklevel=2)
+        out = out[kept]
     return out
 
 
