@@ -32,7 +32,6 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
-
 from genrep.data.unpaired import load_photo2monet
 from genrep.metrics.studies import resolve_extractors
 from genrep.metrics.submission import score_submission

@@ -21,7 +21,6 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
-
 from genrep.models.double_unet import DoubleUNet
 from genrep.models.patchgan import PatchGAN
 from genrep.models.pix2pix import UNetGenerator

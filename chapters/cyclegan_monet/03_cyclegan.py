@@ -75,10 +75,8 @@ log_every = 5
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import torch
-
 from genrep.data.unpaired import load_photo2monet
 from genrep.metrics.image_change import least_changed
 from genrep.metrics.studies import resolve_extractors
@@ -88,6 +86,7 @@ from genrep.report import Results
 from genrep.report.strips import save_strip
 from genrep.train import device_name, select_device, setup_fast
 from genrep.train.cyclegan import CycleGANConfig, train_cyclegan
+from IPython.display import display
 
 dev = select_device(None if device == "auto" else device)
 if dev.type == "cpu" and cpu_threads:
@@ -100,14 +99,14 @@ exts = resolve_extractors(extractors, dev)
 ref_feats = {e.name: e(task.reference) for e in exts}
 seeds = list(seeds) if seeds is not None else [seed]
 
-common = dict(img_size=img_size, ngf=ngf, ndf=ndf, norm=norm, d_n_down=d_n_down,
-              d_final_stride1_layers=d_final_stride1_layers, lr=lr, betas=tuple(betas),
-              decay_start_frac=decay_start_frac, lambda_cyc=lambda_cyc, lambda_id=lambda_id, d_weight=d_weight,
-              buffer_size=buffer_size, topk_nu=topk_nu, topk_gamma=topk_gamma, topk_start_epoch=topk_start_epoch,
-              cutmix_p_max=unet_cutmix_p_max, lambda_cr=lambda_cr, cr_mode=cr_mode, bc_gamma=bc_gamma,
-              bc_layer=bc_layer, oai_stage1_epochs=oai_stage1_epochs)
-bs1 = dict(batch_size=1, max_steps=bs1_steps, epochs=bs1_epochs)
-bs32 = dict(batch_size=bs32_batch, max_steps=bs32_steps, epochs=bs32_epochs)
+common = {"img_size": img_size, "ngf": ngf, "ndf": ndf, "norm": norm, "d_n_down": d_n_down,
+              "d_final_stride1_layers": d_final_stride1_layers, "lr": lr, "betas": tuple(betas),
+              "decay_start_frac": decay_start_frac, "lambda_cyc": lambda_cyc, "lambda_id": lambda_id, "d_weight": d_weight,
+              "buffer_size": buffer_size, "topk_nu": topk_nu, "topk_gamma": topk_gamma, "topk_start_epoch": topk_start_epoch,
+              "cutmix_p_max": unet_cutmix_p_max, "lambda_cr": lambda_cr, "cr_mode": cr_mode, "bc_gamma": bc_gamma,
+              "bc_layer": bc_layer, "oai_stage1_epochs": oai_stage1_epochs}
+bs1 = {"batch_size": 1, "max_steps": bs1_steps, "epochs": bs1_epochs}
+bs32 = {"batch_size": bs32_batch, "max_steps": bs32_steps, "epochs": bs32_epochs}
 ARMS = {
     "S1-BASE": {**bs1},
     "S1-BEST": {**bs1, "output_as_input": True},
@@ -152,7 +151,9 @@ for arm in run_arms:
         ev.update(arm=arm, seed=s, config=cfg.to_dict(), steps=cfg.max_steps, stage=run.photos.stage)
         results[key] = ev
         histories[key] = run.history
-        throughput.update({key: row for row in run.stopwatch.summary().values()})
+        summ = run.stopwatch.summary()
+        if summ:                                         # empty when a finished run was only reloaded
+            throughput[key] = next(iter(summ.values()))
         save_strip(res.dir / f"outputs_{key}.png", outputs[show_idx])
         least = least_changed(task.photos, outputs, 8)
         save_strip(res.dir / f"least_in_{key}.png", task.photos[least])
@@ -228,7 +229,7 @@ speed = pd.DataFrame({k: {"steps/s": v.get("steps_per_s"), "images/s": v.get("im
 print(f"device: {device_name(dev)} ({'CPU' if dev.type == 'cpu' else dev.type.upper()}); {img_size}², ngf {ngf}; "
       f"paper: ≥ 6.8 steps/s at 256², ngf 64, bs 1" + (f"; full-size benchmark: {bench['steps_per_s']} steps/s"
                                                         if bench else ""))
-speed
+display(speed)
 
 # %%
 res.save_metrics(data=task.note, data_source=task.source, title=task.title, ref_name=task.ref_name,

@@ -51,7 +51,6 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 import torch.nn.functional as F
-
 from genrep.data import Batcher, to_uint8
 from genrep.data.unpaired import load_photo2monet
 from genrep.diffusion import GaussianDiffusion
@@ -61,8 +60,17 @@ from genrep.models.double_unet import DoubleUNet, double_unet_loss
 from genrep.models.simple_unet import SimpleUnet
 from genrep.report import Results, show_grid
 from genrep.report.strips import save_strip
-from genrep.train import (Checkpointer, Stopwatch, autocast, count_params, device_name, seed_everything, select_device,
-                          setup_fast, train_loop)
+from genrep.train import (
+    Checkpointer,
+    Stopwatch,
+    autocast,
+    count_params,
+    device_name,
+    seed_everything,
+    select_device,
+    setup_fast,
+    train_loop,
+)
 
 dev = select_device(None if device == "auto" else device)
 if dev.type == "cpu" and cpu_threads:
@@ -73,7 +81,7 @@ res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 task = load_photo2monet(data_source, img_size, n_photo, n_monet, seed)
 S = s2_img_size or img_size
-resize = lambda x: x if x.shape[-1] == S else F.interpolate(x.float(), size=(S, S), mode="bilinear", antialias=True,  # noqa: E731
+resize = lambda x: x if x.shape[-1] == S else F.interpolate(x.float(), size=(S, S), mode="bilinear", antialias=True,
                                                            align_corners=False).round().clamp(0, 255).to(torch.uint8)
 paintings, photos = resize(task.paintings), resize(task.photos)
 diffusion = GaussianDiffusion(T=T, schedule="linear", beta_start=beta_start, beta_end=beta_end)

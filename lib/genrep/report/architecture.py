@@ -8,10 +8,11 @@ counts and FLOPs (:func:`count_flops`) come out without computing anything.
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import torch
-import torch.nn as nn
+from torch import nn
 
 
 def trace_blocks(model: nn.Module, *inputs, groups: dict) -> list[dict]:
@@ -62,7 +63,7 @@ def draw_unet(ax, rows: list[dict], title: str = "", down: str = "down", up: str
     ``extra`` adds labelled boxes after the last up block (e.g. heads)."""
     d = [r for r in rows if r["group"] == down]
     u = [r for r in rows if r["group"] == up]
-    level = lambda r: math.log2(r["out"][-1]) if len(r["out"]) == 3 else 0.0  # noqa: E731
+    level = lambda r: math.log2(r["out"][-1]) if len(r["out"]) == 3 else 0.0
     pos = {}
     for i, r in enumerate(d):
         pos[(down, i)] = (i, level(r))
@@ -72,7 +73,7 @@ def draw_unet(ax, rows: list[dict], title: str = "", down: str = "down", up: str
         pos[(up, j)] = (x, level(r))
         _box(ax, x, level(r), 0.8, 0.7, _label(r["out"]), "#f7dccf")
     seq = [pos[(down, i)] for i in range(len(d))] + [pos[(up, j)] for j in range(len(u))]
-    for (x0, y0), (x1, y1) in zip(seq, seq[1:]):
+    for (x0, y0), (x1, y1) in itertools.pairwise(seq):
         ax.annotate("", (x1 - 0.4, y1), (x0 + 0.4, y0), arrowprops={"arrowstyle": "->", "lw": 0.6})
     if skips:
         for j, r in enumerate(u):
