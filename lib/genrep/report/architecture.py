@@ -82,7 +82,7 @@ def draw_unet(ax, rows: list[dict], title: str = "", down: str = "down", up: str
                     (x0, y0), (x1, y1) = pos[(down, i)], pos[(up, j)]
                     ax.annotate("", (x1, y1 + 0.35), (x0, y0 + 0.35),
                                 arrowprops={"arrowstyle": "->", "lw": 0.5, "ls": "--", "color": "0.5",
-                                            "connectionstyle": "arc3,rad=0.15"})
+                                            "connectionstyle": "arc3,rad=-0.12"})
     x = len(d) + len(u)
     y = seq[-1][1] if seq else 0
     for k, (name, text) in enumerate(extra):
