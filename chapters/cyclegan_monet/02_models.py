@@ -89,17 +89,17 @@ plt.show()
 # Figs. 3.4–3.6 (the two generators and the up/down `Block`) are the traced `SimpleUnet`.
 
 # %%
-fig, ax = plt.subplots(figsize=(10, 3.2))
+fig, ax = plt.subplots(figsize=(12, 3.2))
 boxes = {"m": (0, 1, "painting m", "#f7dccf"), "p": (0, -1, "photo p", "#cfe3f7"),
-         "xm": (2.2, 1, "x_t^M = √ᾱ m + √(1-ᾱ) ε", "#eeeeee"), "xp": (2.2, -1, "x_t^P = √ᾱ p + √(1-ᾱ) ε", "#eeeeee"),
-         "u1m": (4.4, 1, "U1_M → h_M", "#f7dccf"), "u1p": (4.4, -1, "U1_P → h_P", "#cfe3f7"),
-         "u2m": (6.6, 1, "U2_M → ε̂_M", "#f7dccf"), "u2p": (6.6, -1, "U2_P → ε̂_P", "#cfe3f7"),
-         "lm": (8.8, 1, "MSE(ε̂_M, ε)", "#e6f2d9"), "lp": (8.8, -1, "MSE(ε̂_P, ε)", "#e6f2d9"),
-         "cross": (4.4, 0, "λ_mid [L1(x_t^M, h_P) + L1(x_t^P, h_M)]", "#fff2b3")}
+         "xm": (3, 1, "x_t^M = √ᾱ_t m + √(1−ᾱ_t) ε", "#eeeeee"), "xp": (3, -1, "x_t^P = √ᾱ_t p + √(1−ᾱ_t) ε", "#eeeeee"),
+         "u1m": (6, 1, "U1_M(x_t^M, t) → h_M", "#f7dccf"), "u1p": (6, -1, "U1_P(x_t^P, t) → h_P", "#cfe3f7"),
+         "u2m": (9, 1, "U2_M(h_M, t) → ε̂_M", "#f7dccf"), "u2p": (9, -1, "U2_P(h_P, t) → ε̂_P", "#cfe3f7"),
+         "lm": (12, 1, "MSE(ε̂_M, ε)", "#e6f2d9"), "lp": (12, -1, "MSE(ε̂_P, ε)", "#e6f2d9"),
+         "cross": (6, 0, "λ_mid [L1(x_t^M, h_P) + L1(x_t^P, h_M)]", "#fff2b3")}
 arrows = [("m", "xm", "shared t, ε"), ("p", "xp", "shared t, ε"), ("xm", "u1m", ""), ("xp", "u1p", ""),
           ("u1m", "u2m", ""), ("u1p", "u2p", ""), ("u2m", "lm", ""), ("u2p", "lp", ""),
           ("u1m", "cross", ""), ("u1p", "cross", "")]
-draw_schematic(ax, boxes, arrows, "Fig. 3.3 — double U-Net training (schematic); sampling runs U2_M∘U1_M as the "
+draw_schematic(ax, boxes, arrows, title="Fig. 3.3 — double U-Net training (schematic); sampling runs U2_M∘U1_M as the "
                "ε-network of plain DDPM ancestral sampling")
 res.save_figure(fig, "fig_3_3_double_unet")
 plt.show()

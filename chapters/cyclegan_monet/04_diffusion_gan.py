@@ -32,6 +32,7 @@ s2_img_size = None        # None means img_size; spec default for the full tier:
 s2_channels = [64, 128, 256, 512, 1024]
 s2_time_emb = 32
 T = 300
+schedule = "linear"        # ref. [12]: linear β; "linear_scaled" stretches it by 1000/T so a short chain ends in noise
 beta_start = 1e-4
 beta_end = 0.02
 lr = 1e-3
@@ -84,12 +85,12 @@ S = s2_img_size or img_size
 resize = lambda x: x if x.shape[-1] == S else F.interpolate(x.float(), size=(S, S), mode="bilinear", antialias=True,
                                                            align_corners=False).round().clamp(0, 255).to(torch.uint8)
 paintings, photos = resize(task.paintings), resize(task.photos)
-diffusion = GaussianDiffusion(T=T, schedule="linear", beta_start=beta_start, beta_end=beta_end)
+diffusion = GaussianDiffusion(T=T, schedule=schedule, beta_start=beta_start, beta_end=beta_end)
 exts = resolve_extractors(extractors, dev)
 ref_feats = {e.name: e(task.reference) for e in exts}
 clock = Stopwatch(dev)
 cl = torch.channels_last if dev.type == "cuda" else torch.contiguous_format
-print(task.note, f"| solution 2 at {S}², T = {T}, {device_name(dev)}")
+print(task.note, f"| solution 2 at {S}², {diffusion}, {device_name(dev)}")
 
 # %% [markdown]
 # ## Training, compute-matched

@@ -108,19 +108,26 @@ def draw_chain(ax, rows: list[dict], title: str = "", head: tuple[str, str] | No
     ax.set_title(title, fontsize=8)
 
 
-def draw_schematic(ax, boxes: dict, arrows: list, title: str = ""):
-    """A static diagram: ``boxes`` = {key: (x, y, text, colour)}, ``arrows`` = [(from, to, label)]."""
+def draw_schematic(ax, boxes: dict, arrows: list, title: str = "", box_w: float = 2.2, box_h: float = 0.6):
+    """A static diagram: ``boxes`` = {key: (x, y, text, colour)}, ``arrows`` = [(from, to, label)]; arrows
+    run between box edges."""
     for x, y, text, color in boxes.values():
-        _box(ax, x, y, 1.5, 0.7, text, color)
+        _box(ax, x, y, box_w, box_h, text, color)
     for a, b, lab in arrows:
         (x0, y0), (x1, y1) = boxes[a][:2], boxes[b][:2]
-        ax.annotate("", (x1, y1), (x0, y0), arrowprops={"arrowstyle": "->", "lw": 0.7, "shrinkA": 18,
-                                                         "shrinkB": 18})
+        if abs(x1 - x0) >= abs(y1 - y0) * box_w / box_h:
+            sx = 1 if x1 > x0 else -1
+            p0, p1 = (x0 + sx * box_w / 2, y0), (x1 - sx * box_w / 2, y1)
+        else:
+            sy = 1 if y1 > y0 else -1
+            p0, p1 = (x0, y0 + sy * box_h / 2), (x1, y1 - sy * box_h / 2)
+        ax.annotate("", p1, p0, arrowprops={"arrowstyle": "->", "lw": 0.7})
         if lab:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, lab, fontsize=6, ha="center", color="0.25")
+            ax.text((p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2 + 0.08, lab, fontsize=6, ha="center", va="bottom",
+                    color="0.25")
     xs = [b[0] for b in boxes.values()]
     ys = [b[1] for b in boxes.values()]
-    ax.set_xlim(min(xs) - 1, max(xs) + 1)
-    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.8)
+    ax.set_xlim(min(xs) - box_w / 2 - 0.2, max(xs) + box_w / 2 + 0.2)
+    ax.set_ylim(min(ys) - box_h, max(ys) + box_h)
     ax.axis("off")
     ax.set_title(title, fontsize=8)
