@@ -321,3 +321,32 @@ def test_cyclegan_variants_train_with_finite_losses(kw):
     photos = torch.randint(0, 256, (8, 3, 16, 16), dtype=torch.uint8)
     run = train_cyclegan(_tiny_cfg(max_steps=4, **kw), photos, photos.flip(-1), progress=False, log_every=1)
     assert len(run.history) == 4 and all(np.isfinite(v) for v in run.history[-1].values())
+
+
+# ---------------------------------------------------------------------------------- reporting helpers
+
+def test_traced_flops_match_the_spec_on_the_meta_device():
+    from genrep.report.architecture import count_flops, trace_blocks
+
+    with torch.device("meta"):
+        g, d, s = UNetGenerator(), PatchGAN(), SimpleUnet()
+        x = torch.empty(1, 3, 256, 256)
+        assert round(count_flops(g, x) / 1e9, 1) == 12.1
+        assert round(count_flops(d, x) / 1e9, 1) == 3.3
+        assert round(count_flops(s, torch.empty(1, 3, 128, 128), torch.zeros(1, dtype=torch.long)) / 1e9, 1) == 45.8
+        rows = trace_blocks(g, x, groups={"down": g.downs, "up": g.ups})
+    assert [r["out"][-1] for r in rows if r["group"] == "down"] == [128, 64, 32, 16, 8, 4, 2, 1]
+    assert rows[-1]["out"] == (64, 128, 128)
+
+
+def test_strip_roundtrip_and_unpaired_loader_choices(tmp_path):
+    from genrep.data.unpaired import load_photo2monet
+    from genrep.report.strips import load_strip, save_strip
+
+    x = torch.randint(0, 256, (5, 3, 16, 16), dtype=torch.uint8)
+    assert torch.equal(load_strip(save_strip(tmp_path / "s.png", x)), x)
+    task = load_photo2monet("procedural", size=16, n_photo=20, seed=0)
+    assert task.source == "stand-in" and "STAND-IN" in task.title and task.ref_name == "heldout64"
+    assert task.photos.shape == (20, 3, 16, 16) and task.oracle.shape == task.photos.shape
+    with pytest.raises(ValueError, match="data_source must be one of"):
+        load_photo2monet("monet2photo")

@@ -238,7 +238,7 @@ board = pd.DataFrame([(1, "CLIPTravGAN", "34.43192"), (2, "StarLabNumberOne", "3
                       (3, "Nandita Bhattacharya", "37.06161"), (4, "Anurag Dixit", "37.91659"), (5, "MeoweeM", "38.62360"),
                       (6, "leekkevin", "38.94692"), (7, "Corina_Code (the author)", "39.55551"),
                       (8, "yuyuyuyuu", "39.94173"), (9, "hongxiang1117", "39.94174"), (10, "j26129851", "40.15675")],
-                     columns=["#", "team", "score (paper's screenshot)"])
+                     columns=["#", "team", "score (paper's screenshot)"]).astype(object)
 ours_best = value("S1-BEST")
 board.loc[len(board)] = ["—", f"this book, S1-BEST — offline proxy, {tier} tier",
                          f"Mi{exts[prim]} ({ref}) = {ours_best:.4g} (not comparable)" if ours_best else "not run"]
@@ -253,7 +253,8 @@ thr = {k: v for m in s1_parts for k, v in (m.get("throughput") or {}).items()}
 bench = next((m["speed_bench"] for m in s1_parts if m.get("speed_bench")), None)
 dev_kind = s1_parts[0].get("device_type", "cpu").upper()
 speed = pd.DataFrame([{"run": k, "steps/s": v.get("steps_per_s"), "images/s": v.get("images_per_s"),
-                       "setting": f"{s1_parts[0]['img_size']}², ngf {s1_parts[0]['ngf']}, {dev_kind}"} for k, v in thr.items()])
+                       "setting": f"{s1_parts[0]['img_size']}², ngf {s1_parts[0]['ngf']}, {dev_kind}"} for k, v in thr.items()],
+                     columns=["run", "steps/s", "images/s", "setting"]).astype(object)
 speed.loc[len(speed)] = ["paper (bs 1, 256², ngf 64, Kaggle GPU)", "≥ 6.8 (implied by 119,646 steps in 4 h 55 min)", None, "GPU"]
 if bench:
     speed.loc[len(speed)] = ["ours, full-size benchmark (bs 1, 256², ngf 64)", bench["steps_per_s"], None, bench["device"]]
