@@ -8,6 +8,15 @@ from genrep.flows import (ActNorm, CompositeTransform, InvConv1x1LU, MultiscaleF
                           RQSplineCoupling2d, Squeeze2x2, Transform, dequantize, gaussian_log_prob, quantize,
                           rational_quadratic_spline, unconstrained_rational_quadratic_spline)
 
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Small convolutions on a shared CPU are far faster single-threaded (no OpenMP spin contention)."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 
 def _brute_logdet(t, x):
     """log|det| of the Jacobian of t at each example of x (float64), by autograd."""
