@@ -63,3 +63,20 @@ class Preprocess(Transform):
 
     def inverse(self, z):
         return (z + 0.5) * 2 ** self.num_bits, -self._ld(z)
+
+
+def load_image_data(dataset: str, split: str = "train", image_size: int | None = None, n: int | None = None,
+                    seed: int = 0, labels: bool = False):
+    """``genrep.data.load_or_standin`` for the flow chapters: MNIST at 32×32 is zero-padded from 28×28
+    (the NSF code's ``pad=2``), other sizes are resized by the loader. Returns a ``Data`` whose title says how."""
+    from genrep.data import load_or_standin
+
+    if dataset == "mnist" and image_size == 32:
+        d = load_or_standin("mnist", split, size=28, n=n, seed=seed, labels=labels)
+        d.images = pad_images(d.images, 2)
+        d.title += ", zero-padded 28→32"
+        return d
+    d = load_or_standin(dataset, split, size=image_size, n=n, seed=seed, labels=labels)
+    if image_size is not None and dataset == "mnist" and image_size != 28:
+        d.title += f", resized 28→{image_size}"
+    return d

@@ -29,6 +29,21 @@ from genrep.diffusion.gaussian import GaussianDiffusion
 from genrep.diffusion.vlb import vlb_estimate, vlb_loss
 
 OBJECTIVES = ("thesis_printed", "thesis_fixed", "vlb")
+
+
+class AutocastNet(nn.Module):
+    """Runs ``net(x, t)`` under ``genrep.train.autocast(device)`` (bf16 on CUDA, a no-op on the CPU) and
+    returns float32: the U-Net in low precision, the flow (and its log-determinants) in full precision."""
+
+    def __init__(self, net: nn.Module, device):
+        super().__init__()
+        self.net, self.device_type = net, torch.device(device).type
+
+    def forward(self, x, t):
+        from genrep.train import autocast
+
+        with autocast(self.device_type):
+            return self.net(x, t).float()
 MSE_REDUCTIONS = ("sum", "mean")
 
 

@@ -38,3 +38,23 @@ def train_for(step_fn, *, total_steps: int, chunk_steps: int, checkpointer: Chec
             print(f"max_minutes={max_minutes} reached at step {done}/{total_steps}; the checkpoint "
                   f"{checkpointer.path} holds it: run again to continue")
             return history, False
+
+
+def adam_with_schedule(groups: list[dict], total_steps: int, cosine: bool = True, betas=(0.9, 0.999)):
+    """One Adam over parameter ``groups`` (dicts with ``params``, ``lr`` and optional ``warmup`` steps) and a
+    LambdaLR: linear warm-up per group, then cosine annealing to 0 over ``total_steps`` when ``cosine``."""
+    import math
+
+    import torch
+
+    opt = torch.optim.Adam([{"params": list(g["params"]), "lr": g["lr"]} for g in groups], betas=tuple(betas))
+
+    def factor(warmup):
+        def f(step):
+            w = min(1.0, (step + 1) / warmup) if warmup else 1.0
+            c = 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / max(total_steps, 1))) if cosine else 1.0
+            return w * c
+        return f
+
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, [factor(int(g.get("warmup", 0))) for g in groups])
+    return opt, sched
