@@ -3,10 +3,22 @@ import math
 
 import pytest
 import torch
+from genrep.flows import (
+    ActNorm,
+    CompositeTransform,
+    InvConv1x1LU,
+    MultiscaleFlow,
+    Preprocess,
+    RQSplineCoupling2d,
+    Squeeze2x2,
+    Transform,
+    dequantize,
+    gaussian_log_prob,
+    quantize,
+    rational_quadratic_spline,
+    unconstrained_rational_quadratic_spline,
+)
 
-from genrep.flows import (ActNorm, CompositeTransform, InvConv1x1LU, MultiscaleFlow, Preprocess,
-                          RQSplineCoupling2d, Squeeze2x2, Transform, dequantize, gaussian_log_prob, quantize,
-                          rational_quadratic_spline, unconstrained_rational_quadratic_spline)
 
 @pytest.fixture(autouse=True)
 def _one_thread():
@@ -21,14 +33,16 @@ def _one_thread():
 def _brute_logdet(t, x):
     """log|det| of the Jacobian of t at each example of x (float64), by autograd."""
     out = []
+    shape = x.shape[1:]
     for xi in x:
-        J = torch.autograd.functional.jacobian(lambda v: t(v.reshape(1, *xi.shape))[0].reshape(-1), xi)
+        J = torch.autograd.functional.jacobian(lambda v: t(v.reshape(1, *shape))[0].reshape(-1), xi)
         out.append(torch.linalg.slogdet(J.reshape(xi.numel(), xi.numel()))[1])
     return torch.stack(out)
 
 
 def _tiny_flow(**kw):
-    cfg = dict(in_shape=(1, 4, 4), levels=2, steps_per_level=2, hidden_channels=8, num_res_blocks=1, num_bins=4)
+    cfg = {"in_shape": (1, 4, 4), "levels": 2, "steps_per_level": 2, "hidden_channels": 8, "num_res_blocks": 1,
+           "num_bins": 4}
     cfg.update(kw)
     torch.manual_seed(0)
     f = MultiscaleFlow(**cfg).double()

@@ -3,7 +3,6 @@ import math
 
 import pytest
 import torch
-
 from genrep.diffusion import GaussianDiffusion
 from genrep.diffusion.vlb import prior_kl, vlb_estimate, vlb_loss, vlb_terms
 from genrep.flows import MultiscaleFlow, dequantize
@@ -11,6 +10,7 @@ from genrep.models.diffused_flow import DiffusedFlow
 from genrep.models.unet import UNet
 from genrep.train import Checkpointer
 from genrep.train.budget import train_for
+
 
 @pytest.fixture(autouse=True)
 def _one_thread():

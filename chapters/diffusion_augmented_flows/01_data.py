@@ -32,7 +32,6 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
-
 from genrep.flows.preprocess import load_image_data
 from genrep.models.classifiers import SmallCNN, classifier_accuracy, train_classifier
 from genrep.report import Results, show_grid
@@ -65,7 +64,7 @@ for ax, (name, (imgs, title)) in zip(axes[0], grids.items()):
     show_grid(ax, imgs, nrow=8, title=f"{title}\n({tier} tier, {image_size}×{image_size})")
 res.save_figure(fig, "data_grids")
 plt.show()
-stats
+stats  # noqa: B018 (the notebook shows it)
 
 # %% [markdown]
 # ## The MNIST feature classifier (spec §3.7)

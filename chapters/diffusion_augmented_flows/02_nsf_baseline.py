@@ -47,17 +47,15 @@ timing_repeats = 5
 n_eval = 10000
 
 # %%
-import math
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
-
 from genrep.data import Batcher
 from genrep.flows import MultiscaleFlow, dequantize, quantize
-from genrep.flows.preprocess import load_image_data
+from genrep.flows.preprocess import load_train_test
 from genrep.metrics.sampling import fd_protocols, feature_fn, latent_gaussianity, time_sampling
 from genrep.report import Results, show_grid
 from genrep.train import EMA, Checkpointer, Stopwatch, count_params, seed_everything, select_device
@@ -69,8 +67,7 @@ if dev.type == "cpu":
     torch.set_num_threads(cpu_threads)
 res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
-train = load_image_data(dataset, "train", image_size, n=n_train, seed=seed)
-test = load_image_data(dataset, "test" if dataset != "celeba" else "train", image_size, n=n_test, seed=seed + 1)
+train, test = load_train_test(dataset, image_size, n_train, n_test, seed)
 shape = tuple(train.images.shape[1:])
 batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed, range=(0, 255))
 steps_per_epoch, total_steps = len(batches), epochs * len(batches)

@@ -51,10 +51,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
-
 from genrep.data import Batcher, to_float, to_uint8
 from genrep.diffusion import GaussianDiffusion
-from genrep.flows.preprocess import load_image_data
+from genrep.flows.preprocess import load_train_test
 from genrep.metrics.sampling import fd_protocols, feature_fn, time_sampling
 from genrep.models.unet import UNet
 from genrep.report import Results, show_grid
@@ -67,8 +66,7 @@ if dev.type == "cpu":
     torch.set_num_threads(cpu_threads)
 res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
-train = load_image_data(dataset, "train", image_size, n=n_train, seed=seed)
-test = load_image_data(dataset, "test" if dataset != "celeba" else "train", image_size, n=n_test, seed=seed + 1)
+train, test = load_train_test(dataset, image_size, n_train, n_test, seed)
 shape = tuple(train.images.shape[1:])
 batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed)          # [-1, 1]
 steps_per_epoch, total_steps = len(batches), epochs * len(batches)

@@ -23,8 +23,7 @@ import math
 
 import matplotlib.pyplot as plt
 import pandas as pd
-
-from genrep.report import Results, TIER_NOTE
+from genrep.report import TIER_NOTE, Results
 
 res = Results(results_dir, tier)
 runs = {a: res.metrics(a) for nb in ("02_nsf_baseline", "03_ddpm_baseline", "04_diffused_flows")
@@ -77,7 +76,7 @@ ax[1].legend(fontsize=7)
 fig.suptitle(note, fontsize=7)
 res.save_figure(fig, "e1_objective_curves")
 plt.show()
-e1_table
+e1_table  # noqa: B018 (the notebook shows it)
 
 # %% [markdown]
 # ## E2: sampling time against the number of steps
@@ -100,7 +99,7 @@ if len(e2_table):
     fig.suptitle(note, fontsize=7)
     res.save_figure(fig, "e2_time_vs_T")
     plt.show()
-e2_table
+e2_table  # noqa: B018 (the notebook shows it)
 
 # %% [markdown]
 # ## E3: an NSF of the same depth as the Diffused-Flows flow
@@ -121,7 +120,7 @@ e4 = [{"arm": a, "distance": m["fd_name"], "n=25 vs 25 (mean)": m["fd"]["small_m
        "n=25 vs 25 (sd)": m["fd"]["small_sd"], "large n": m["fd"]["large_n"], "n_fid vs test": m["fd"]["large"]}
       for a, m in runs.items()]
 e4_table = show("e4_fd_protocol", e4, "the same samples scored under two protocols (Inception-192/2048 absent)")
-e4_table
+e4_table  # noqa: B018 (the notebook shows it)
 
 # %% [markdown]
 # ## E5 and E7: CIFAR-10 levels and epochs; E6: the latent layout

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import torch
-import torch.nn as nn
+from torch import nn
 
 
 class Transform(nn.Module):

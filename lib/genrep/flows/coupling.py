@@ -8,7 +8,7 @@ U(−1e-3, 1e-3)), 1×1 conv out. ``RQSplineCoupling2d`` splits the channels in 
 from __future__ import annotations
 
 import torch
-import torch.nn as nn
+from torch import nn
 
 from .base import Transform
 from .spline import unconstrained_rational_quadratic_spline

@@ -4,8 +4,8 @@ convolution, and the 2×2 squeeze. All act on (B, C, H, W) tensors and follow ``
 from __future__ import annotations
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+from torch import nn
 
 from .base import Transform
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 
 import torch
-import torch.nn as nn
+from torch import nn
 
 from .base import CompositeTransform, Transform
 from .coupling import AffineCoupling2d, RQSplineCoupling2d

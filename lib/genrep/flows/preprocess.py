@@ -80,3 +80,14 @@ def load_image_data(dataset: str, split: str = "train", image_size: int | None =
     if image_size is not None and dataset == "mnist" and image_size != 28:
         d.title += f", resized 28→{image_size}"
     return d
+
+
+def load_train_test(dataset: str, image_size: int | None, n_train: int | None = None, n_test: int | None = None,
+                    seed: int = 0):
+    """(train, test) ``Data`` for a flow/diffusion notebook. CelebA has one split here, so its "test" images are
+    a second seeded subset of the same images (said in the title)."""
+    train = load_image_data(dataset, "train", image_size, n=n_train, seed=seed)
+    test = load_image_data(dataset, "test" if dataset != "celeba" else "train", image_size, n=n_test, seed=seed + 1)
+    if dataset == "celeba":
+        test.title += " (no test split staged: a second subset of the train split)"
+    return train, test

@@ -24,6 +24,17 @@ def _searchsorted(bin_locations: torch.Tensor, inputs: torch.Tensor, eps: float 
     return torch.sum(inputs[..., None] >= bin_locations, dim=-1) - 1
 
 
+def _knots(unnormalized: torch.Tensor, min_size: float, lo: float, hi: float):
+    """Bin sizes (softmax with a minimum) and knot positions on [lo, hi] with exact end points."""
+    k = unnormalized.shape[-1]
+    sizes = min_size + (1 - min_size * k) * F.softmax(unnormalized, dim=-1)
+    cum = F.pad(torch.cumsum(sizes, dim=-1), pad=(1, 0), value=0.0)
+    cum = (hi - lo) * cum + lo
+    cum[..., 0] = lo
+    cum[..., -1] = hi
+    return cum[..., 1:] - cum[..., :-1], cum
+
+
 def unconstrained_rational_quadratic_spline(inputs, unnormalized_widths, unnormalized_heights,
                                             unnormalized_derivatives, inverse: bool = False,
                                             tail_bound: float = 3.0,
@@ -61,25 +72,9 @@ def rational_quadratic_spline(inputs, unnormalized_widths, unnormalized_heights,
     if min_bin_width * num_bins > 1.0 or min_bin_height * num_bins > 1.0:
         raise ValueError("minimal bin width/height too large for the number of bins")
 
-    widths = F.softmax(unnormalized_widths, dim=-1)
-    widths = min_bin_width + (1 - min_bin_width * num_bins) * widths
-    cumwidths = torch.cumsum(widths, dim=-1)
-    cumwidths = F.pad(cumwidths, pad=(1, 0), value=0.0)
-    cumwidths = (right - left) * cumwidths + left
-    cumwidths[..., 0] = left
-    cumwidths[..., -1] = right
-    widths = cumwidths[..., 1:] - cumwidths[..., :-1]
-
+    widths, cumwidths = _knots(unnormalized_widths, min_bin_width, left, right)
+    heights, cumheights = _knots(unnormalized_heights, min_bin_height, bottom, top)
     derivatives = min_derivative + F.softplus(unnormalized_derivatives)
-
-    heights = F.softmax(unnormalized_heights, dim=-1)
-    heights = min_bin_height + (1 - min_bin_height * num_bins) * heights
-    cumheights = torch.cumsum(heights, dim=-1)
-    cumheights = F.pad(cumheights, pad=(1, 0), value=0.0)
-    cumheights = (top - bottom) * cumheights + bottom
-    cumheights[..., 0] = bottom
-    cumheights[..., -1] = top
-    heights = cumheights[..., 1:] - cumheights[..., :-1]
 
     bin_idx = _searchsorted(cumheights if inverse else cumwidths, inputs)[..., None]
     bin_idx = bin_idx.clamp(0, num_bins - 1)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 
 import torch
-import torch.nn as nn
+from torch import nn
 
 from genrep.diffusion.gaussian import GaussianDiffusion
 from genrep.diffusion.vlb import vlb_estimate, vlb_loss

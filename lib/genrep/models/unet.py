@@ -15,10 +15,11 @@ GroupNorm uses 32 groups, or fewer for narrow layers (the largest divisor of the
 from __future__ import annotations
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
+from torch import nn
 
 from genrep.models.embeddings import sinusoidal_embedding
+
 
 def _groups(ch: int, max_groups: int = 32) -> int:
     return max(g for g in range(1, max_groups + 1) if ch % g == 0)
@@ -72,7 +73,7 @@ class UNet(nn.Module):
         temb = 4 * ch
         self.temb = nn.Sequential(nn.Linear(ch, temb), nn.SiLU(), nn.Linear(temb, temb))
         self.stem = nn.Conv2d(in_channels, ch, 3, padding=1)
-        attn = set(int(a) for a in attn_resolutions)
+        attn = {int(a) for a in attn_resolutions}
         self.down = nn.ModuleList()
         chans, cur, res = [ch], ch, image_size
         for i, m in enumerate(ch_mult):
