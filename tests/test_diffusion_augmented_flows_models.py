@@ -137,3 +137,23 @@ def test_train_for_stops_at_max_minutes_and_resumes_identically(tmp_path):
     for p, q in zip(m1.state_dict().values(), m2.state_dict().values()):
         assert torch.equal(p, q)
     assert [h["loss"] for h in r1[0][0]] == [h["loss"] for h in r2[-1][0]]
+
+
+def test_thesis_objectives_are_degenerate_in_opposite_directions():
+    """Eq. 4.6 as printed rewards collapsing the flow's volume; the corrected sign rewards inflating it."""
+    x = dequantize((torch.rand(64, 1, 8, 8) > 0.6).float() * 255, generator=torch.Generator().manual_seed(0))
+    ends = {}
+    for obj in ("thesis_printed", "thesis_fixed"):
+        m = _df(obj)
+        m.flow(x)
+        opt = torch.optim.Adam(m.parameters(), lr=3e-3)
+        lds = []
+        for _ in range(25):
+            out = m.loss(x[torch.randint(0, 64, (16,))])
+            opt.zero_grad()
+            out["loss"].backward()
+            opt.step()
+            lds.append(out["logdet"].item())
+        ends[obj] = (lds[0], lds[-1])
+    assert ends["thesis_printed"][1] < ends["thesis_printed"][0] - 2.0      # volume collapses (nats/dim)
+    assert ends["thesis_fixed"][1] > ends["thesis_fixed"][0]                # volume grows
