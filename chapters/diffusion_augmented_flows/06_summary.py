@@ -242,8 +242,8 @@ for d, p in (("mnist", 0.029), ("celeba", 0.033)):
 for d, paper in (("mnist", "1.05 < 1.85 < 2.58"), ("celeba", "3.59 < 6.94 < 8.24")):
     ms = (ddpm[d], dfl[d], nsf[d])
     if all(ms):
-        big = [m["fd"]["large"] for m in ms]
-        small = [m["fd"]["small_mean"] for m in ms]
+        big = [round(m["fd"]["large"], 3) for m in ms]
+        small = [round(m["fd"]["small_mean"], 3) for m in ms]
         ok = big[0] < big[1] < big[2]
         checks.append(Check(f"FID ordering DDPM < Diffused-Flows < NSF on {d}", paper, ok, tier,
                             {"distance": ms[0]["fd_name"], "n_fid (ddpm, df, nsf)": big, "25 vs 25 (ddpm, df, nsf)": small,
