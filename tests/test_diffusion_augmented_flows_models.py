@@ -58,6 +58,15 @@ def test_vlb_of_a_gaussian_matches_the_closed_form():
     torch.manual_seed(3)
     t = d.sample_t(8)
     assert torch.allclose(one, prior_kl(d, z0[:8]) + d.T * vlb_terms(d, _oracle(d, s), z0[:8], t))
+    # a learned-variance model that picks σ² = β_t everywhere (v = +1) has the same bound as the fixed one
+    def learned(x, t):
+        return torch.cat([_oracle(d, s)(x, t), torch.ones_like(x)], 1)
+    z_small = z0[:500]
+    torch.manual_seed(5)
+    fixed_b = vlb_estimate(d, _oracle(d, s), z_small, n_t=None)
+    torch.manual_seed(5)
+    learned_b = vlb_estimate(d, learned, z_small, n_t=None, learned_variance=True)
+    assert torch.allclose(fixed_b, learned_b, rtol=1e-4, atol=1e-3)
     bad = vlb_estimate(d, lambda x, t: torch.zeros_like(x), z0, n_t=None).mean().item()
     assert bad > exact + 4 * 1.0                              # a wrong model gets a looser bound
     assert prior_kl(d, torch.zeros(2, 3)).abs().max() < 1e-3
@@ -66,11 +75,11 @@ def test_vlb_of_a_gaussian_matches_the_closed_form():
 def _df(objective="thesis_fixed", **kw):
     torch.manual_seed(0)
     flow = MultiscaleFlow((1, 8, 8), levels=2, steps_per_level=1, hidden_channels=8, num_res_blocks=1)
-    unet = UNet(1, 16, (1, 2), 1, (), 0.0, 8)
+    unet = UNet(1, 16, (1, 2), 1, (), 0.0, 8, out_channels=2 if objective == "hybrid" else None)
     return DiffusedFlow(flow, unet, GaussianDiffusion(50, "linear_scaled", clip_x0=False), objective, **kw)
 
 
-@pytest.mark.parametrize("objective", ["thesis_printed", "thesis_fixed", "vlb"])
+@pytest.mark.parametrize("objective", ["thesis_printed", "thesis_fixed", "vlb", "hybrid"])
 def test_diffused_flow_objectives_train_and_sample(objective):
     m = _df(objective)
     x = dequantize((torch.rand(16, 1, 8, 8) > 0.6).float() * 255)
@@ -97,6 +106,10 @@ def test_objective_signs():
     assert (a["loss_raw"] - b["loss_raw"]).item() == pytest.approx(2 * a["logdet"].item() * D, rel=1e-4)
     with pytest.raises(ValueError, match="choose one of"):
         _df("bogus")
+    m = _df("hybrid")
+    m.unet = UNet(1, 16, (1, 2), 1, (), 0.0, 8)          # one output channel: no variance head
+    with pytest.raises(ValueError, match="2×1 output channels"):
+        m.loss(x)
     with pytest.raises(ValueError, match="clip_x0"):
         DiffusedFlow(_df().flow, _df().unet, GaussianDiffusion(10, clip_x0=True))
 

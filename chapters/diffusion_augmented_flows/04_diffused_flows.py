@@ -112,7 +112,8 @@ batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed, ra
 steps_per_epoch, total_steps = len(batches), epochs * len(batches)
 flow = MultiscaleFlow(shape, levels, steps_per_level, hidden_channels, nflow_res_blocks, num_bins, tail_bound, dropout,
                       batchnorm, multi_scale, num_bits, latent_layout)
-unet = UNet(shape[0], unet_channels, tuple(ch_mult), unet_res_blocks, tuple(attn_res), unet_dropout, shape[1])
+unet = UNet(shape[0], unet_channels, tuple(ch_mult), unet_res_blocks, tuple(attn_res), unet_dropout, shape[1],
+            out_channels=2 * shape[0] if objective == "hybrid" else None)   # hybrid: [ε, variance interpolation]
 diffusion = GaussianDiffusion(timesteps, beta_schedule, sigma_kind=sigma_kind, clip_x0=False)
 model = DiffusedFlow(flow, AutocastNet(unet, dev), diffusion, objective, mse_reduction, lambda_logdet,
                      lambda_simple).to(dev)

@@ -5,7 +5,7 @@
 # this notebook only collects their metrics. A sweep whose arms did not run at this tier says so.
 #
 # - **E1 objective:** Eq. 4.6 as printed (`thesis_printed`), with the usual sign (`thesis_fixed`, MSE summed or
-#   averaged over dimensions) and the true bound (`vlb`). Does the latent collapse or blow up; which "NLL" means anything?
+#   averaged over dimensions), the §4.2 reading with iDDPM's learned variances (`hybrid`) and the true bound (`vlb`). Does the latent collapse or blow up; which "NLL" means anything?
 # - **E2 speed control:** sampling time against T for Diffused-Flows and for DDPM. Is "2× faster" just "half the steps"?
 # - **E3 matched NSF:** the thesis's NSF has twice the flow steps of Diffused-Flows; an NSF of equal depth.
 # - **E4 FID protocol:** 25 vs 25 images repeated over seeds (what the thesis may have done) vs n_fid vs the test set.
