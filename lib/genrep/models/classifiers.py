@@ -66,3 +66,57 @@ class CifarNet(nn.Module):
 
 def num_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
+
+
+class SmallCNN(nn.Module):
+    """The MNIST feature classifier of the Diffused-Flows chapter (the Keras/PyTorch MNIST example net):
+    conv(1→32, 3) → ReLU → conv(32→64, 3) → ReLU → max-pool 2 → dropout 0.25 → fc(→128) → ReLU →
+    dropout 0.5 → fc(128→10). Input: float images in [0, 1], [N, C, S, S]. ``features(x)`` is the 128-d
+    penultimate layer, used for a Fréchet distance called FD-mnistcnn (a proxy, not FID).
+    """
+
+    def __init__(self, in_channels: int = 1, image_size: int = 32, num_classes: int = 10):
+        super().__init__()
+        s = (image_size - 4) // 2
+        self.body = nn.Sequential(nn.Conv2d(in_channels, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                                  nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(), nn.Linear(64 * s * s, 128),
+                                  nn.ReLU())
+        self.head = nn.Sequential(nn.Dropout(0.5), nn.Linear(128, num_classes))
+        self.feature_dim = 128
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(x))
+
+
+def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epochs: int = 5,
+                     batch_size: int = 128, lr: float = 1e-3, device=None, seed: int = 0) -> list[float]:
+    """Adam + cross-entropy on uint8 images (scaled to [0, 1]); returns the mean loss of each epoch."""
+    device = torch.device(device) if device is not None else next(model.parameters()).device
+    g = torch.Generator().manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    model.to(device).train()
+    losses = []
+    for _ in range(epochs):
+        perm, tot = torch.randperm(len(images), generator=g), 0.0
+        for i in range(0, len(images), batch_size):
+            idx = perm[i:i + batch_size]
+            x = images[idx].to(device).float() / 255
+            loss = nn.functional.cross_entropy(model(x), labels[idx].to(device))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            tot += loss.item() * len(idx)
+        losses.append(tot / len(images))
+    return losses
+
+
+@torch.no_grad()
+def classifier_accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = 1000) -> float:
+    model.eval()
+    device = next(model.parameters()).device
+    hits = sum((model(images[i:i + batch_size].to(device).float() / 255).argmax(1).cpu()
+                == labels[i:i + batch_size]).sum().item() for i in range(0, len(images), batch_size))
+    return hits / len(images)

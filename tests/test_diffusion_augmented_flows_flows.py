@@ -1,0 +1,180 @@
+"""genrep.flows: invertibility, log-determinants against brute-force Jacobians, the RQ spline, bits/dim."""
+import math
+
+import pytest
+import torch
+from genrep.flows import (
+    ActNorm,
+    CompositeTransform,
+    InvConv1x1LU,
+    MultiscaleFlow,
+    Preprocess,
+    RQSplineCoupling2d,
+    Squeeze2x2,
+    Transform,
+    dequantize,
+    gaussian_log_prob,
+    quantize,
+    rational_quadratic_spline,
+    unconstrained_rational_quadratic_spline,
+)
+
+
+@pytest.fixture(autouse=True)
+def _one_thread():
+    """Small convolutions on a shared CPU are far faster single-threaded (no OpenMP spin contention)."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+
+def _brute_logdet(t, x):
+    """log|det| of the Jacobian of t at each example of x (float64), by autograd."""
+    out = []
+    shape = x.shape[1:]
+    for xi in x:
+        J = torch.autograd.functional.jacobian(lambda v: t(v.reshape(1, *shape))[0].reshape(-1), xi)
+        out.append(torch.linalg.slogdet(J.reshape(xi.numel(), xi.numel()))[1])
+    return torch.stack(out)
+
+
+def _tiny_flow(**kw):
+    cfg = {"in_shape": (1, 4, 4), "levels": 2, "steps_per_level": 2, "hidden_channels": 8, "num_res_blocks": 1,
+           "num_bins": 4}
+    cfg.update(kw)
+    torch.manual_seed(0)
+    f = MultiscaleFlow(**cfg).double()
+    f.train()
+    f(torch.rand(16, *cfg["in_shape"], dtype=torch.float64) * 256)  # ActNorm data-dependent init
+    with torch.no_grad():                                          # make the couplings non-trivial
+        for m in f.modules():
+            if isinstance(m, torch.nn.Conv2d):
+                m.weight.add_(0.05 * torch.randn_like(m.weight))
+    return f.eval()
+
+
+def test_transform_contract_is_public():
+    assert issubclass(MultiscaleFlow, Transform) and issubclass(RQSplineCoupling2d, Transform)
+
+
+@pytest.mark.parametrize("layout", ["image", "flat_reshape"])
+@pytest.mark.parametrize("multi_scale", [True, False])
+def test_multiscale_flow_invertible_and_logdet_matches_autograd(layout, multi_scale):
+    f = _tiny_flow(latent_layout=layout, multi_scale=multi_scale)
+    x = torch.rand(3, 1, 4, 4, dtype=torch.float64) * 256
+    z, ld = f(x)
+    assert z.shape == x.shape
+    x2, ld_inv = f.inverse(z)
+    assert (x2 - x).abs().max() < 1e-4
+    assert torch.allclose(ld, -ld_inv, atol=1e-6)
+    assert torch.allclose(ld, _brute_logdet(f, x), atol=1e-6)
+    assert ld.abs().max() > 1.0                      # not a trivial identity
+
+
+def test_layers_logdet_and_inverse():
+    torch.manual_seed(1)
+    x = torch.randn(2, 4, 2, 2, dtype=torch.float64)
+    for t in [ActNorm(4), InvConv1x1LU(4, seed=3), Squeeze2x2(), RQSplineCoupling2d(4, 8, 1, num_bins=5)]:
+        t = t.double()
+        with torch.no_grad():
+            for p in t.parameters():
+                p.add_(0.3 * torch.randn_like(p))
+        t.eval()
+        y, ld = t(x)
+        xr, ldi = t.inverse(y)
+        assert (xr - x).abs().max() < 1e-6, type(t).__name__
+        assert torch.allclose(ld, -ldi, atol=1e-8)
+        assert torch.allclose(ld, _brute_logdet(t, x), atol=1e-6), type(t).__name__
+
+
+def test_actnorm_data_dependent_init():
+    a = ActNorm(3)
+    x = torch.randn(64, 3, 4, 4) * torch.tensor([1.0, 5.0, 0.2]).view(1, 3, 1, 1) + 7
+    y, _ = a(x)
+    assert y.mean((0, 2, 3)).abs().max() < 1e-4 and (y.std((0, 2, 3)) - 1).abs().max() < 1e-3
+    assert bool(a.initialized)
+    y2, _ = a(x * 2)                                 # second call does not re-initialise
+    assert not torch.allclose(y, y2)
+
+
+def test_spline_inverse_and_derivative():
+    torch.manual_seed(0)
+    n, K = 500, 6
+    w, h, d = torch.randn(n, K, dtype=torch.float64), torch.randn(n, K, dtype=torch.float64), \
+        torch.randn(n, K - 1, dtype=torch.float64)
+    x = torch.linspace(-4, 4, n, dtype=torch.float64, requires_grad=True)   # covers both linear tails
+    y, ld = unconstrained_rational_quadratic_spline(x, w, h, d, tail_bound=3.0)
+    xr, ldi = unconstrained_rational_quadratic_spline(y, w, h, d, inverse=True, tail_bound=3.0)
+    assert (xr - x).abs().max() < 1e-9 and (ld + ldi).abs().max() < 1e-9
+    dy = torch.autograd.grad(y.sum(), x)[0]                     # elementwise map: the gradient is dy/dx
+    assert torch.allclose(ld.exp(), dy, rtol=1e-7)
+    tails = x.detach().abs() > 3
+    assert torch.equal(y[tails], x[tails]) and (ld[tails] == 0).all()
+    ys, _ = unconstrained_rational_quadratic_spline(x.detach(), w[:1].expand(n, K), h[:1].expand(n, K),
+                                                    d[:1].expand(n, K - 1), tail_bound=3.0)
+    assert (torch.diff(ys) > 0).all()                           # one spline over a grid: monotone
+    # knots: the bounded spline maps the interval endpoints to the endpoints
+    e = torch.tensor([0.0, 1.0], dtype=torch.float64)
+    ye, _ = rational_quadratic_spline(e, w[:2], h[:2], torch.randn(2, K + 1, dtype=torch.float64))
+    assert torch.allclose(ye, e, atol=1e-12)
+    with pytest.raises(ValueError, match="outside"):
+        rational_quadratic_spline(torch.tensor([1.5]), w[:1], h[:1], torch.randn(1, K + 1))
+
+
+def test_dequantize_quantize_roundtrip_and_bits():
+    x = torch.randint(0, 256, (4, 1, 4, 4), dtype=torch.uint8)
+    xd = dequantize(x, 8)
+    assert ((xd - x.float()) >= 0).all() and ((xd - x.float()) < 1).all()
+    assert torch.equal(quantize(xd, 8), x)
+    assert torch.equal(quantize(dequantize(x, 5), 5), (x // 8) * 8)
+    with pytest.raises(ValueError, match="num_bits"):
+        dequantize(x, 9)
+
+
+def test_bits_per_dim_of_a_known_gaussian():
+    """A flow that standardises exactly a Gaussian: the measured bpd must equal the closed form."""
+    torch.manual_seed(0)
+    mu, sd = 127.0, 20.0
+    x_int = (mu + sd * torch.randn(4000, 1, 4, 4)).round().clamp(0, 255)
+    x = dequantize(x_int, 8)
+    act = ActNorm(1)
+    with torch.no_grad():                      # after Preprocess: y = x/256 - 0.5; z = (y - m) / s
+        m, s = (mu + 0.5) / 256 - 0.5, sd / 256
+        act.bias.fill_(-m)
+        act.log_scale.fill_(-math.log(s))
+        act.initialized.fill_(True)
+    flow = CompositeTransform([Preprocess(8), act]).eval()
+    z, ld = flow(x)
+    bpd = (-(gaussian_log_prob(z) + ld) / (16 * math.log(2))).mean().item()
+    # closed form: E[-log N(x; mu+0.5, sd^2)] in integer units, per dim, in bits
+    v = ((x - mu - 0.5) ** 2).mean().item()
+    expected = (0.5 * math.log(2 * math.pi * sd ** 2) + v / (2 * sd ** 2)) / math.log(2)
+    assert bpd == pytest.approx(expected, rel=1e-5)
+    assert bpd == pytest.approx(0.5 * math.log2(2 * math.pi * math.e * sd ** 2), abs=0.01)  # ≈ 6.37 bits
+
+
+def test_nsf_bits_per_dim_falls_when_trained():
+    torch.manual_seed(0)
+    f = MultiscaleFlow((1, 8, 8), levels=2, steps_per_level=1, hidden_channels=8, num_res_blocks=1)
+    x_int = (torch.rand(64, 1, 8, 8) > 0.7).float() * 255            # binary-ish images
+    opt = torch.optim.Adam(f.parameters(), lr=3e-3)
+    first = None
+    for _ in range(30):
+        loss = f.bits_per_dim(dequantize(x_int)).mean()
+        first = first if first is not None else loss.item()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    f.eval()
+    assert loss.item() < first - 0.3 and loss.item() < 8
+    s = f.sample(4)
+    assert s.shape == (4, 1, 8, 8) and torch.isfinite(s).all()
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="latent_layout"):
+        MultiscaleFlow((1, 8, 8), levels=1, latent_layout="bogus")
+    with pytest.raises(ValueError, match="divisible"):
+        MultiscaleFlow((1, 12, 12), levels=3)
