@@ -3,12 +3,18 @@ GMM prior, active units, selection, set metrics, and resume of the velocity-fiel
 import numpy as np
 import pytest
 import torch
-
 from genrep.data.rated_cars import load_rated_cars
 from genrep.data.raters import dominant_color_family, image_utility, to_rating
 from genrep.data.synthcars import images_sha256, make_synthcars, sample_car_specs
-from genrep.metrics.sample_sets import (high_freq_energy, laplacian_variance, mean_pairwise_cosine_distance,
-                                        near_duplicate_clusters, nn_distance_ratio, regression_report, vendi_score)
+from genrep.metrics.sample_sets import (
+    high_freq_energy,
+    laplacian_variance,
+    mean_pairwise_cosine_distance,
+    near_duplicate_clusters,
+    nn_distance_ratio,
+    regression_report,
+    vendi_score,
+)
 from genrep.models.active_units import active_unit_stats, embed_subset, top_active_dims
 from genrep.models.blocks import Down, LayerNorm2d, Up, make_norm
 from genrep.models.conv_vae import ConvVAE, beta_vae_loss
@@ -137,7 +143,7 @@ def test_set_metrics():
     assert vendi_score(e) == pytest.approx(8)
     assert vendi_score(torch.ones(8, 4)) == pytest.approx(1)
     assert mean_pairwise_cosine_distance(e) == pytest.approx(1)
-    n, lab = near_duplicate_clusters(torch.cat([torch.ones(3, 4), e[:3, :4]]).numpy(), threshold=0.05)
+    n, _lab = near_duplicate_clusters(torch.cat([torch.ones(3, 4), e[:3, :4]]).numpy(), threshold=0.05)
     assert n == 4
     tr = np.random.default_rng(0).normal(size=(50, 5))
     assert np.allclose(nn_distance_ratio(tr[:5], tr), 0, atol=1e-6)
@@ -162,7 +168,7 @@ class _Crashy(TimeMLP):
 
 def test_velocity_field_trainer_resumes_exactly(tmp_path):
     data = torch.randn(64, 3) * torch.tensor([1.0, 2.0, 0.5]) + 1
-    kw = dict(steps=12, batch_size=16, lr=1e-2, warmup_steps=3, ema_decay=0.9, seed=3, log_every=1)
+    kw = {"steps": 12, "batch_size": 16, "lr": 1e-2, "warmup_steps": 3, "ema_decay": 0.9, "seed": 3, "log_every": 1}
     torch.manual_seed(0)
     ema_a, hist_a, _ = train_velocity_field(TimeMLP(3, hidden=16, depth=2), data, **kw)
 

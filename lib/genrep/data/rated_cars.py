@@ -38,10 +38,10 @@ def _to_rect(im: Image.Image, height: int, width: int) -> Image.Image:
     w, h = im.size
     target = width / height
     if w / h > target:           # too wide: crop the sides
-        cw = int(round(h * target))
+        cw = round(h * target)
         im = im.crop(((w - cw) // 2, 0, (w - cw) // 2 + cw, h))
     elif w / h < target:         # too tall: crop top and bottom
-        ch = int(round(w / target))
+        ch = round(w / target)
         im = im.crop((0, (h - ch) // 2, w, (h - ch) // 2 + ch))
     return im.resize((width, height), Image.BILINEAR) if im.size != (width, height) else im
 

@@ -93,7 +93,7 @@ def _paint_hsv(row) -> tuple[float, float, float]:
 
 
 def _rgb(h, s, v) -> tuple[int, int, int]:
-    return tuple(int(round(255 * c)) for c in colorsys.hsv_to_rgb((h % 360) / 360, min(max(s, 0), 1),
+    return tuple(round(255 * c) for c in colorsys.hsv_to_rgb((h % 360) / 360, min(max(s, 0), 1),
                                                                      min(max(v, 0), 1)))
 
 

@@ -13,6 +13,8 @@ hundreds of times larger (spec §11.3).
 """
 from __future__ import annotations
 
+import itertools
+
 import torch
 from torch import nn
 
@@ -36,10 +38,10 @@ class ConvVAE(nn.Module):
         self.bottom = (chs[-1], h // 2 ** n, w // 2 ** n)
         flat = chs[-1] * self.bottom[1] * self.bottom[2]
         self.encoder = nn.Sequential(nn.Conv2d(in_ch, chs[0], 3, 1, 1),
-                                     *[Down(c, cn, norm) for c, cn in zip(chs[:-1], chs[1:])], nn.Flatten())
+                                     *[Down(c, cn, norm) for c, cn in itertools.pairwise(chs)], nn.Flatten())
         self.to_stats = nn.Linear(flat, 2 * latent_dim)
         self.from_z = nn.Linear(latent_dim, flat)
-        self.decoder = nn.Sequential(*[Up(cn, c, norm) for c, cn in reversed(list(zip(chs[:-1], chs[1:])))],
+        self.decoder = nn.Sequential(*[Up(cn, c, norm) for c, cn in reversed(list(itertools.pairwise(chs)))],
                                      nn.Conv2d(chs[0], in_ch, 3, 1, 1))
 
     def encode(self, x: torch.Tensor):

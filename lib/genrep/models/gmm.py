@@ -21,7 +21,7 @@ class GMMPrior:
 
     @classmethod
     def fit(cls, x, components="bic", k_grid=(1, 2, 5, 10, 20, 50, 100), covariance_type: str = "full",
-            reg_covar: float = 1e-6, n_init: int = 3, max_iter: int = 500, seed: int = 0) -> "GMMPrior":
+            reg_covar: float = 1e-6, n_init: int = 3, max_iter: int = 500, seed: int = 0) -> GMMPrior:
         from sklearn.mixture import GaussianMixture
         x = np.asarray(x, np.float64)
         if covariance_type not in ("full", "diag", "tied", "spherical"):

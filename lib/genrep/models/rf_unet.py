@@ -14,6 +14,8 @@ Defaults (base 64, ch_mult (1, 2, 4, 8)) give 10,414,275 parameters (spec: ≈10
 """
 from __future__ import annotations
 
+import itertools
+
 import torch
 from torch import nn
 
@@ -33,11 +35,11 @@ class RFUNet(nn.Module):
         self.stem = nn.Conv2d(in_ch, chs[0], 3, 1, 1)
         self.enc1 = nn.ModuleList([ConvNormAct(c, c, 1, norm) for c in chs[:-1]])
         self.enc_t = nn.ModuleList([nn.Linear(time_dim, c) for c in chs[:-1]])
-        self.down = nn.ModuleList([ConvNormAct(c, cn, 2, norm) for c, cn in zip(chs[:-1], chs[1:])])
+        self.down = nn.ModuleList([ConvNormAct(c, cn, 2, norm) for c, cn in itertools.pairwise(chs)])
         self.mid1 = ConvNormAct(chs[-1], chs[-1], 1, norm)
         self.mid_t = nn.Linear(time_dim, chs[-1])
         self.mid2 = ConvNormAct(chs[-1], chs[-1], 1, norm)
-        self.up = nn.ModuleList([ConvTNormAct(cn, c, norm) for c, cn in zip(chs[:-1], chs[1:])])
+        self.up = nn.ModuleList([ConvTNormAct(cn, c, norm) for c, cn in itertools.pairwise(chs)])
         self.dec = nn.ModuleList([ConvNormAct(2 * c, c, 1, norm) for c in chs[:-1]])
         self.dec_t = nn.ModuleList([nn.Linear(time_dim, c) for c in chs[:-1]]) if time_in_decoder else None
         self.head = nn.Conv2d(chs[0], in_ch, 3, 1, 1)
