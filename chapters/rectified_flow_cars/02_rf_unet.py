@@ -10,7 +10,7 @@
 # clamped and quantised to uint8 before anything scores them. The loss and sampler are the book's shared
 # `genrep.diffusion.rf_loss` / `rf_sample`.
 #
-# The reduced tier shrinks everything (24×32 images, base 16, 150 steps): its samples show that the code
+# The reduced tier shrinks everything (24×32 images, base 16, 300 steps): its samples show that the code
 # path works, not what the model can do.
 
 # %% tags=["parameters"]

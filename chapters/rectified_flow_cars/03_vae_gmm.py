@@ -45,7 +45,7 @@ gmm_n_init = 3
 gmm_components_sweep = [1, 5, 10, 20, 50, 100]   # ablation A10 (FD of each K)
 n_active_sweep = [8, 18, 32, 64, "auto"]         # ablation A11
 tsne_perplexity = 30
-tsne_n = 6000
+tsne_n = 6000                  # points embedded by t-SNE, 0 to skip
 n_samples = 16000
 n_sweep_samples = 4000
 compile = True
@@ -136,21 +136,23 @@ from sklearn.metrics import silhouette_score
 from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsRegressor
 
-sub = np.random.default_rng(seed).permutation(len(mu))[:min(tsne_n, len(mu))]
-emb = TSNE(2, perplexity=min(tsne_perplexity, (len(sub) - 1) / 3), init="pca", random_state=seed).fit_transform(
-    mu.numpy()[sub][:, dims])
-y = data.moira[sub].astype(float)
-knn = KNeighborsRegressor(10)
-r2_tsne = float(np.mean(cross_val_score(knn, emb, y, cv=5, scoring="r2")))
-r2_mu = float(np.mean(cross_val_score(knn, mu.numpy()[sub][:, dims], y, cv=5, scoring="r2")))
-tert = np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))
-sil = float(silhouette_score(emb, tert)) if len(set(tert)) > 1 else float("nan")
-fig, ax = plt.subplots(figsize=(5, 4))
-sc = ax.scatter(emb[:, 0], emb[:, 1], c=y, cmap="viridis", s=4)
-plt.colorbar(sc, label="Moira's rating")
-ax.set(title=f"Fig. 4: Latent Space t-SNE ({len(dims)} dims) — {data.title}, {tier}", xticks=[], yticks=[])
-res.save_figure(fig, "fig4_tsne")
-plt.show()
+r2_tsne = r2_mu = sil = float("nan")
+if tsne_n:   # 0 skips the t-SNE (ablation arms)
+    sub = np.random.default_rng(seed).permutation(len(mu))[:min(tsne_n, len(mu))]
+    emb = TSNE(2, perplexity=min(tsne_perplexity, (len(sub) - 1) / 3), init="pca", random_state=seed).fit_transform(
+        mu.numpy()[sub][:, dims])
+    y = data.moira[sub].astype(float)
+    knn = KNeighborsRegressor(10)
+    r2_tsne = float(np.mean(cross_val_score(knn, emb, y, cv=5, scoring="r2")))
+    r2_mu = float(np.mean(cross_val_score(knn, mu.numpy()[sub][:, dims], y, cv=5, scoring="r2")))
+    tert = np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))
+    sil = float(silhouette_score(emb, tert)) if len(set(tert)) > 1 else float("nan")
+    fig, ax = plt.subplots(figsize=(5, 4))
+    sc = ax.scatter(emb[:, 0], emb[:, 1], c=y, cmap="viridis", s=4)
+    plt.colorbar(sc, label="Moira's rating")
+    ax.set(title=f"Fig. 4: Latent Space t-SNE ({len(dims)} dims) — {data.title}, {tier}", xticks=[], yticks=[])
+    res.save_figure(fig, "fig4_tsne")
+    plt.show()
 {"knn_r2_tsne": r2_tsne, "knn_r2_mu": r2_mu, "silhouette_tertiles": sil}  # noqa: B018
 
 # %% [markdown]

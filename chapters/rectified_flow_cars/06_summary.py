@@ -178,8 +178,7 @@ for ds in run:
     tn.add(NICE[ds], "resolution", "96x128", f"{data['height']}×{data['width']}", None)
     tn.add(NICE[ds], "VAE latent / β", "64 / 0.1", f"{v['latent_dim']} / {v['beta']}", None)
     tn.add(NICE[ds], "active latent dims kept", "18", f"{len(v['kept_dims'])} kept; {v['active_units']} above 0.01", None)
-    tn.add(NICE[ds], "samples per method", "16,000", len(next(iter(sel["pred_summary"].values())) and [0]) and
-           run[ds]["05_selection"]["a6"][-1]["n_scored"], None)
+    tn.add(NICE[ds], "samples per method", "16,000", sel["methods"]["rf_unet"]["n"], None)
     tn.add(NICE[ds], "selected / submitted", "top 20 / top 10 (VAE-GMM)", f"top {sel['top_k']} / top {len(sub)} ({sel['submit_method']})", None)
     tn.add(NICE[ds], "predicted scores of the submission", "3.91 – 4.28", f"{min(sub):.2f} – {max(sub):.2f}", None,
            note="regressor trained from scratch: scale not comparable")

@@ -188,7 +188,7 @@ def train_regressor(model: nn.Module, images: torch.Tensor, targets, *, epochs: 
     """MSE regression of ``targets`` from uint8 images; AdamW, cosine schedule. Returns the history."""
     device = torch.device(device or "cpu")
     model.to(device).train()
-    y = torch.as_tensor(np.asarray(targets), dtype=torch.float32)
+    y = torch.tensor(np.asarray(targets, dtype=np.float32))
     bs = min(batch_size, len(images))
     src = Batcher(images, y, batch_size=bs, device=device, seed=seed, range=(0, 1))
     steps = max(1, epochs * len(src))
