@@ -187,3 +187,15 @@ def test_velocity_field_trainer_resumes_exactly(tmp_path):
         assert torch.equal(a, c)
     z = sample_rf_latents(ema_c.module, 10, 3, nfe=4)
     assert z.shape == (10, 3) and torch.isfinite(z).all()
+
+
+def test_to_rect_crops_to_the_aspect_ratio():
+    from genrep.data.rated_cars import _to_rect
+    from PIL import Image
+    a = np.zeros((100, 300, 3), np.uint8)
+    a[:, 100:200] = 255                      # a white centre third: the crop keeps the middle 4:3 window
+    out = np.asarray(_to_rect(Image.fromarray(a), 24, 32))
+    assert out.shape == (24, 32, 3)
+    assert out[:, 0].max() < 10 and out[:, 16].min() > 245   # left edge black, centre white
+    tall = np.asarray(_to_rect(Image.fromarray(np.zeros((400, 100, 3), np.uint8)), 96, 128))
+    assert tall.shape == (96, 128, 3)
