@@ -19,6 +19,25 @@ from .losses import LOSSES, blurred_mse, dssim, gaussian_kernel, mse, recon_loss
 from .trajectories import naive_inversion, recursive_trajectories
 from .transforms import TRANSFORMS, brightness, transform, translate, zoom
 
-__all__ = ["DirectionModel", "LOSSES", "MonotonePL", "TRANSFORMS", "blurred_mse", "brightness", "dssim",
-           "fit_direction", "gaussian_kernel", "invert", "mse", "naive_inversion", "p_no_overload",
-           "project_ball", "recon_loss", "recursive_trajectories", "transform", "translate", "traverse", "zoom"]
+__all__ = [
+           "LOSSES",
+           "TRANSFORMS",
+           "DirectionModel",
+           "MonotonePL",
+           "blurred_mse",
+           "brightness",
+           "dssim",
+           "fit_direction",
+           "gaussian_kernel",
+           "invert",
+           "mse",
+           "naive_inversion",
+           "p_no_overload",
+           "project_ball",
+           "recon_loss",
+           "recursive_trajectories",
+           "transform",
+           "translate",
+           "traverse",
+           "zoom",
+]

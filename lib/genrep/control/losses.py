@@ -55,7 +55,7 @@ def blurred_mse(a, b, mask=None, sigma: float = 3.0, **_):
 def dssim(a, b, mask=None, window: int = 11, win_sigma: float = 1.5, data_range: float = 2.0, **_):
     c = a.shape[1]
     k = gaussian_kernel(win_sigma, window, normalise=True).to(a)[None, None].expand(c, 1, -1, -1)
-    f = lambda t: F.conv2d(t, k, padding="same", groups=c)  # noqa: E731
+    f = lambda t: F.conv2d(t, k, padding="same", groups=c)
     c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
     mu_a, mu_b = f(a), f(b)
     saa, sbb, sab = f(a * a) - mu_a ** 2, f(b * b) - mu_b ** 2, f(a * b) - mu_a * mu_b

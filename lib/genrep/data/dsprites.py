@@ -72,7 +72,7 @@ def render(shape, scale, orientation, cx, cy, size: int = SIZE, supersample: int
 
     Accepts arrays of length n; used by :func:`dsprites_images` and by the trajectory figures (which need
     positions between the grid's 32 values)."""
-    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64), dtype=torch.float32).reshape(-1, 1, 1)  # noqa: E731
+    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64), dtype=torch.float32).reshape(-1, 1, 1)
     shape, scale, ang, cx, cy = t(shape), t(scale), t(orientation), t(cx), t(cy)
     n, s = len(shape), supersample
     g = (torch.arange(size * s, dtype=torch.float32) + 0.5) / s

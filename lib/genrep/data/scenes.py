@@ -69,7 +69,7 @@ def textured_shapes(n: int, size: int = 64, seed: int = 0, classes=None, supersa
     if classes.min() < 0 or classes.max() >= N_CLASSES:
         raise ValueError(f"classes must lie in 0..{N_CLASSES - 1}")
     g = torch.Generator().manual_seed(10_007 * seed + 17)
-    u = lambda lo, hi: lo + (hi - lo) * torch.rand(n, generator=g)  # noqa: E731
+    u = lambda lo, hi: lo + (hi - lo) * torch.rand(n, generator=g)
     y = classes[torch.randint(len(classes), (n,), generator=g)]
     f = {"x": u(0.2, 0.8), "y": u(0.2, 0.8), "scale": u(0.25, 0.6), "angle": u(0, 2 * math.pi),
          "horizon": u(0.3, 0.7), "brightness": u(0.35, 1.0), "phase": u(0, 2 * math.pi)}
@@ -81,7 +81,7 @@ def textured_shapes(n: int, size: int = 64, seed: int = 0, classes=None, supersa
     f["brightness"] = torch.where(T["night"][y], f["brightness"], torch.ones(n))
     s = size * supersample
     X, Y = _grid(n, s)
-    c3 = lambda t: t[:, :, None, None]  # noqa: E731
+    c3 = lambda t: t[:, :, None, None]
     noise = F.interpolate(torch.randn(n, 1, 8, 8, generator=g), size=(s, s), mode="bilinear", align_corners=False)
     sky = (Y < f["horizon"][:, None, None]).float()[:, None]
     bg = c3(T["sky"][y]) * sky + c3(T["ground"][y]) * (1 - sky) + 0.06 * noise

@@ -146,11 +146,11 @@ class BiGANCritic(nn.Module):
         return self.joint(torch.cat([self.xnet(self.trunk(x)), self.znet(z)], 1)).squeeze(1)
 
 
-def mlp(din: int, dout: int, hidden: int = 128, depth: int = 2, act=nn.LeakyReLU(0.2)) -> nn.Sequential:
+def mlp(din: int, dout: int, hidden: int = 128, depth: int = 2) -> nn.Sequential:
     """An MLP with ``depth`` hidden layers (the toy model of §3.4 uses 2 × 128)."""
     layers, d = [], din
     for _ in range(depth):
-        layers += [nn.Linear(d, hidden), act]
+        layers += [nn.Linear(d, hidden), nn.LeakyReLU(0.2)]
         d = hidden
     return nn.Sequential(*layers, nn.Linear(d, dout))
 
@@ -367,3 +367,56 @@ def toy_data(n: int, seed: int = 0, shared_noise: bool = False) -> torch.Tensor:
     z1, z2, e1, e2 = torch.randn(4, n, generator=g)
     e2 = e1 if shared_noise else e2
     return torch.stack([3 * z1 + 0.1 * e1, torch.cos(3 * z1 + torch.tanh(3 * z2)) + 0.1 * e2], 1)
+
+
+def fit_framework(fw: Framework, next_batch, steps: int, checkpoint_path=None, desc: str = "train",
+                  seed: int | None = 0, log_every: int = 25, extra_state: dict | None = None, stopwatch=None,
+                  images_per_step: int | None = None) -> list[dict]:
+    """Train ``fw`` for ``steps`` joint steps with ``genrep.train.train_loop`` (checkpoint + resume).
+
+    ``next_batch()`` returns a batch; put a stateful data source (a ``Batcher``) in ``extra_state`` so a
+    resumed run continues where it stopped."""
+    from genrep.train import Checkpointer, train_loop
+
+    def step(_):
+        return {k: v.detach() for k, v in fw.step(next_batch()).items()}
+
+    ck = Checkpointer(checkpoint_path, every_minutes=5) if checkpoint_path is not None else None
+    return train_loop(step, total_steps=steps, state={**fw.state(), **(extra_state or {})}, checkpointer=ck,
+                      desc=desc, log_every=log_every, seed=seed, stopwatch=stopwatch,
+                      images_per_step=images_per_step)
+
+
+def evaluate_framework(fw: Framework, test: torch.Tensor, train: torch.Tensor, eval_n: int, extractor=None,
+                       perceptual=None, batch_size: int = 256, seed: int = 0) -> dict:
+    """Table 3.1's metrics for one model (spec §7), images as float in [-1, 1] on fw's device:
+
+    MSE (mean over pixels and channels of the test reconstructions, sampled z), the perceptual distance
+    (``perceptual``, e.g. LPIPS-cifarnet), the high-frequency power ratio of reconstructions, and the
+    Fréchet distance / KID of ``eval_n`` samples vs ``eval_n`` training images on ``extractor``."""
+    from genrep.metrics import fid_from_features, kid_from_features
+    from genrep.metrics.spectrum import hf_power_ratio
+
+    g = torch.Generator(device=fw.device).manual_seed(seed)
+    out: dict = {}
+    recs = []
+    for i in range(0, len(test), batch_size):
+        r = fw.reconstruct(test[i:i + batch_size], gen=g)
+        if r is None:
+            break
+        recs.append(r)
+    if recs:
+        rec = torch.cat(recs)
+        out["mse"] = float((rec - test).pow(2).mean())
+        out["hf_power_ratio"] = hf_power_ratio(rec.cpu(), test.cpu())
+        if perceptual is not None:
+            out["perceptual"] = float(perceptual(rec, test).mean())
+    samples = torch.cat([fw.sample(min(batch_size, eval_n - i), gen=g) for i in range(0, eval_n, batch_size)])
+    out["sample_hf_power_ratio"] = hf_power_ratio(samples.cpu(), train[:eval_n].cpu())
+    if extractor is not None:
+        to01 = lambda t: ((t.clamp(-1, 1) + 1) / 2).cpu()
+        fr, fg = extractor(to01(train[:eval_n])), extractor(to01(samples))
+        out["fd"] = fid_from_features(fr, fg)
+        kid, kid_sd = kid_from_features(fr, fg, subsets=10, subset_size=min(len(fr), len(fg), 1000), seed=seed)
+        out["kid"], out["kid_std"] = kid, kid_sd
+    return out
