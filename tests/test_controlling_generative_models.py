@@ -20,6 +20,7 @@ from genrep.control import (
     zoom,
 )
 from genrep.control.capacity import p_no_overload, p_no_overload_mc
+from genrep.control.directions import impose_distribution
 from genrep.control.disk import disk, gradient_norm_vs_distance
 from genrep.control.evaluation import control_precision
 from genrep.control.trajectories import naive_inversion, recursive_inversion
@@ -262,6 +263,9 @@ def test_direction_model_recovers_a_planted_direction():
     s = torch.linspace(-2, 2, 9)
     gs = model.g_of_s(s)
     assert (gs[1:] >= gs[:-1] - 1e-6).all()        # monotone
+    zq = impose_distribution(torch.randn(2000, d), model, lambda p: -0.2 + 0.4 * p)   # Eq. 4.15
+    t = model.g_of_s(zq @ model.u)
+    assert abs(t.min() + 0.2) < 0.02 and abs(t.max() - 0.2) < 0.02 and abs(t.std() - 0.4 / math.sqrt(12)) < 0.01
     zs = traverse(torch.randn(3, d), u, [-1.0, 0.0, 2.0])
     assert torch.allclose(zs[:, 0] @ u, torch.tensor([-1.0, 0.0, 2.0]), atol=1e-5)
 

@@ -26,7 +26,7 @@ device = "auto"
 toy_points = 10000
 toy_steps = 20000
 toy_batch = 256
-toy_lr = 2e-4        # Adam (β1 = 0.5); the thesis leaves the toy's optimiser unspecified
+toy_lr = 2e-4        # Adam (β1 = 0.5); the toy optimiser is unspecified in the thesis
 latent_loss = "b"
 toy_shared_noise = False
 
@@ -61,8 +61,8 @@ for k, name in [(1, "scale"), (2, "orientation"), (3, "pos_x"), (4, "pos_y")]:
     g = np.tile([0, 5, 0, 16, 16], (8, 1))
     g[:, k] = np.linspace(0, ds.DSPRITES_GRID[k] - 1, 8).round().astype(int)
     rows.append(ds.dsprites_images(g))
-with clock.timed("dsprites render", images=4096):
-    xs, fs = ds.dsprites_sample(4096, seed=seed)
+with clock.timed("dsprites render", images=1024):
+    xs, fs = ds.dsprites_sample(1024, seed=seed)
 ts = textured_shapes(24, size=64, seed=seed)
 ms = multi_dsprites(16, size=64, seed=seed)
 fig, axes = plt.subplots(1, 4, figsize=(16, 4.5))
@@ -116,6 +116,12 @@ def nn_dist(points, ref):
     return torch.cdist(points, ref).min(1).values.mean().item()
 
 
+def log_density(points, ref, bw=0.15):
+    """Mean log-density of ``points`` under a Gaussian KDE of the data (higher = on the data)."""
+    d2 = torch.cdist(points, ref) ** 2
+    return (torch.logsumexp(-d2 / (2 * bw ** 2), 1) - np.log(len(ref) * 2 * np.pi * bw ** 2)).mean().item()
+
+
 ref = toy_data(toy_points, seed=seed + 1, shared_noise=toy_shared_noise).to(dev)
 zz = torch.linspace(-3, 3, 400, device=dev)[:, None]
 fig, axes = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
@@ -130,6 +136,8 @@ for ax, (name, fw) in zip(axes, models.items()):
         samples = fw.sample(2000)
     toy_scores[name] = {"vae_recon_nn_dist": nn_dist(rec_vae, ref), "avae_recon_nn_dist": nn_dist(rec_avae, ref),
                         "avae_sample_nn_dist": nn_dist(samples, ref),
+                        "vae_recon_log_density": log_density(rec_vae, ref),
+                        "avae_recon_log_density": log_density(rec_avae, ref),
                         "data_nn_dist": nn_dist(toy_data(2000, seed=seed + 2).to(dev), ref)}
     d = ref.cpu()
     ax.scatter(d[:, 0], d[:, 1], s=1, c="0.75", label="data")

@@ -30,8 +30,8 @@ width = 128
 latent_dim = 100
 xi_dim = 100
 lr = 2e-4
-lr_decay = True       # the code's lr·0.02^(step/iters)
-beta_vaegan = 10.0    # the thesis's per-dataset β, applied to VAE/GAN only (as in the code)
+lr_decay = True       # as in the released code: lr·0.02^(step/iters)
+beta_vaegan = 10.0    # per-dataset β of the thesis, applied to VAE/GAN only (as in the code)
 eval_n = 10000
 models = ["vae", "gan", "vaegan", "bigan", "avae_xi_a", "avae_a", "avae_b"]
 bn_eval_mode = False
@@ -42,7 +42,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
-from genrep.data import Batcher, load_or_standin, to_float, to_uint8
+from genrep.data import Batcher, info, load_or_standin, to_float, to_uint8
 from genrep.metrics import get_extractor
 from genrep.metrics.perceptual import PerceptualDistance
 from genrep.models.avae import evaluate_framework, fit_framework, image_framework
@@ -67,7 +67,13 @@ bad = [m for m in models if m not in VARIANTS]
 if bad:
     raise ValueError(f"unknown models {bad}; valid: {', '.join(VARIANTS)}")
 train = load_or_standin(dataset, "train", size=size, n=n_train, seed=seed)
-test = load_or_standin(dataset, "test", size=size, n=n_test, seed=seed)
+if "test" in info(dataset).splits:
+    test = load_or_standin(dataset, "test", size=size, n=n_test, seed=seed)
+else:   # e.g. the cat faces have one split: hold out a fixed random n_test of it
+    perm = torch.randperm(len(train.images), generator=torch.Generator().manual_seed(1234))
+    k = n_test or len(train.images) // 10
+    test = type(train)(train.images[perm[:k]], None, train.source, train.title, dataset, "held-out")
+    train = type(train)(train.images[perm[k:]], None, train.source, train.title, dataset, "train")
 channels = train.images.shape[1]
 data_note = f"{train.title} ({train.source}), {len(train.images)} train / {len(test.images)} test at {size} px"
 print(data_note)

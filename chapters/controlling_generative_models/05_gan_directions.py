@@ -20,7 +20,7 @@ cpu_threads = 1       # torch threads on CPU (tiny models on a shared 2-core mac
 device = "auto"
 transforms = ["x", "y", "scale", "brightness"]
 traj_per_class = 50           # S per class
-deltas = [0.1, 0.2, 0.3, 0.4, 0.5]   # δt grid for each sign (the code's ±0.1 … ±0.5)
+deltas = [0.1, 0.2, 0.3, 0.4, 0.5]   # δt grid for each sign (±0.1 … ±0.5 as in the code)
 steps_per_target = 50
 traj_lr = 0.01
 traj_sigma = 3.0
@@ -71,7 +71,7 @@ print(f"GAN: {n_cls} classes at {size} px; directions learned on classes {train_
 # ## A saliency network on the stand-in's ground-truth masks (in place of DSS)
 
 # %%
-sd = textured_shapes(4096, size=size, seed=seed + 7, classes=range(n_cls))
+sd = textured_shapes(2048, size=size, seed=seed + 7, classes=range(n_cls))
 sal = SaliencyNet(sal_width).to(dev)
 opt = torch.optim.Adam(sal.parameters(), 1e-3)
 sb = Batcher(sd["images"], sd["masks"], batch_size=32, device=dev, seed=seed)
