@@ -238,7 +238,7 @@ checks.append(Check("the norm constraint ‖z‖ ≤ √d improves the blurred-M
                     {"constrained": lp["blur_mse"], "unconstrained": unc["blur_mse"]}))
 sig = rows[(rows.loss == "blur_mse") & rows.constrain_norm].set_index("sigma").lpips_mean
 checks.append(Check("σ = 3–5 is the best blur among those tried", "3 and 5 look good; larger σ is less accurate",
-                    bool(min(sig, key=sig.get) in (3.0, 5.0)), tier, {f"σ={k:g}": v for k, v in sig.items()}))
+                    bool(float(sig.idxmin()) in (3.0, 5.0)), tier, {f"σ={k:g}": v for k, v in sig.items()}))
 f46 = traj["fig_4_6"]
 checks.append(Check("recursive inversion reaches a translation that naive inversion misses (analytic disk)",
                     "recursive converges in far fewer steps (Fig. 4.6)",
