@@ -46,7 +46,15 @@ from genrep.metrics import fid_from_features, get_extractor
 from genrep.metrics.perceptual import PerceptualDistance
 from genrep.models.cond_gan import CondGenerator, ProjDiscriminator
 from genrep.report import Results, show_grid
-from genrep.train import Checkpointer, Stopwatch, count_params, seed_everything, select_device, train_loop
+from genrep.train import (
+    Checkpointer,
+    Stopwatch,
+    autocast,
+    count_params,
+    seed_everything,
+    select_device,
+    train_loop,
+)
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 seed_everything(seed)
@@ -78,12 +86,14 @@ batches = Batcher(data["images"], data["labels"], batch_size=gan_batch, device=d
 def gan_step(_):
     x, y = next(batches)
     z = torch.randn(len(x), G.latent_dim, device=dev)
-    fake = G(z, y)
-    d_loss = hinge_d_loss(D(x, y), D(fake.detach(), y))
+    with autocast(dev):          # bf16 on CUDA, a no-op on CPU
+        fake = G(z, y)
+        d_loss = hinge_d_loss(D(x, y).float(), D(fake.detach(), y).float())
     opt_d.zero_grad(set_to_none=True)
     d_loss.backward()
     opt_d.step()
-    g_loss = hinge_g_loss(D(fake, y))
+    with autocast(dev):
+        g_loss = hinge_g_loss(D(fake, y).float())
     opt_g.zero_grad(set_to_none=True)
     g_loss.backward()
     opt_g.step()

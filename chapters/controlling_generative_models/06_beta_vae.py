@@ -44,7 +44,15 @@ from genrep.data import Batcher
 from genrep.data import dsprites as ds
 from genrep.models.betavae import BetaVAE
 from genrep.report import Results, show_grid
-from genrep.train import Checkpointer, Stopwatch, count_params, seed_everything, select_device, train_loop
+from genrep.train import (
+    Checkpointer,
+    Stopwatch,
+    autocast,
+    count_params,
+    seed_everything,
+    select_device,
+    train_loop,
+)
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 seed_everything(seed)
@@ -67,7 +75,8 @@ opt = torch.optim.Adam(vae.parameters(), lr=lr)
 
 
 def step(_):
-    loss, rec, kl = vae.loss(next(batches), beta=beta)
+    with autocast(dev):          # bf16 on CUDA, a no-op on CPU
+        loss, rec, kl = vae.loss(next(batches), beta=beta)
     opt.zero_grad(set_to_none=True)
     loss.backward()
     opt.step()

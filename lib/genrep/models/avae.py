@@ -183,14 +183,15 @@ class Framework:
 
     def __init__(self, kind: str, nets: dict, latent_dim: int, xi_dim: int = 0, latent_loss_kind: str = "a",
                  beta: float = 1.0, gamma: float = 1e-2, bigan_enc_weight: float = 10.0, lr: float = 2e-4,
-                 betas=(0.5, 0.999), lr_decay_steps: int | None = None, bn_eval_mode: bool = False):
+                 betas=(0.5, 0.999), lr_decay_steps: int | None = None, bn_eval_mode: bool = False,
+                 amp: bool = True):
         if kind not in FRAMEWORKS:
             raise ValueError(f"unknown framework {kind!r}; valid: {', '.join(FRAMEWORKS)}")
         if latent_loss_kind not in ("a", "b", "code"):
             raise ValueError(f"unknown latent_loss {latent_loss_kind!r}; valid: a, b, code")
         self.kind, self.nets, self.d_z, self.d_xi = kind, nets, latent_dim, xi_dim
         self.latent_loss_kind, self.beta, self.gamma, self.enc_w = latent_loss_kind, beta, gamma, bigan_enc_weight
-        self.bn_eval_mode = bn_eval_mode
+        self.bn_eval_mode, self.amp = bn_eval_mode, amp   # amp: bf16 autocast on CUDA (no-op on CPU)
         self.opts = {k: torch.optim.Adam(n.parameters(), lr=lr, betas=betas) for k, n in nets.items()}
         self.scheds = {}
         if lr_decay_steps:   # the code's lr·0.02^(step / 50000)
@@ -227,6 +228,12 @@ class Framework:
 
     # -- one training step (Fig. 3.4: one joint forward pass, simultaneous updates) -----------------
     def step(self, x: torch.Tensor) -> dict:
+        from genrep.train import autocast
+
+        with autocast(self.device, enabled=self.amp):
+            return self._step(x)
+
+    def _step(self, x: torch.Tensor) -> dict:
         self.train(True)
         b, out = len(x), {}
         E, D, G, C = (self.nets.get(k) for k in ("E", "D", "G", "C"))
