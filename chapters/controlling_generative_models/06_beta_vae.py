@@ -29,7 +29,7 @@ traj_sigma = 3.0
 discard_frac = 0.1
 fit_epochs = 100
 alphas = [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5]
-eval_n = 1000
+eval_z = 1000
 
 # %%
 from pathlib import Path
@@ -101,7 +101,7 @@ with clock.timed("trajectories", images=traj_n * 2 * len(deltas) * steps_per_tar
                                 discard_frac=discard_frac)
 k = tr["keep"]
 model, fit_hist = fit_direction(tr["z0"][k], tr["z"][k], tr["dt"][k], epochs=fit_epochs, seed=seed)
-z = torch.randn(eval_n, vae.latent_dim, generator=torch.Generator().manual_seed(seed + 1)).to(dev)
+z = torch.randn(eval_z, vae.latent_dim, generator=torch.Generator().manual_seed(seed + 1)).to(dev)
 vals, frames = [], []
 with torch.no_grad():
     for zt in traverse(z, model.u.to(dev), alphas):
@@ -136,7 +136,7 @@ plt.show()
 # (here uniform on [−0.25, 0.25] of the image width around g(0)); we compare the measured x before and after.
 
 # %%
-z_d = torch.randn(eval_n, vae.latent_dim, generator=torch.Generator().manual_seed(seed + 2)).to(dev)
+z_d = torch.randn(eval_z, vae.latent_dim, generator=torch.Generator().manual_seed(seed + 2)).to(dev)
 z_u = impose_distribution(z_d, model, lambda p: -0.25 + 0.5 * p)
 with torch.no_grad():
     x_before = ds.barycentre(vae.decode(z_d))[0].cpu().numpy()
