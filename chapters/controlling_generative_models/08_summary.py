@@ -1,0 +1,303 @@
+# %% [markdown]
+# # Summary: the thesis's tables beside ours, and its headline claims
+#
+# Paper values are quoted verbatim from the thesis. Ours carry the tier: at the **reduced** tier every
+# model is a tiny network trained for a few hundred CPU steps, so no verdict says "replicated" — the outcome
+# column records only whether the numbers happened to agree. Our distances are proxies (LPIPS-cifarnet,
+# FD-cifarnet) on the datasets this book has, and Ch. 4 runs on a class-conditional GAN trained here on a
+# procedural stand-in in place of BigGAN: compare orderings, not absolute values.
+
+# %% tags=["parameters"]
+tier = "reduced"
+results_dir = "results/controlling_generative_models/reduced/08_summary"
+runs_dir = "runs/controlling_generative_models/reduced/08_summary"
+
+# %%
+import itertools
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from genrep.models.betavae import BetaVAE
+from genrep.report import Check, ReplicationTable, Results, checks_frame
+from genrep.train import count_params
+
+Path(runs_dir).mkdir(parents=True, exist_ok=True)
+res = Results(results_dir, tier)
+toy = res.metrics("01_data_and_toy")
+bench = {a: res.metrics(a) for a in res.arms_of("02_avae_benchmark")}
+inv = res.metrics("03_gan_inversion")
+traj = res.metrics("04_trajectories")
+dirs = res.metrics("05_gan_directions")
+bvae = {a: res.metrics(a) for a in res.arms_of("06_beta_vae")}
+scenes = res.metrics("07_scenes")
+print("arms:", list(bench), list(bvae))
+
+# %% [markdown]
+# ## Table 3.1 (reconstruction MSE, perceptual distance, sample distance; mean ± std over runs)
+
+# %%
+PAPER_COLS = ["BEDROOM", "CELEBA", "CIFAR10", "CIFAR100", "SVHN"]
+T31 = {  # (model, metric): values per paper column, verbatim
+    ("VAE", "MSE"): ["0.06 ± 0.00", "0.03 ± 0.00", "0.05 ± 0.00", "0.05 ± 0.00", "0.02 ± 0.00"],
+    ("VAE", "LPIPS"): ["0.58 ± 0.00", "0.18 ± 0.00", "0.26 ± 0.00", "0.25 ± 0.00", "0.08 ± 0.00"],
+    ("VAE", "FID"): ["229.75 ± 1.45", "60.04 ± 0.47", "136.75 ± 0.57", "129.71 ± 1.01", "68.16 ± 2.10"],
+    ("GAN", "FID"): ["110.59 ± 19.55", "14.54 ± 0.41", "32.01 ± 0.41", "34.51 ± 0.59", "23.83 ± 3.99"],
+    ("VAE/GAN", "MSE"): ["0.18 ± 0.01", "0.07 ± 0.00", "0.14 ± 0.02", "0.15 ± 0.02", "0.06 ± 0.02"],
+    ("VAE/GAN", "LPIPS"): ["0.26 ± 0.01", "0.09 ± 0.00", "0.08 ± 0.01", "0.08 ± 0.01", "0.08 ± 0.02"],
+    ("VAE/GAN", "FID"): ["60.02 ± 2.36", "26.45 ± 4.66", "39.04 ± 2.42", "40.03 ± 0.71", "17.02 ± 2.58"],
+    ("BiGAN", "MSE"): ["0.42 ± 0.05", "0.18 ± 0.01", "0.31 ± 0.02", "0.33 ± 0.01", "0.12 ± 0.01"],
+    ("BiGAN", "LPIPS"): ["0.44 ± 0.02", "0.16 ± 0.00", "0.14 ± 0.00", "0.16 ± 0.00", "0.12 ± 0.01"],
+    ("BiGAN", "FID"): ["91.72 ± 18.10", "18.49 ± 5.06", "34.61 ± 1.29", "35.40 ± 1.23", "27.77 ± 2.96"],
+    ("Ours with ξ, L_Z^a", "MSE"): ["0.12 ± 0.00", "0.05 ± 0.00", "0.09 ± 0.00", "0.09 ± 0.00", "0.04 ± 0.00"],
+    ("Ours with ξ, L_Z^a", "LPIPS"): ["0.36 ± 0.00", "0.11 ± 0.00", "0.10 ± 0.00", "0.11 ± 0.00", "0.10 ± 0.00"],
+    ("Ours with ξ, L_Z^a", "FID"): ["85.11 ± 2.87", "16.99 ± 0.58", "33.65 ± 0.28", "39.81 ± 0.60", "27.64 ± 2.41"],
+    ("Ours without ξ, L_Z^a", "MSE"): ["0.12 ± 0.00", "0.05 ± 0.00", "0.09 ± 0.00", "0.09 ± 0.00", "0.04 ± 0.00"],
+    ("Ours without ξ, L_Z^a", "LPIPS"): ["0.35 ± 0.00", "0.11 ± 0.00", "0.10 ± 0.00", "0.11 ± 0.00", "0.09 ± 0.00"],
+    ("Ours without ξ, L_Z^a", "FID"): ["84.29 ± 5.28", "16.23 ± 0.50", "33.49 ± 0.50", "38.69 ± 0.62", "28.47 ± 8.24"],
+    ("Ours without ξ, L_Z^b", "MSE"): ["0.12 ± 0.00", "0.05 ± 0.00", "0.09 ± 0.00", "0.09 ± 0.00", "0.04 ± 0.00"],
+    ("Ours without ξ, L_Z^b", "LPIPS"): ["0.35 ± 0.00", "0.11 ± 0.00", "0.10 ± 0.00", "0.11 ± 0.00", "0.08 ± 0.00"],
+    ("Ours without ξ, L_Z^b", "FID"): ["80.99 ± 1.82", "15.01 ± 0.82", "33.67 ± 0.61", "38.35 ± 0.57", "21.11 ± 0.42"],
+}
+KEY = {"VAE": "vae", "GAN": "gan", "VAE/GAN": "vaegan", "BiGAN": "bigan", "Ours with ξ, L_Z^a": "avae_xi_a",
+       "Ours without ξ, L_Z^a": "avae_a", "Ours without ξ, L_Z^b": "avae_b"}
+METRIC = {"MSE": "mse", "LPIPS": "perceptual", "FID": "fd"}
+by_ds: dict = {}
+for m in bench.values():
+    by_ds.setdefault(m["dataset"], []).append(m)
+first = next(iter(bench.values()))
+names = first["metric_names"]
+
+
+def agg(dataset, model, metric):
+    vals = [r["scores"][model][metric] for r in by_ds.get(dataset, []) if metric in r["scores"].get(model, {})]
+    if not vals:
+        return None
+    return f"{np.mean(vals):.4g} ± {np.std(vals):.2g} (n={len(vals)})" if len(vals) > 1 else float(vals[0])
+
+
+t31 = ReplicationTable("table_3_1", "Reconstruction and sample quality of the AVAE family",
+                       "Plumerault 2023, Table 3.1", tier,
+                       data_note="; ".join(sorted({m["data"] for m in bench.values()}))
+                       + f". Ours: MSE in [−1, 1]; LPIPS → {names['perceptual']}; FID → {names['fd']} (proxies)")
+for (model, metric), vals in T31.items():
+    for col, paper in zip(PAPER_COLS, vals):
+        ours = agg("cifar10", KEY[model], METRIC[metric]) if col == "CIFAR10" else None
+        note = "" if col == "CIFAR10" else "dataset not available offline"
+        if col == "CIFAR10" and metric != "MSE":
+            note = f"ours is {names[METRIC[metric]]}: not comparable with {metric}"
+        t31.add(f"{model} — {metric}", col, paper, ours, None, note=note)
+    for ds_name in sorted(d for d in by_ds if d != "cifar10"):
+        t31.add(f"{model} — {metric}", ds_name, "— (not in the thesis)", agg(ds_name, KEY[model], METRIC[metric]), None,
+                note="extra dataset of this book")
+res.save_table(t31)
+ours31 = pd.DataFrame({(d, k): {mt: agg(d, k, METRIC[mt]) for mt in METRIC} | {"hf ratio": agg(d, k, "hf_power_ratio")}
+                       for d in by_ds for k in KEY.values()}).T
+ours31  # noqa: B018
+
+# %% [markdown]
+# ## Table 4.1 (LPIPS between an image and its inversion)
+
+# %%
+T41 = {"MSE": ("mse", "0.57", "0.14"), "DSSIM": ("dssim", "0.58", "0.12"), "Ours (σ = 3)": ("blur_mse", "0.52", "0.12")}
+rows = pd.DataFrame(inv["inversion"])
+con = rows[rows.constrain_norm & ((rows.loss != "blur_mse") | (rows.sigma == 3.0))].set_index("loss")
+t41 = ReplicationTable("table_4_1", "Inversion quality: perceptual distance between target and G(ẑ)",
+                       "Plumerault 2023, Table 4.1", tier,
+                       data_note=f"{inv['inv_targets']} held-out textured-shapes stand-in images, {inv['inv_iters']} "
+                                 f"iterations, the book's class-conditional GAN (not BigGAN); {inv['perceptual']}")
+for label, (key, pm, ps) in T41.items():
+    r = con.loc[key] if key in con.index else None
+    t41.add(label, "mean LPIPS", pm, float(r.lpips_mean) if r is not None else None, None,
+            note=f"ours: {inv['perceptual']}")
+    t41.add(label, "std LPIPS", ps, float(r.lpips_std) if r is not None else None, None)
+res.save_table(t41)
+rows.round(4)
+
+# %% [markdown]
+# ## Table 4.2 (the β-VAE architecture) and Table 5.1 (object detection)
+
+# %%
+t42 = ReplicationTable("table_4_2", "β-VAE architecture (dSprites)", "Plumerault 2023, Table 4.2", tier,
+                       data_note="architecture check; parameter count of our implementation")
+layers = [("encoder", "4 × Conv+ReLU 32, 4×4, s2, SAME", "implemented"),
+          ("encoder", "2 × Dense+ReLU 256", "implemented"),
+          ("encoder", "μ: Dense 10; σ: Dense 10 + exp", "implemented"),
+          ("decoder", "2 × Dense+ReLU 256", "implemented"),
+          ("decoder", "Reshape 4×4×32", "Dense+ReLU 512 inserted before the reshape (errata)"),
+          ("decoder", "3 × ConvT+ReLU 32, 4×4, s2; ConvT+Sigmoid 1, 4×4, s2", "implemented")]
+for part, paper, ours in layers:
+    t42.add(paper, part, paper, ours, None)
+n_bvae = count_params(BetaVAE())
+t42.add("total parameters", "model", "not stated", float(n_bvae), None, note="with the Dense 512 fix")
+res.save_table(t42)
+T51 = [("Our (4 × 4 × 4)", "3D-Room L", "0.816", "0.349", "0.701"), ("SPACE (16 × 16)", "3D-Room L", "0.894", "0.461", "0.051"),
+       ("SPAIR (16 × 16)", "3D-Room L", "0.908", "0.445", "0.043"), ("Our (4 × 4 × 4)", "3D-Room S", "0.845", "0.317", "0.075"),
+       ("SPACE (16 × 16)", "3D-Room S", "0.905", "0.506", "0.057"), ("SPAIR (16 × 16)", "3D-Room S", "0.904", "0.488", "0.026")]
+t51 = ReplicationTable("table_5_1", "Object detection quality", "Plumerault 2023, Table 5.1 (SPACE/SPAIR rows from "
+                       "Lin et al. 2020)", tier, data_note="not testable: " + scenes["table_5_1"].split(": ", 1)[1])
+for model, ds_name, ap50, ap, cnt in T51:
+    for col, v in (("AP @ IoU 0.5", ap50), ("AP @ IoU 0.5:0.95", ap), ("object count error rate", cnt)):
+        t51.add(f"{model}, {ds_name}", col, v, None, None, note="not testable (no 3D-Room data; model not built)")
+res.save_table(t51)
+t42  # noqa: B018
+
+# %% [markdown]
+# ## Fig. 4.11 combined: the spread of the measured x along the direction, one curve per β
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.4))
+for m in sorted(bvae.values(), key=lambda m: m["beta"]):
+    c = m["control"]
+    axes[0].plot(c["alphas"], c["std"], "o-", ms=3, label=f"β = {m['beta']:g}")
+    axes[1].plot(c["alphas"], c["mean"], "o-", ms=3, label=f"β = {m['beta']:g}")
+axes[0].set(xlabel="t", ylabel="std of measured x", title="control precision (lower is better)")
+axes[1].set(xlabel="t", ylabel="mean measured x", title="mean position along the direction")
+for ax in axes:
+    ax.legend(fontsize=7)
+fig.suptitle(f"Fig. 4.11 regenerated: β-VAEs on procedural dSprites ({tier} tier)", fontsize=10)
+res.save_figure(fig, "fig_4_11_betas")
+plt.show()
+
+# %% [markdown]
+# ## Every figure of the thesis and where it is (spec §5)
+
+# %%
+FIGS = [
+    ("1.1–1.7, 2.1, 2.3, 2.5, 2.6", "illustrations and borrowed figures", "not reproduced (not results)"),
+    ("2.2 / 2.4", "samples of a small VAE / GAN on CelebA", "analogue: 02 fig_3_9_samples (CIFAR-10)"),
+    ("3.1", "why VAEs blur (erf)", "regenerated exactly: 01 fig_3_1_erf"),
+    ("3.2–3.5", "schematic, framework, algorithm, architecture", "documented in genrep.models.avae; no plot"),
+    ("3.6", "FFHQ-256 triptych", ("not reproducible (FFHQ-256 StyleGAN2-derived model out of scope); analogue "
+     "row 'AVAE's VAE decoder' in 02 fig_3_8_reconstructions")),
+    ("3.7", "2-D toy", "regenerated: 01 fig_3_7_toy"),
+    ("3.8 / 3.9", "reconstructions / samples on CelebA, SVHN, LSUN", ("regenerated on CIFAR-10 (+ MNIST, cats at "
+     "budget): 02 fig_3_8_reconstructions, fig_3_9_samples")),
+    ("4.1 / 4.8 / 4.9", "BigGAN traversals", "regenerated on the book's class-conditional GAN: 05 fig_4_8_traversals"),
+    ("4.2", "reconstructions for several σ", "regenerated: 03 fig_4_2_sigma"),
+    ("4.3", "MSE vs DSSIM vs blurred MSE, ± norm constraint", "regenerated: 03 fig_4_3_losses"),
+    ("4.4", "PCA of dSprites trajectories", "regenerated exactly: 04 fig_4_4_pca"),
+    ("4.5", "vanishing gradient", ("regenerated on the analytic disk: 04 fig_4_5_vanishing_gradient (the trained-"
+     "decoder variant is not done)")),
+    ("4.6", "recursive vs naive convergence", "regenerated on the analytic disk: 04 fig_4_6_recursive_vs_naive"),
+    ("4.7", "control violins, train / held-out classes", "regenerated on the book's GAN: 05 fig_4_7_control"),
+    ("4.10", "energy of u per latent chunk", "regenerated: 05 fig_4_10_chunks"),
+    ("4.11", "β-VAE control precision", "regenerated: 06 fig_4_11_panel (per β), 08 fig_4_11_betas"),
+    ("5.1", "architecture diagram", "not reproduced (diagram)"),
+    ("5.2", "P(no cell overloaded)", "regenerated exactly: 07 fig_5_2_capacity"),
+    ("5.3 / 5.4 / 5.5", "scene decompositions and generated scenes", ("not reproducible here: the SPACE-style "
+     "model was not built; 07 shows the multi-object stand-in and its ground truth")),
+]
+figs = pd.DataFrame(FIGS, columns=["figure", "content", "status in this book"])
+figs.to_csv(res.dir / "figures_status.csv", index=False)
+figs  # noqa: B018
+
+# %% [markdown]
+# ## Headline checks (spec §10)
+
+# %%
+checks = []
+for d, runs in sorted(by_ds.items()):
+    s = {k: np.mean([r["scores"][k]["fd"] for r in runs]) for k in KEY.values() if all(k in r["scores"] for r in runs)}
+    mse = {k: np.mean([r["scores"][k]["mse"] for r in runs]) for k in KEY.values()
+           if all("mse" in r["scores"].get(k, {}) for r in runs)}
+    lp = {k: np.mean([r["scores"][k]["perceptual"] for r in runs]) for k in mse}
+    hf = {k: np.mean([r["scores"][k]["hf_power_ratio"] for r in runs]) for k in mse}
+    fd_name = names["fd"]
+    best_avae = min(s["avae_xi_a"], s["avae_a"], s["avae_b"])
+    checks.append(Check(f"{fd_name}: VAE ≫ AVAE ≈ GAN ({d})", "CelebA FID 60.04 vs 15.01 vs 14.54; LSUN 229.75 vs 80.99 vs 110.59",
+                        bool(s["vae"] > 1.2 * best_avae and abs(best_avae - s["gan"]) <= 0.25 * s["gan"]), tier,
+                        {"VAE": s["vae"], "best AVAE": best_avae, "GAN": s["gan"]}))
+    checks.append(Check(f"MSE ordering VAE < AVAE < VAE/GAN < BiGAN ({d})", "CelebA 0.03 < 0.05 < 0.07 < 0.18",
+                        bool(mse["vae"] < mse["avae_b"] < mse["vaegan"] < mse["bigan"]), tier,
+                        {k: mse[k] for k in ("vae", "avae_b", "vaegan", "bigan")}))
+    checks.append(Check(f"{names['perceptual']}: VAE/GAN lowest among reconstructing models ({d})",
+                        "LPIPS: VAE/GAN lowest on 4/5 datasets, tied on SVHN", bool(min(lp, key=lp.get) == "vaegan"),
+                        tier, lp))
+    checks.append(Check(f"L_Z^b gives the best AVAE {fd_name} ({d})", "best on bedroom, CelebA, CIFAR-100, SVHN",
+                        bool(s["avae_b"] <= min(s["avae_xi_a"], s["avae_a"])), tier,
+                        {"with ξ, a": s["avae_xi_a"], "no ξ, a": s["avae_a"], "no ξ, b": s["avae_b"]}))
+    checks.append(Check(f"ξ has a negligible effect on {fd_name} (within 10 %) ({d})", "CelebA 16.99 vs 16.23",
+                        bool(abs(s["avae_xi_a"] - s["avae_a"]) <= 0.1 * s["avae_a"]), tier,
+                        {"with ξ": s["avae_xi_a"], "without ξ": s["avae_a"]}))
+    checks.append(Check(f"reconstruction high-frequency power: VAE ≪ 1, AVAE ≈ GAN-like (closer to 1) ({d})",
+                        "spec §10: spectrum ratio VAE ≪ 1, AVAE ≈ 1 (our diagnostic for the texture claim)",
+                        bool(hf["vae"] < hf["avae_b"]), tier, hf))
+for name, t in toy["toy"].items():
+    checks.append(Check(f"toy: AVAE reconstructions lie in denser data regions than the VAE's ({name} G)",
+                        "VAE reconstructions fall between the branches; AVAE's lie on the data (Fig. 3.7)",
+                        bool(t["avae_recon_log_density"] > t["vae_recon_log_density"]), tier, t,
+                        note="mean log-density of reconstructions under a Gaussian KDE of held-out data"))
+lp = con["lpips_mean"]
+checks.append(Check("Table 4.1: blurred MSE (σ = 3) inverts best, MSE ≈ DSSIM", "0.52 ± 0.12 < 0.57 ± 0.14 ≈ 0.58 ± 0.12",
+                    bool(lp["blur_mse"] < lp["mse"] and lp["blur_mse"] < lp["dssim"]), tier, lp.to_dict()))
+unc = rows[(~rows.constrain_norm) & ((rows.loss != "blur_mse") | (rows.sigma == 3.0))].set_index("loss").lpips_mean
+checks.append(Check("the norm constraint ‖z‖ ≤ √d improves the blurred-MSE inversion", "removes artifacts (Fig. 4.3)",
+                    bool(lp["blur_mse"] <= unc["blur_mse"]), tier,
+                    {"constrained": lp["blur_mse"], "unconstrained": unc["blur_mse"]}))
+sig = rows[(rows.loss == "blur_mse") & rows.constrain_norm].set_index("sigma").lpips_mean
+checks.append(Check("σ = 3–5 is the best blur among those tried", "3 and 5 look good; larger σ is less accurate",
+                    bool(float(sig.idxmin()) in (3.0, 5.0)), tier, {f"σ={k:g}": v for k, v in sig.items()}))
+f46 = traj["fig_4_6"]
+checks.append(Check("recursive inversion reaches a translation that naive inversion misses (analytic disk)",
+                    "recursive converges in far fewer steps (Fig. 4.6)",
+                    bool(abs(f46["recursive_px"] - f46["target_px"]) < 0.1 * f46["target_px"]
+                         and abs(f46["naive_px"] - f46["target_px"]) > 0.5 * f46["target_px"]), tier, f46,
+                    note="exact generator, so this check is meaningful at every tier"))
+gf = traj["grad_norm_far"]
+checks.append(Check("the MSE gradient vanishes once the disks do not overlap; the blurred loss keeps one",
+                    "naive gradient ≈ 0 when disks do not overlap (Fig. 4.5)",
+                    bool(gf["MSE"] < 0.1 * gf["blurred MSE σ=3"]), tier, gf))
+ctl = dirs["control"]
+for kind in ("x", "y", "scale"):
+    if f"{kind} / held-out classes" in ctl:
+        c = ctl[f"{kind} / held-out classes"]
+        checks.append(Check(f"the {kind} direction learned on training classes controls held-out classes (Spearman > 0.5)",
+                            "a direction learned on merged classes transfers to held-out classes (Fig. 4.7)",
+                            bool(c["spearman"] > 0.5), tier, {"spearman": c["spearman"], "mean std": c["mean_std"],
+                                                              "train-class spearman": ctl[f'{kind} / train classes']['spearman']}))
+ce = dirs["chunk_energy"]
+sp = [k for k in ("x", "y", "scale") if k in ce]
+checks.append(Check("spatial directions concentrate in the first latent chunk", "mostly in chunk 1; y has more chunk-5 weight (Fig. 4.10)",
+                    bool(all(int(np.argmax(ce[k])) == 0 for k in sp)), tier, {k: [round(v, 3) for v in ce[k]] for k in sp}))
+bs = sorted(bvae.values(), key=lambda m: m["beta"])
+stds = {f"β={m['beta']:g}": m["control"]["mean_std"] for m in bs}
+checks.append(Check("β-VAE: the std of the measured x along the direction decreases with β",
+                    "std vs t decreases monotonically with β ∈ {1, 5, 10, 20} (Fig. 4.11)",
+                    bool(all(b["control"]["mean_std"] < a["control"]["mean_std"] for a, b in itertools.pairwise(bs))) if len(bs) > 1 else None,
+                    tier, stds))
+checks.append(Check("β-VAE: the mean x along the direction is erf-shaped (range > 5 % of the width; erf RMSE < 0.8 × line)",
+                    "mean x vs t is erf-shaped (Eq. 4.11)",
+                    bool(all(m["control"]["range"] > 0.05 and m["control"]["erf_rmse"] < 0.8 * m["control"]["linear_rmse"]
+                             for m in bs)), tier,
+                    {f"β={m['beta']:g}": f"erf {m['control']['erf_rmse']:.3g} / line {m['control']['linear_rmse']:.3g}" for m in bs}))
+checks.append(Check("Fig. 5.2: at fixed capacity, more boxes per cell never lowers P(no overload); Monte Carlo agrees",
+                    "larger K gives a higher P(no overloaded cell)", bool(scenes["monotone_in_k"] and scenes["mc_max_abs_err"] < 0.03),
+                    tier, {"max |exact − MC|": scenes["mc_max_abs_err"], **{f"K={k}": v for k, v in scenes["p_at_quarter_capacity"].items()}},
+                    note="analytic: exact at every tier"))
+checks.append(Check("Table 5.1: AP@0.5 0.816 / 0.845 vs SPACE 0.894 / 0.905 with 4× fewer proposals",
+                    "Table 5.1", None, tier, {"status": scenes["table_5_1"]}))
+checks.append(Check("the β-VAE of Table 4.2 (with the Dense 512 fix) has 502,005 parameters", "architecture of Table 4.2",
+                    n_bvae == 502_005, tier, {"params": n_bvae}))
+res.write_checks(checks, data_note=f"{tier} tier; " + "; ".join(sorted({m['data'] for m in bench.values()}))
+                 + "; textured-shapes and procedural dSprites stand-ins; proxies LPIPS-cifarnet and FD-cifarnet")
+checks_frame(checks)
+
+# %% [markdown]
+# ## Closing note: which claims held, and at which tier
+#
+# The list below is computed from the checks above. Every number in this chapter as published comes from
+# the tier printed here; at the reduced tier the networks are far too small and short-trained for the
+# thesis's claims to be tested, so "consistent" means only that the smoke run happened to agree. The
+# analytic checks (the vanishing disk gradient, recursive vs naive inversion on the exact disk generator,
+# the Poisson capacity formula) and the architecture check do not depend on training and are meaningful
+# at every tier. The budget and full tiers (one GPU) are defined in `tiers/` and were not run here.
+
+# %%
+for outcome, label in (("consistent", "held (consistent)"), ("inconsistent", "did not hold (inconsistent)"),
+                       ("", "not testable")):
+    names_ = [c.claim for c in checks if c.outcome == outcome]
+    print(f"{tier} tier — {label}: {len(names_)}")
+    for n_ in names_:
+        print("   •", n_)
