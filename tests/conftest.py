@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -28,3 +29,13 @@ def run_cli(*args, env=None, timeout=300, **kw):
 
     return subprocess.run([sys.executable, "-m", "genrep", *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {})}, timeout=timeout, **kw)
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Tests use tiny networks: one torch thread is faster than two spinning against each other on a
+    shared 2-core CPU (CI), and it makes timings less noisy."""
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)

@@ -33,13 +33,6 @@ from genrep.models.cond_gan import CondGenerator, ProjDiscriminator
 from genrep.train import Checkpointer, count_params
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
 
 # ------------------------------------------------------------------------------------------ data
 

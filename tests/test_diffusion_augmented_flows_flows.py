@@ -20,14 +20,6 @@ from genrep.flows import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Small convolutions on a shared CPU are far faster single-threaded (no OpenMP spin contention)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
 
 
 def _brute_logdet(t, x):

@@ -12,14 +12,6 @@ from genrep.train import Checkpointer
 from genrep.train.budget import train_for
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Small convolutions on a shared CPU are far faster single-threaded (no OpenMP spin contention)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
-
 
 
 def test_unet_ho_cifar10_parameter_count_and_shapes():

@@ -40,14 +40,12 @@ from genrep.data import dsprites as ds
 from genrep.data.scenes import multi_dsprites, textured_shapes
 from genrep.models.avae import fit_framework, toy_data, toy_framework
 from genrep.report import Results, show_grid
-from genrep.train import Stopwatch, count_params, seed_everything, select_device
+from genrep.train import Stopwatch, count_params, seed_everything, prepare_device
 from scipy.special import erf
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 seed_everything(seed)
-if not torch.cuda.is_available():
-    torch.set_num_threads(cpu_threads)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device, cpu_threads)
 res = Results(results_dir, tier)
 clock = Stopwatch(dev)
 

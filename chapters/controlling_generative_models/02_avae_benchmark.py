@@ -47,13 +47,11 @@ from genrep.metrics import get_extractor
 from genrep.metrics.perceptual import PerceptualDistance
 from genrep.models.avae import evaluate_framework, fit_framework, image_framework
 from genrep.report import Results, show_grid
-from genrep.train import Stopwatch, count_params, seed_everything, select_device
+from genrep.train import Stopwatch, count_params, seed_everything, prepare_device
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 seed_everything(seed)
-if not torch.cuda.is_available():
-    torch.set_num_threads(cpu_threads)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device, cpu_threads)
 res = Results(results_dir, tier)
 clock = Stopwatch(dev)
 VARIANTS = {"vae": ("vae", {}), "gan": ("gan", {}), "vaegan": ("vaegan", {"beta": beta_vaegan}),

@@ -44,13 +44,11 @@ from genrep.data.scenes import textured_shapes
 from genrep.models.cond_gan import N_CHUNKS, CondGenerator
 from genrep.models.saliency import SaliencyNet, measure_factors
 from genrep.report import Results, show_grid
-from genrep.train import Checkpointer, Stopwatch, seed_everything, select_device, train_loop
+from genrep.train import Checkpointer, Stopwatch, seed_everything, prepare_device, train_loop
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 seed_everything(seed)
-if not torch.cuda.is_available():
-    torch.set_num_threads(cpu_threads)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device, cpu_threads)
 res = Results(results_dir, tier)
 clock = Stopwatch(dev)
 gan_path = Path(runs_dir).parent / "03_gan_inversion" / "generator.pt"

@@ -50,15 +50,13 @@ from genrep.train import (
     autocast,
     count_params,
     seed_everything,
-    select_device,
+    prepare_device,
     train_loop,
 )
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 seed_everything(seed)
-if not torch.cuda.is_available():
-    torch.set_num_threads(cpu_threads)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device, cpu_threads)
 res = Results(results_dir, tier)
 clock = Stopwatch(dev)
 if n_train >= ds.N_IMAGES:

@@ -36,12 +36,10 @@ from genrep.data.unpaired import load_photo2monet
 from genrep.metrics.studies import resolve_extractors
 from genrep.metrics.submission import score_submission
 from genrep.report import Results, show_grid
-from genrep.train import seed_everything, select_device
+from genrep.train import seed_everything, prepare_device
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
-if dev.type == "cpu" and cpu_threads:
-    torch.set_num_threads(cpu_threads)
+dev = prepare_device(device, cpu_threads)
 res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 task = load_photo2monet(data_source, img_size, n_photo, n_monet, seed)

@@ -84,13 +84,11 @@ from genrep.metrics.submission import evaluate_translation
 from genrep.postprocess import POSTPROCESS, postprocess
 from genrep.report import Results
 from genrep.report.strips import save_strip
-from genrep.train import device_name, select_device, setup_fast
+from genrep.train import device_name, prepare_device, setup_fast
 from genrep.train.cyclegan import CycleGANConfig, train_cyclegan
 from IPython.display import display
 
-dev = select_device(None if device == "auto" else device)
-if dev.type == "cpu" and cpu_threads:
-    torch.set_num_threads(cpu_threads)
+dev = prepare_device(device, cpu_threads)
 fast = setup_fast(dev)
 res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)

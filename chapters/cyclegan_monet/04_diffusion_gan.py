@@ -68,14 +68,12 @@ from genrep.train import (
     count_params,
     device_name,
     seed_everything,
-    select_device,
+    prepare_device,
     setup_fast,
     train_loop,
 )
 
-dev = select_device(None if device == "auto" else device)
-if dev.type == "cpu" and cpu_threads:
-    torch.set_num_threads(cpu_threads)
+dev = prepare_device(device, cpu_threads)
 fast = setup_fast(dev)
 seed_everything(seed)
 res = Results(results_dir, tier)

@@ -43,10 +43,10 @@ from genrep.data import Batcher, load_or_standin
 from genrep.losses import bce_d_loss, bce_g_loss
 from genrep.models.dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_normal
 from genrep.report import Results, minmax_uint8, show_grid
-from genrep.train import Checkpointer, Snapshots, Stopwatch, count_params, seed_everything, select_device, train_loop
+from genrep.train import Checkpointer, Snapshots, Stopwatch, count_params, seed_everything, prepare_device, train_loop
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)  # generator checkpoints for 03_dcgan_eval go here
 data = load_or_standin("cats64", split, n=n_images, seed=0)

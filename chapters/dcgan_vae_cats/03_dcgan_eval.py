@@ -42,10 +42,10 @@ from genrep.metrics.studies import resolve_extractors
 from genrep.models.dcgan import DCGANGenerator
 from genrep.models.latent import lerp
 from genrep.report import Results, minmax_uint8, show_grid
-from genrep.train import seed_everything, select_device
+from genrep.train import seed_everything, prepare_device
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 res = Results(results_dir, tier)
 train = res.metrics(train_arm)
 real_idx = res.metrics("01_data")["real_subset"]

@@ -41,10 +41,10 @@ from genrep.metrics.studies import resolve_extractors
 from genrep.models.latent import lerp
 from genrep.models.vae import MLPVAE
 from genrep.report import Results, show_grid
-from genrep.train import Checkpointer, Stopwatch, count_params, seed_everything, select_device, train_loop
+from genrep.train import Checkpointer, Stopwatch, count_params, seed_everything, prepare_device, train_loop
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 res = Results(results_dir, tier)
 data = load_or_standin("cats64", split, n=n_images, seed=0)
 batches = Batcher(data.images, batch_size=batch_size, device=dev, shuffle=True, seed=seed,

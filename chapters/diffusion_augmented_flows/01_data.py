@@ -35,12 +35,10 @@ import torch
 from genrep.flows.preprocess import load_image_data
 from genrep.models.classifiers import SmallCNN, classifier_accuracy, train_classifier
 from genrep.report import Results, show_grid
-from genrep.train import Stopwatch, count_params, seed_everything, select_device
+from genrep.train import Stopwatch, count_params, seed_everything, prepare_device
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
-if dev.type == "cpu":
-    torch.set_num_threads(cpu_threads)
+dev = prepare_device(device, cpu_threads)
 res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 

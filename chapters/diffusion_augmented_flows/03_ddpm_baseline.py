@@ -57,13 +57,11 @@ from genrep.flows.preprocess import load_train_test
 from genrep.metrics.sampling import fd_protocols, feature_fn, time_sampling
 from genrep.models.unet import UNet
 from genrep.report import Results, show_grid
-from genrep.train import EMA, Checkpointer, Stopwatch, autocast, count_params, seed_everything, select_device
+from genrep.train import EMA, Checkpointer, Stopwatch, autocast, count_params, seed_everything, prepare_device
 from genrep.train.budget import adam_with_schedule, train_for
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
-if dev.type == "cpu":
-    torch.set_num_threads(cpu_threads)
+dev = prepare_device(device, cpu_threads)
 res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 train, test = load_train_test(dataset, image_size, n_train, n_test, seed)

@@ -39,10 +39,10 @@ from genrep.metrics.inception import inception_weights_path
 from genrep.metrics.proxies import CIFARNET_PATH, evaluate, load_cifarnet, sha256_file, train_cifarnet
 from genrep.metrics.studies import images_per_second
 from genrep.report import Results
-from genrep.train import seed_everything, select_device
+from genrep.train import seed_everything, prepare_device
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 res = Results(results_dir, tier)
 print("device:", dev, "| extractors available here:", available_extractors())
 

@@ -33,10 +33,10 @@ from genrep.data import info, load_or_standin
 from genrep.metrics.disturbances import DISTURBANCES, disturb
 from genrep.metrics.studies import disturbance_study, monotonicity, resolve_extractors
 from genrep.report import Results, show_grid
-from genrep.train import seed_everything, select_device
+from genrep.train import seed_everything, prepare_device
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 res = Results(results_dir, tier)
 has_labels = info(dataset).has_labels
 data = load_or_standin(dataset, split, size=size, n=n_ref + n_pool, labels=has_labels, seed=seed)

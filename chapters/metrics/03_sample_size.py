@@ -34,10 +34,10 @@ from genrep.data import load_or_standin
 from genrep.metrics.disturbances import disturb
 from genrep.metrics.studies import resolve_extractors, sample_size_study
 from genrep.report import Results
-from genrep.train import seed_everything, select_device
+from genrep.train import seed_everything, prepare_device
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 res = Results(results_dir, tier)
 n_max = max(sizes)
 data = load_or_standin(dataset, split, size=size, n=min(2 * n_max, 20000), seed=seed)

@@ -34,10 +34,10 @@ from genrep.metrics import mifid_from_features
 from genrep.metrics.disturbances import disturb
 from genrep.metrics.studies import resolve_extractors
 from genrep.report import Results
-from genrep.train import seed_everything, select_device
+from genrep.train import seed_everything, prepare_device
 
 seed_everything(seed)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 res = Results(results_dir, tier)
 data = load_or_standin(dataset, "train", size=size, seed=seed)
 perm = torch.randperm(len(data.images), generator=torch.Generator().manual_seed(seed))

@@ -62,11 +62,11 @@ from genrep.metrics import get_extractor
 from genrep.metrics.sample_sets import evaluate_samples
 from genrep.models.rf_unet import RFUNet
 from genrep.report import Results, show_grid
-from genrep.train import count_params, seed_everything, select_device, setup_fast, timed
+from genrep.train import count_params, seed_everything, prepare_device, setup_fast, timed
 from genrep.train.generative import sample_rf_images, train_velocity_field
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 fast = setup_fast(dev)
 seed_everything(seed)
 res = Results(results_dir, tier)

@@ -66,11 +66,11 @@ from genrep.models.active_units import active_unit_stats, embed_subset, top_acti
 from genrep.models.conv_vae import ConvVAE
 from genrep.models.gmm import GMMPrior
 from genrep.report import Results, show_grid
-from genrep.train import count_params, seed_everything, select_device, setup_fast
+from genrep.train import count_params, seed_everything, prepare_device, setup_fast
 from genrep.train.generative import decode_latents, encode_images, train_conv_vae
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 fast = setup_fast(dev)
 seed_everything(seed)
 res = Results(results_dir, tier)

@@ -50,11 +50,11 @@ from genrep.models.active_units import embed_subset
 from genrep.models.conv_vae import ConvVAE
 from genrep.models.time_mlp import TimeMLP
 from genrep.report import Results, show_grid
-from genrep.train import count_params, seed_everything, select_device
+from genrep.train import count_params, seed_everything, prepare_device
 from genrep.train.generative import decode_latents, sample_rf_latents, train_velocity_field
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 seed_everything(seed)
 res = Results(results_dir, tier)
 src = Path(runs_dir).parent / vae_arm / "latents.pt"

@@ -56,11 +56,11 @@ from genrep.metrics.sample_sets import (
 from genrep.models.preference import PreferenceRegressor, score_images, select_top_k
 from genrep.report import Results
 from genrep.report.ranked_grid import ranked_grid
-from genrep.train import Checkpointer, count_params, seed_everything, select_device
+from genrep.train import Checkpointer, count_params, seed_everything, prepare_device
 from genrep.train.generative import grid_search_cv, train_regressor
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
-dev = select_device(None if device == "auto" else device)
+dev = prepare_device(device)
 seed_everything(seed)
 res = Results(results_dir, tier)
 train = load_rated_cars(dataset, "train", n=n_train, height=height, width=width, seed=seed)

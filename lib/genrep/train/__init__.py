@@ -13,7 +13,7 @@
 * ``snapshots``:  ``Snapshots`` (sample grids etc. kept through checkpoints)
 """
 from .checkpoint import CheckpointError, Checkpointer
-from .device import amp_dtype, autocast, device_name, select_device, setup_fast
+from .device import amp_dtype, autocast, device_name, prepare_device, select_device, setup_fast
 from .ema import EMA
 from .guard import NonFiniteError, check_finite
 from .loop import TrainingInterrupted, train_loop
@@ -26,6 +26,6 @@ from .timing import Stopwatch, Timer, format_seconds, synchronize, throughput, t
 __all__ = [
     "CheckpointError", "Checkpointer", "EMA", "ImagePool", "NonFiniteError", "Snapshots", "Stopwatch", "Timer",
     "TrainingInterrupted", "amp_dtype", "autocast", "check_finite", "count_params", "device_name",
-    "format_seconds", "rng_state", "seed_everything", "select_device", "set_rng_state", "setup_fast",
+    "format_seconds", "rng_state", "seed_everything", "prepare_device", "select_device", "set_rng_state", "setup_fast",
     "synchronize", "throughput", "timed", "train_loop",
 ]

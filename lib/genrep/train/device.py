@@ -94,6 +94,17 @@ def autocast(device: str | torch.device, enabled: bool = True):
     return torch.autocast(device_type="cuda", dtype=dtype)
 
 
+def prepare_device(device: str | torch.device | None = "auto", cpu_threads: int | None = None) -> torch.device:
+    """The notebooks' device line: ``select_device(device)``, and on CPU ``torch.set_num_threads(cpu_threads)``
+    when ``cpu_threads`` is a positive number (small networks on a busy 2-core machine run faster on one
+    thread than on two that spin against each other). 0 or None keeps torch's default.
+    """
+    dev = select_device(device)
+    if dev.type == "cpu" and cpu_threads:
+        torch.set_num_threads(int(cpu_threads))
+    return dev
+
+
 def setup_fast(device: str | torch.device) -> dict:
     """Turn on the fast paths for ``device`` and return what was set (for run.json).
 
