@@ -69,3 +69,27 @@ def test_site_pages_scoreboard_counts(toy_root):
     assert "| [Toy chapter for the CLI tests](toy/index.md) | budget | 1 | 1 | 1 |" in intro
     landing = (toy_root / "book" / "toy" / "index.md").read_text()
     assert "**replicated**" in landing and "**not replicated**" in landing and "Fixture only." in landing
+
+
+def test_results_images_and_values_roundtrip(tmp_path):
+    import numpy as np
+    import torch
+
+    from genrep.report import Results
+
+    res = Results(tmp_path / "reduced" / "a", "reduced", chapter="toy")
+    for c in (1, 3):
+        x = torch.randint(0, 256, (5, c, 7, 9), dtype=torch.uint8, generator=torch.Generator().manual_seed(c))
+        path = res.save_images(f"s{c}", x)
+        assert path.suffix == ".png"
+        assert torch.equal(res.load_images(f"s{c}"), x)
+    sib = Results(tmp_path / "reduced" / "b", "reduced", chapter="toy")
+    assert torch.equal(sib.load_images("s3", arm="a").float().mean(), res.load_images("s3").float().mean())
+    assert sib.load_images("missing", arm="a") is None
+    with pytest.raises(ValueError, match="uint8"):
+        res.save_images("bad", torch.zeros(2, 3, 4, 4))
+    v = np.random.default_rng(0).normal(size=300)
+    res.save_values("v", v)
+    back = res.load_values("v")
+    assert back.shape == (300,) and np.allclose(back, v, rtol=1e-4, atol=1e-8)
+    assert res.load_values("nothing") is None

@@ -50,7 +50,6 @@ n_eval = 10000
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import torch
 from genrep.data import Batcher
@@ -134,8 +133,8 @@ ax[0].set(xlabel="epoch", ylabel="train bits/dim", title=f"NSF training ({tier} 
 show_grid(ax[1], samples[:25], nrow=5, title=f"NSF samples, {train.title}")
 res.save_figure(fig, "training_and_samples")
 plt.show()
-np.save(res.dir / "samples25.npy", samples[:25].numpy())
-np.save(res.dir / "latent_values.npy", z0.flatten()[torch.randperm(z0.numel(), generator=g)[:4000]].numpy())
+res.save_images("samples25", samples[:25])
+res.save_values("latent_values", z0.flatten()[torch.randperm(z0.numel(), generator=g)[:4000]])
 
 # %%
 res.save_metrics(model="nsf", dataset=dataset, data=train.title, data_source=train.source, n_train=len(train.images),

@@ -133,7 +133,7 @@ ax[0].set(xlabel="epoch", ylabel="train ε-MSE", title=f"DDPM training, T = {tim
 show_grid(ax[1], samples[:25], nrow=5, title=f"DDPM samples, {train.title}")
 res.save_figure(fig, "training_and_samples")
 plt.show()
-np.save(res.dir / "samples25.npy", samples[:25].numpy())
+res.save_images("samples25", samples[:25])
 
 # %%
 res.save_metrics(model="ddpm", dataset=dataset, data=train.title, data_source=train.source, n_train=len(train.images),

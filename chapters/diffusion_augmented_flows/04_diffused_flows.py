@@ -254,8 +254,8 @@ fig, ax = plt.subplots(figsize=(4, 4.3))
 show_grid(ax, samples[:25], nrow=5, title=f"Diffused-Flows, {train.title}\n({tier} tier)")
 res.save_figure(fig, "samples")
 plt.show()
-np.save(res.dir / "samples25.npy", samples[:25].numpy())
-np.save(res.dir / "latent_values.npy", z0.flatten()[torch.randperm(z0.numel(), generator=g)[:4000]].numpy())
+res.save_images("samples25", samples[:25])
+res.save_values("latent_values", z0.flatten()[torch.randperm(z0.numel(), generator=g)[:4000]])
 print(f"{fd_name}: {fd['large']:.2f} (n={fd['large_n']}), {fd['small_mean']:.2f} ± {fd['small_sd']:.2f} (25 vs 25); "
       f"{n_timing} samples ({timesteps} steps + flow inverse) in {timing['median_s']:.3f} s")
 

@@ -141,8 +141,7 @@ tables["celeba"]
 
 # %%
 def samples_of(arm):
-    p = res.arm(arm) / "samples25.npy"
-    return torch.from_numpy(np.load(p)) if p.exists() else None
+    return res.load_images("samples25", arm)
 
 
 def grid_or_note(ax, arm, title):
@@ -201,10 +200,9 @@ q = np.linspace(0.005, 0.995, 199)
 ref = np.sqrt(2) * torch.erfinv(torch.tensor(2 * q - 1)).numpy()
 gauss_rows = []
 for arm, lab in [("02_nsf_baseline-mnist", "NSF"), ("04_diffused_flows-mnist", "Diffused-Flows flow")]:
-    p = res.arm(arm) / "latent_values.npy"
-    if not p.exists():
+    v = res.load_values("latent_values", arm)
+    if v is None:
         continue
-    v = np.load(p)
     ax[0].hist(v, bins=80, range=(-5, 5), density=True, histtype="step", label=lab)
     ax[1].plot(ref, np.quantile(v, q), ".", ms=3, label=lab)
     gauss_rows.append({"latent": lab, **res.metrics(arm)["latent_gaussianity"]})
