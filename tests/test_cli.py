@@ -84,11 +84,15 @@ def test_failing_arm_reports_notebook_and_keeps_finished(toy_root, capsys):
     assert main(["replicate", "toy", "--set", "lr=1e6"]) == 1  # diverges: the NaN guard stops it
     out = capsys.readouterr().out
     assert "01_train: FAILED" in out and "NonFiniteError" in out
-    assert "executed notebook: runs/toy/reduced/01_train.ipynb" in out
+    assert "executed notebook: runs/toy/reduced/01_train.failed.ipynb" in out
     assert "02_summary: skipped" in out
-    assert (toy_root / "runs" / "toy" / "reduced" / "01_train.ipynb").exists()
-    assert json.loads((toy_root / "results" / "toy" / "reduced" / "01_train" / "run.json").read_text())[
-        "status"] == "failed"
+    assert (toy_root / "runs" / "toy" / "reduced" / "01_train.failed.ipynb").exists()
+    assert not (toy_root / "runs" / "toy" / "reduced" / "01_train.ipynb").exists()
+    res = toy_root / "results" / "toy" / "reduced" / "01_train"
+    assert not (res / "run.json").exists()  # nothing ran before: no results, only the failure record
+    fail = json.loads((res / "last_failure.json").read_text())
+    assert fail["status"] == "failed" and "NonFiniteError" in fail["error"]
+    assert fail["executed_notebook"] == "runs/toy/reduced/01_train.failed.ipynb"
 
 
 def test_interrupted_run_resumes_to_the_same_result(toy_root, tmp_path):
@@ -109,9 +113,11 @@ def test_interrupted_run_resumes_to_the_same_result(toy_root, tmp_path):
         last = ckpt.stat().st_mtime
         time.sleep(2.0)
     assert not (toy_root / "results" / "toy" / "reduced" / "01_train" / "metrics.json").exists()
+    assert list((toy_root / "results" / "toy" / "reduced").glob(".01_train.tmp-*"))  # the killed run's temp
     r = run_cli(*args, env=env, cwd=toy_root)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "resumes from them" in r.stdout
+    assert "the run resumes from it" in r.stdout, r.stdout
+    assert not list((toy_root / "results" / "toy" / "reduced").glob(".*"))  # leftovers cleaned
     executed = (toy_root / "runs" / "toy" / "reduced" / "01_train.ipynb").read_text()
     assert "resumed from step" in executed
     resumed = _metrics(toy_root, "01_train")

@@ -228,7 +228,7 @@ def test_inception_layout_matches_pytorch_fid(fid_net):
     assert tuple(sd["Mixed_5b.branch_pool.conv.weight"].shape) == (32, 192, 1, 1)
     assert tuple(sd["Mixed_6e.branch7x7_1.conv.weight"].shape) == (192, 768, 1, 1)
     assert tuple(sd["Mixed_7c.branch_pool.conv.weight"].shape) == (192, 2048, 1, 1)
-    assert tuple(sd["fc.weight"].shape) == (1008, 2048)
+    assert not any(k.startswith("fc.") for k in sd)  # FID uses pool3; the classifier is dropped
     assert not any(k.startswith("AuxLogits") for k in sd)
     assert isinstance(net.Mixed_7c, torch.nn.Module) and net.Mixed_7c.max_pool and not net.Mixed_7b.max_pool
     with torch.no_grad():
@@ -241,6 +241,7 @@ def test_inception_availability(tmp_path, monkeypatch, fid_net):
     empty.mkdir()
     monkeypatch.setenv("GENREP_WEIGHTS", str(empty))
     monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch_home"))
+    monkeypatch.setenv("GENREP_DATA", str(tmp_path / "data"))  # no converted file either
     assert inception_weights_path() is None
     assert "inception" not in available_extractors() and "randconv" in available_extractors()
     with pytest.raises(FileNotFoundError, match="GENREP_WEIGHTS"):

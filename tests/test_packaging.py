@@ -46,12 +46,14 @@ def test_gitignore_keeps_data_and_checkpoints_out():
 
 
 def test_every_chapter_has_three_tiers_and_valid_plans():
+    from genrep.report import TIERS
     from genrep.runner import list_chapters, load_chapter
 
     chapters = list_chapters(REPO / "chapters")
     assert "metrics" in chapters
     for name in chapters:
         ch = load_chapter(name, REPO / "chapters")
-        assert ch.tiers() == ["reduced", "budget", "full"], name
-        for t in ch.tiers():
-            assert ch.plan(t), (name, t)
+        tiers = ch.tiers()  # in TIERS order; the cpu tier may still be missing or empty of arms
+        assert {"reduced", "budget", "full"} <= set(tiers) and set(tiers) <= set(TIERS), name
+        for t in tiers:
+            assert ch.plan(t) or t == "cpu", (name, t)

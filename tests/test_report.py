@@ -66,7 +66,7 @@ def test_site_pages_scoreboard_counts(toy_root):
     (toy_root / "book" / "toy" / "published.json").write_text(json.dumps({"tier": "budget", "arms": []}))
     write_site_pages()
     intro = (toy_root / "book" / "intro.md").read_text()
-    assert "| [Toy chapter for the CLI tests](toy/index.md) | budget | 1 | 1 | 1 |" in intro
+    assert "| [Toy chapter for the CLI tests](toy/index.md) | budget | 1 | 1 | 0 | 1 |" in intro
     landing = (toy_root / "book" / "toy" / "index.md").read_text()
     assert "**replicated**" in landing and "**not replicated**" in landing and "Fixture only." in landing
 

@@ -13,6 +13,8 @@ results_dir = "results/dcgan_vae_cats/reduced/05_summary"
 runs_dir = "runs/dcgan_vae_cats/reduced/05_summary"
 
 # %%
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -22,6 +24,26 @@ from genrep.report import Check, ReplicationTable, Results, checks_frame, within
 from genrep.train import count_params
 
 res = Results(results_dir, tier)
+paper = res.paper()  # the report's numbers and claims (paper.yaml)
+
+
+def P(id: str) -> str:
+    """A paper number, verbatim as printed (from paper.yaml)."""
+    return str(paper.number(id))
+
+
+def X(id: str) -> float:
+    """A paper number as a float."""
+    return float(paper.number(id))
+
+
+def claimed(cid: str, paper_text: str, ok, ours: dict, text: str | None = None, **kw) -> Check:
+    """A check of the claim ``cid`` declared in paper.yaml (its id, minimal tier, metric and, unless given, text)."""
+    c = paper.claim(cid)
+    kw.setdefault("metric", c.metric)
+    return Check(text or c.text, paper_text, ok, tier, ours, claim_id=c.id, min_tier=c.min_tier, **kw)
+
+
 data = res.metrics("01_data")
 trains = {a: res.metrics(a) for a in res.arms_of("02_dcgan_train")}
 evals = {a: res.metrics(a) for a in res.arms_of("03_dcgan_eval")}
@@ -34,31 +56,23 @@ print(data_note, "| runs:", list(trains), list(evals), list(vaes))
 
 # %%
 # (epoch, D, G) of the report's Table 4.1; epochs 13-37 are omitted by the report and come from the notebook log
-T41 = {1: (.3554, 1.7254), 2: (.8433, 1.4582), 3: (.9313, 2.5497), 4: (.7322, 6.8336), 5: (1.3214, 9.0833),
-       6: (.1538, 5.3249), 7: (.5576, 6.0926), 8: (.2614, 3.5190), 9: (.3989, 2.9087), 10: (.0293, 4.8368),
-       11: (.3420, 3.3074), 12: (.4660, 8.2312), 13: (.3022, 7.6864), 14: (.0446, 6.3629), 15: (.7125, 7.2566),
-       16: (.2614, 5.2256), 17: (.1708, 4.9589), 18: (.3121, 6.5171), 19: (.1808, 7.5482), 20: (.1274, 5.9304),
-       21: (.3229, 12.0244), 22: (.0238, 8.3570), 23: (.1656, 8.6826), 24: (.0790, 4.5572), 25: (.1214, 4.9861),
-       26: (.0402, 5.1832), 27: (.6710, 5.2366), 28: (.2581, 11.3827), 29: (.3866, 3.7511), 30: (.0628, 4.5025),
-       31: (.0289, 6.4858), 32: (.8262, 0.0221), 33: (.0859, 4.0836), 34: (.9689, 0.5404), 35: (.0739, 6.1842),
-       36: (.1515, 4.1066), 37: (.7201, 2.2897), 38: (.0908, 4.8939), 39: (.1649, 6.7847), 40: (.2461, 3.7128),
-       41: (.1874, 7.1254), 42: (.5161, 0.0384), 43: (.5714, 0.9851), 44: (.1364, 5.1552), 45: (.0172, 6.6626),
-       46: (.0862, 8.8995), 47: (.1399, 5.3797), 48: (.1071, 9.2634), 49: (.9051, 0.2932), 50: (.1063, 8.1885)}
+eps41 = sorted(int(k[6:]) for k in paper.numbers if re.fullmatch(r"t41_d_\d+", k))
+T41 = {ep: (paper.number(f"t41_d_{ep:02d}"), paper.number(f"t41_g_{ep:02d}")) for ep in eps41}
 first = next(iter(trains.values()))
 ours = {r["epoch"]: r for r in first["epoch_log"]}
 t41 = ReplicationTable("table_4_1", "GAN training log: last-minibatch D and G loss", "Frańczak & Wiktorzak 2025, "
                        "Table 4.1", tier, data_note=f"{first['data']}, run {next(iter(trains))}")
 for ep, (d, g) in T41.items():
-    src = "" if ep <= 12 or ep >= 38 else " (notebook log; omitted in the report)"
+    src = "" if d.source.startswith("Table 4.1") else " (notebook log; omitted in the report)"
     r = ours.get(ep)
-    t41.add(f"epoch {ep}", "D loss", f"{d:.4f}{src}", r["d_last"] if r else None, None,
+    t41.add(f"epoch {ep}", "D loss", f"{d}{src}", r["d_last"] if r else None, None,
             note="single last batch: qualitative only")
-    t41.add(f"epoch {ep}", "G loss", f"{g:.4f}{src}", r["g_last"] if r else None, None)
+    t41.add(f"epoch {ep}", "G loss", f"{g}{src}", r["g_last"] if r else None, None)
 res.save_table(t41)
-paper_d, paper_g = np.array([v[0] for v in T41.values()]), np.array([v[1] for v in T41.values()])
+paper_d, paper_g = (np.array([float(v[i]) for v in T41.values()]) for i in (0, 1))
 our_d = np.array([r["d_last"] for r in first["epoch_log"]])
 our_g = np.array([r["g_last"] for r in first["epoch_log"]])
-pd.DataFrame({"paper (50 epochs)": [np.median(paper_d), np.median(paper_g), int((paper_g < 1).sum())],
+pd.DataFrame({f"paper ({len(T41)} epochs)": [np.median(paper_d), np.median(paper_g), int((paper_g < 1).sum())],
               f"ours ({len(our_d)} epochs, {tier})": [np.median(our_d), np.median(our_g), int((our_g < 1).sum())]},
              index=["median D (last batch)", "median G (last batch)", "epochs with G < 1"]).round(3)
 
@@ -66,17 +80,16 @@ pd.DataFrame({"paper (50 epochs)": [np.median(paper_d), np.median(paper_g), int(
 # ## Table 4.2: VAE "Average Loss"
 
 # %%
-T42 = {1: ("7686.8", 7686.889), 2: ("7326.6", 7326.677), 3: ("7226.8", 7226.854), 4: ("7189.8", 7189.889),
-       5: ("7157.8", 7157.863), 46: ("7039.9", 7039.978), 47: ("7038.7", 7038.723), 48: ("7037.9", 7037.992),
-       49: ("7037.2", 7037.290), 50: ("7036.5", 7036.551)}
-TOL = {1: 0.01}  # spec §10: ±1 % at epoch 1, ±0.5 % elsewhere
+eps42 = sorted(int(k[4:]) for k in paper.numbers if re.fullmatch(r"t42_\d+", k))
+T42 = {ep: (P(f"t42_{ep:02d}"), X(f"t42_{ep:02d}_notebook")) for ep in eps42}  # (as printed, notebook value)
+TOL = {ep: paper.claim(f"vae_loss_e{ep:02d}").tolerance for ep in (1, 5, 50)}  # ±1 % at epoch 1, ±0.5 % elsewhere
 vfirst = next(iter(vaes.values()))
 vlog = {r["epoch"]: r for r in vfirst["epoch_log"]}
 t42 = ReplicationTable("table_4_2", "VAE Average Loss per epoch", "Frańczak & Wiktorzak 2025, Table 4.2", tier,
                        data_note=f"{vfirst['data']}, hidden {vfirst['hidden_dim']}, run {next(iter(vaes))}")
 for ep, (shown, full) in T42.items():
     r = vlog.get(ep)
-    ok = within(full, r["average_loss_authors"], rel=TOL.get(ep, 0.005)) if r else None
+    ok = within(full, r["average_loss_authors"], rel=TOL.get(ep, TOL[50])) if r else None
     t42.add(f"epoch {ep}", "Average Loss", f"{shown} (notebook: {full})", r["average_loss_authors"] if r else None,
             ok)
 res.save_table(t42)
@@ -86,23 +99,25 @@ t42
 # ## Table M: the report's headline metrics
 
 # %%
+mc_paper = f"{P('mc_high_pairs')} / {P('mc_pairs')} ({X('mc_share'):g} %)"
 tm = ReplicationTable("table_m", "DCGAN headline metrics", "Frańczak & Wiktorzak 2025, Sec. 4 (+ slides, code)",
                       tier, data_note=data_note)
 for arm, ev in evals.items():
     d = pd.DataFrame(ev["distances"])
     n0 = ev["fid_n"][0]
-    for ep, paper in [(10, "FID 164.5 (slides)"), (30, "FID ≈114 (code comment)"), (50, "FID 132.665")]:
+    for ep, paper_v in [(10, f"FID {P('fid_e10')} (slides)"), (30, f"FID ≈{P('fid_e30')} (code comment)"),
+                        (50, f"FID {P('fid_e50')}")]:
         for mode in ("authors_clip", "denorm"):
             for ext, name in ev["metric_names"].items():
                 sel = d[(d.epoch == ep) & (d.n == n0) & (d.save_mode == mode) & (d.extractor == ext)]
                 val = float(sel.fd.iloc[0]) if len(sel) else None
                 ok = (100 <= val <= 170) if (val is not None and ext == "inception" and ep == 50
                                              and mode == "authors_clip") else None
-                tm.add(f"{name} @ epoch {ep}, {mode}, {n0} vs {ev['real_n']}", arm, paper, val, ok,
+                tm.add(f"{name} @ epoch {ep}, {mode}, {n0} vs {ev['real_n']}", arm, paper_v, val, ok,
                        note="" if ext == "inception" else "proxy: not comparable to FID")
     mc = ev["mode_collapse"]["generated, tanh space"]
     base = ev["mode_collapse"]["real, tanh space"]
-    tm.add(f"pairs with cosine > 0.9 (tanh space, n={mc['n']})", arm, "2412 / 999,000 (0.24 %)",
+    tm.add(f"pairs with cosine > 0.9 (tanh space, n={mc['n']})", arm, mc_paper,
            f"{mc['high_ordered']} / {mc['pairs_ordered']:,} ({100 * mc['fraction']:.3g} %); real baseline "
            f"{100 * base['fraction']:.3g} %", 0.0005 <= mc["fraction"] <= 0.01)
 res.save_table(tm)
@@ -136,8 +151,8 @@ comp.round(4)
 # %%
 checks = []
 sizes = {"G": count_params(DCGANGenerator()), "D": count_params(DCGANDiscriminator()), "VAE": count_params(MLPVAE())}
-checks.append(Check("the models have the report's exact parameter counts", "G 3,576,704; D 2,765,568; VAE 13,146,144",
-                    sizes == {"G": 3_576_704, "D": 2_765_568, "VAE": 13_146_144}, tier, sizes))
+checks.append(claimed("model_sizes", f"G {P('params_g')}; D {P('params_d')}; VAE {P('params_vae')}",
+                      sizes == {"G": int(X("params_g")), "D": int(X("params_d")), "VAE": int(X("params_vae"))}, sizes))
 for arm, ev in evals.items():
     d = pd.DataFrame(ev["distances"])
     n0 = ev["fid_n"][0]
@@ -145,32 +160,40 @@ for arm, ev in evals.items():
         at = lambda ep, mode: d[(d.epoch == ep) & (d.n == n0) & (d.save_mode == mode) & (d.extractor == ext)].fd
         last = ev["final_epoch"]
         c50, d50 = at(last, "authors_clip"), at(last, "denorm")
-        checks.append(Check(f"{name} with correct de-normalisation is lower than with the authors' clipping ({arm})",
-                            "expected lower than the clip-bug value (spec §10; not reported)",
-                            bool(d50.iloc[0] < c50.iloc[0]), tier,
-                            {"clip": float(c50.iloc[0]), "denorm": float(d50.iloc[0]), "epoch": last}))
+        named = lambda cid: paper.claim(cid).text.replace("FID", name, 1) + f" ({arm})"  # the extractor's name
+        checks.append(claimed("denorm_below_clip", "expected lower than the clip-bug value (spec §10; not reported)",
+                              bool(d50.iloc[0] < c50.iloc[0]),
+                              {"clip": float(c50.iloc[0]), "denorm": float(d50.iloc[0]), "epoch": last},
+                              text=named("denorm_below_clip"), metric=f"{name} ({n0} vs {ev['real_n']})"))
         e10, e50 = at(10, "authors_clip"), at(50, "authors_clip")
-        checks.append(Check(f"{name} at epoch 10 is above epoch 50 ({arm})", "FID 164.5 @10 vs 132.665 @50",
-                            bool(e10.iloc[0] > e50.iloc[0]) if len(e10) and len(e50) else None, tier,
-                            {"@10": float(e10.iloc[0]) if len(e10) else "not run",
-                             "@50": float(e50.iloc[0]) if len(e50) else "not run"}))
+        checks.append(claimed("fid_10_above_50", f"FID {P('fid_e10')} @10 vs {P('fid_e50')} @50",
+                              bool(e10.iloc[0] > e50.iloc[0]) if len(e10) and len(e50) else None,
+                              {"@10": float(e10.iloc[0]) if len(e10) else "not run",
+                               "@50": float(e50.iloc[0]) if len(e50) else "not run"},
+                              text=named("fid_10_above_50"), metric=f"{name} ({n0} vs {ev['real_n']}, authors' clip)"))
         if ext == "inception":
-            checks.append(Check(f"FID @50 epochs with the authors' protocol lies in 100–170 ({arm})", "FID = 132.665",
-                                bool(len(c50) and 100 <= c50.iloc[0] <= 170) if last == 50 else None, tier,
-                                {"FID": float(c50.iloc[0]), "epoch": last}))
+            checks.append(claimed("fid_e50_range", f"FID = {P('fid_e50')}",
+                                  bool(len(c50) and 100 <= c50.iloc[0] <= 170) if last == 50 else None,
+                                  {"FID": float(c50.iloc[0]), "epoch": last},
+                                  text=f"{paper.claim('fid_e50_range').text} ({arm})",
+                                  metric=f"FID ({n0} vs {ev['real_n']}, authors' clip, train-mode BN)"))
     mc, base = ev["mode_collapse"]["generated, tanh space"], ev["mode_collapse"]["real, tanh space"]
-    checks.append(Check(f"the share of sample pairs with pixel cosine > 0.9 is 0.05–1 % ({arm})",
-                        "2412 / 999,000 ordered pairs (0.24 %)", 0.0005 <= mc["fraction"] <= 0.01, tier,
-                        {"generated": mc["fraction"], "real baseline": base["fraction"], "n": mc["n"]}))
+    checks.append(claimed("mode_collapse_share", f"{P('mc_high_pairs')} / {P('mc_pairs')} ordered pairs "
+                          f"({X('mc_share'):g} %)", 0.0005 <= mc["fraction"] <= 0.01,
+                          {"generated": mc["fraction"], "real baseline": base["fraction"], "n": mc["n"]},
+                          text=f"{paper.claim('mode_collapse_share').text} ({arm})",
+                          metric=f"share of ordered pairs with pixel cosine > 0.9 ({mc['n']} samples, tanh space)"))
 for arm, v in vaes.items():
     log = {r["epoch"]: r["average_loss_authors"] for r in v["epoch_log"]}
     vals = [log[e] for e in sorted(log)]
-    checks.append(Check(f"the VAE Average Loss falls monotonically ({arm})", "7686.8 → 7036.5 over 50 epochs",
-                        all(b < a for a, b in zip(vals, vals[1:])) if len(vals) > 1 else None, tier,
-                        {f"epoch {e}": log[e] for e in sorted(log)[:3]}))
-    for ep, tol in [(1, 0.01), (5, 0.005), (50, 0.005)]:
-        checks.append(Check(f"the VAE Average Loss at epoch {ep} is within ±{100 * tol:g} % of the report ({arm})",
-                            f"{T42[ep][1]}", within(T42[ep][1], log[ep], rel=tol) if ep in log else None, tier,
-                            {"ours": log.get(ep, "not run"), "hidden_dim": v["hidden_dim"]}))
+    checks.append(claimed("vae_monotone", f"{P('t42_01')} → {P('t42_50')} over {max(T42)} epochs",
+                          all(b < a for a, b in zip(vals, vals[1:])) if len(vals) > 1 else None,
+                          {f"epoch {e}": log[e] for e in sorted(log)[:3]},
+                          text=f"{paper.claim('vae_monotone').text} ({arm})"))
+    for ep, tol in TOL.items():
+        checks.append(claimed(f"vae_loss_e{ep:02d}", f"{T42[ep][1]}",
+                              within(T42[ep][1], log[ep], rel=tol) if ep in log else None,
+                              {"ours": log.get(ep, "not run"), "hidden_dim": v["hidden_dim"]},
+                              text=f"{paper.claim(f'vae_loss_e{ep:02d}').text} ({arm})"))
 res.write_checks(checks, data_note=data_note)
 checks_frame(checks)

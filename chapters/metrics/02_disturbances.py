@@ -23,6 +23,7 @@ other = "monet_photos"     # the contaminating dataset
 extractors = "auto"        # "auto" = every extractor available here, or a list of names
 kinds = "all"              # "all" or a list of disturbance names
 kid_subsets = 10
+bootstrap = 0              # B > 0: paired bootstrap of FID over pool rows, for the noise of each level step
 
 # %%
 import matplotlib.pyplot as plt
@@ -73,8 +74,8 @@ plt.show()
 
 # %%
 study = disturbance_study(ref, pool, exts, kinds=kind_list, seed=seed, other=contaminant.images,
-                          labels=pool_labels, kid_subsets=kid_subsets)
-df = pd.DataFrame(study)
+                          labels=pool_labels, kid_subsets=kid_subsets, bootstrap=bootstrap)
+df = pd.DataFrame(study).drop(columns=["fd_boot"], errors="ignore")
 mono = monotonicity(study, "fd")
 mono_kid = monotonicity(study, "kid")
 pd.DataFrame([{"extractor": e, "disturbance": k, "FD monotone": v, "KID monotone": mono_kid[(e, k)]}
@@ -96,7 +97,7 @@ plt.show()
 
 # %%
 res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, datasets=[data.title, contaminant.title],
-                 rows=study,
+                 rows=study, n_ref=n_ref, n_pool=n_pool, bootstrap=bootstrap,
                  monotone={f"{e}/{k}": v for (e, k), v in mono.items()},
                  monotone_kid={f"{e}/{k}": v for (e, k), v in mono_kid.items()},
                  metric_names={e.name: e.metric_name for e in exts})

@@ -31,6 +31,7 @@ import torch
 
 from genrep.data import load_or_standin
 from genrep.metrics import mifid_from_features
+from genrep.metrics.mifid import min_cosine_distances
 from genrep.metrics.disturbances import disturb
 from genrep.metrics.studies import resolve_extractors
 from genrep.report import Results
@@ -59,10 +60,12 @@ rows = []
 for e in exts:
     ref = e(train)
     for name, imgs in submissions.items():
-        m = mifid_from_features(e(imgs), ref, eps=eps)
-        rows.append({"extractor": e.name, "metric": "Mi" + e.metric_name, "submission": name, "fd": m["fid"],
-                     "distance": m["distance"], "penalised": m["distance"] < eps, "mifid": m["mifid"], "penalty": m["mifid"] / m["fid"]})
-df = pd.DataFrame(rows)
+        f = e(imgs)
+        m = mifid_from_features(f, ref, eps=eps)
+        rows.append({"extractor": e.name, "metric": "Mi" + e.metric_name, "submission": name, "n": len(f), "fd": m["fid"],
+                     "distance": m["distance"], "penalised": m["distance"] < eps, "mifid": m["mifid"],
+                     "penalty": m["mifid"] / m["fid"], "d_rows": min_cosine_distances(f, ref).tolist()})
+df = pd.DataFrame(rows).drop(columns=["d_rows"])
 df.round(4)
 
 # %%

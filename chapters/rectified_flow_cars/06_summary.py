@@ -1,9 +1,10 @@
 # %% [markdown]
 # # Summary: the report's claims, measured
 #
-# The report's evidence is visual; its only numbers are settings (6,000 images, 96×128, latent 64, β = 0.1,
-# 18 active units, 16,000 samples, top 20 / top 10) and predicted scores (3.91–4.28 for the submission,
-# ≈ 4.4 at most, against Moira's true maximum of 9). Below, the report's words and numbers sit beside ours,
+# The report's evidence is visual; its only numbers are settings (training images, resolution, VAE latent and β,
+# active units kept, samples per method, top-k selected and submitted) and predicted scores (the submission's
+# range and the regressor's maximum, against Moira's true maximum), all listed in "The report's numbers beside
+# ours" below (declared in `paper.yaml`). Below, the report's words and numbers sit beside ours,
 # on both substitute data sets. **Every number here comes from the tier named in the captions**; the reduced
 # tier (24×32 images, 512 training images, a few hundred training steps, 256 samples per method) tests the
 # pipeline, not the claims, and is never called a replication. Distances are FD-cifarnet / KID-cifarnet
@@ -21,6 +22,7 @@ from genrep.report import Check, ReplicationTable, Results, checks_frame
 from IPython.display import display
 
 res = Results(results_dir, tier)
+paper = res.paper()  # the report's numbers and claims (paper.yaml)
 data = res.metrics("01_data")
 DS = {"synthcars": "synth", "cars": "cars"}
 run = {}
@@ -30,6 +32,20 @@ for ds, arm in DS.items():
     except FileNotFoundError as e:
         print(f"{ds}: not run at this tier ({e})")
 NICE = {"synthcars": "SynthCars", "cars": "Stanford Cars"}
+
+
+def P(id: str) -> str:
+    """A number of the report, verbatim as printed (from paper.yaml)."""
+    return str(paper.number(id))
+
+
+def X(id: str) -> float:
+    """A number of the report as a float."""
+    return float(paper.number(id))
+
+
+RF_TOP20 = f"{P('rf_top20_red')} near-identical red + {P('rf_top20_silver')} near-identical silver"
+SUBMITTED = f"{P('submission_low')} – {P('submission_high')}"
 
 
 def note(ds):
@@ -81,8 +97,8 @@ r2 = pd.DataFrame([{"data": NICE[ds], **{k: v for k, v in r.items() if k != "col
                     "colours": ", ".join(f"{c} {n}" for c, n in sorted(r["colors"].items(), key=lambda t: -t[1]))}
                    for ds in run for r in run[ds]["05_selection"]["r2"]])
 r2.to_csv(res.dir / "table_R2.csv", index=False)
-print(f"Table R2 ({tier} tier). Report: RF-UNet top 20 = 18 near-identical red + 2 near-identical silver; "
-      "VAE-GMM top 20 has no silver.")
+print(f"Table R2 ({tier} tier). Report: RF-UNet top {P('top_selected')} = {RF_TOP20}; "
+      f"VAE-GMM top {P('top_selected')} has no silver.")
 r2.round(3)
 
 # %% [markdown]
@@ -101,7 +117,7 @@ for arm in res.arms_of("03_vae_gmm"):
                "silhouette": v["silhouette_tertiles"]})
 r3 = pd.DataFrame(r3)
 r3.to_csv(res.dir / "table_R3.csv", index=False)
-print(f"Table R3 ({tier} tier). Report: 18 of 64 units kept, β = 0.1.")
+print(f"Table R3 ({tier} tier). Report: {P('active_dims')} of {P('vae_latent')} units kept, β = {P('vae_beta')}.")
 r3.round(4)
 
 # %% [markdown]
@@ -119,7 +135,8 @@ for ds in run:
 r4, comp = pd.DataFrame(r4), pd.DataFrame(comp)
 r4.to_csv(res.dir / "table_R4.csv", index=False)
 comp.to_csv(res.dir / "table_R4_compression.csv", index=False)
-print(f"Table R4 ({tier} tier; regressor trained from scratch). Report: max prediction ≈ 4.4 vs true max 9.")
+print(f"Table R4 ({tier} tier; regressor trained from scratch). Report: max prediction ≈ {X('regressor_max'):g} "
+      f"vs true max {P('moira_max')}.")
 display(r4.round(3))
 comp.round(3)
 
@@ -174,17 +191,19 @@ for ds in run:
     sub = [r["predicted"] for r in sel["submission"]]
     mx = max(c["max"] for c in sel["compression"] if "real" not in c["set"])
     rf_top = next(r for r in sel["r2"] if r["method"] == "rf_unet")
-    tn.add(NICE[ds], "training images", "6,000 RGB", run[ds]["02_rf_unet"]["n_train"], None)
-    tn.add(NICE[ds], "resolution", "96x128", f"{data['height']}×{data['width']}", None)
-    tn.add(NICE[ds], "VAE latent / β", "64 / 0.1", f"{v['latent_dim']} / {v['beta']}", None)
-    tn.add(NICE[ds], "active latent dims kept", "18", f"{len(v['kept_dims'])} kept; {v['active_units']} above 0.01", None)
-    tn.add(NICE[ds], "samples per method", "16,000", sel["methods"]["rf_unet"]["n"], None)
-    tn.add(NICE[ds], "selected / submitted", "top 20 / top 10 (VAE-GMM)", f"top {sel['top_k']} / top {len(sub)} ({sel['submit_method']})", None)
-    tn.add(NICE[ds], "predicted scores of the submission", "3.91 – 4.28", f"{min(sub):.2f} – {max(sub):.2f}", None,
+    tn.add(NICE[ds], "training images", f"{P('n_train')} RGB", run[ds]["02_rf_unet"]["n_train"], None)
+    tn.add(NICE[ds], "resolution", P("resolution"), f"{data['height']}×{data['width']}", None)
+    tn.add(NICE[ds], "VAE latent / β", f"{P('vae_latent')} / {P('vae_beta')}", f"{v['latent_dim']} / {v['beta']}", None)
+    tn.add(NICE[ds], "active latent dims kept", P("active_dims"),
+           f"{len(v['kept_dims'])} kept; {v['active_units']} above 0.01", None)
+    tn.add(NICE[ds], "samples per method", P("n_samples"), sel["methods"]["rf_unet"]["n"], None)
+    tn.add(NICE[ds], "selected / submitted", f"top {P('top_selected')} / top {P('top_submitted')} (VAE-GMM)",
+           f"top {sel['top_k']} / top {len(sub)} ({sel['submit_method']})", None)
+    tn.add(NICE[ds], "predicted scores of the submission", SUBMITTED, f"{min(sub):.2f} – {max(sub):.2f}", None,
            note="regressor trained from scratch: scale not comparable")
-    tn.add(NICE[ds], "regressor max prediction (generated)", "≈ 4.4", round(mx, 3), None)
-    tn.add(NICE[ds], "Moira's max true rating", "9", s["max"], s["max"] == 9)
-    tn.add(NICE[ds], "RF-UNet top-20 composition", "18 near-identical red + 2 near-identical silver",
+    tn.add(NICE[ds], "regressor max prediction (generated)", f"≈ {X('regressor_max'):g}", round(mx, 3), None)
+    tn.add(NICE[ds], "Moira's max true rating", P("moira_max"), s["max"], s["max"] == X("moira_max"))
+    tn.add(NICE[ds], "RF-UNet top-20 composition", RF_TOP20,
            f"{rf_top['near_dup_clusters']} clusters; {rf_top['warm']} warm, {rf_top['silver']} silver", None)
 res.save_table(tn)
 tn  # noqa: B018
@@ -235,8 +254,11 @@ a6.round(3)
 checks = []
 
 
-def add(claim, paper, ok, ds, ours, note_=""):
-    checks.append(Check(f"{claim} [{NICE[ds]}]", paper, None if ok is None else bool(ok), tier, ours, note_))
+def add(cid, claim, paper_text, ok, ds, ours, note_="", metric=None):
+    """A check of the claim ``cid`` of paper.yaml on data set ``ds`` (its id, minimal tier and, unless given, metric)."""
+    c = paper.claim(cid)
+    checks.append(Check(f"{claim} [{NICE[ds]}]", paper_text, None if ok is None else bool(ok), tier, ours, note_,
+                        claim_id=c.id, min_tier=c.min_tier, metric=metric or c.metric))
 
 
 for ds in run:
@@ -247,71 +269,82 @@ for ds in run:
     g_act, g_all, r_act, r_all = f"vae_gmm_{k_act}", f"vae_gmm_{k_all}", f"vae_rf_{k_act}", f"vae_rf_{k_all}"
     top = {r["method"]: r for r in sel["r2"]}
     fd = {m: M[m]["fd"] for m in M}
-    add("H1 many latent units are inactive (8 ≤ AU ≤ 32 of 64)", "18 most activated of 64 kept",
+    fdm = M["rf_unet"]["metric"]  # the distance actually computed (a proxy where the Inception weights are absent)
+    add("h1_inactive_units", f"H1 many latent units are inactive (8 ≤ AU ≤ 32 of {P('vae_latent')})",
+        f"{P('active_dims')} most activated of {P('vae_latent')} kept",
         8 <= v["active_units"] <= 32, ds, {"AU": v["active_units"], "latent": k_all, "β": v["beta"]})
     gen_max = max(c["max"] for c in sel["compression"] if "real" not in c["set"])
     real_max = max(c["max"] for c in sel["compression"] if "train" in c["set"])
-    add("H2 regressor predictions are compressed (max on generated ≤ 0.7 × true max and below real)",
-        "max ≈ 4.4 vs true max 9", gen_max <= 0.7 * sel["true_max"] and gen_max < real_max, ds,
+    add("h2_compressed_predictions", "H2 regressor predictions are compressed (max on generated ≤ 0.7 × true max and below real)",
+        f"max ≈ {X('regressor_max'):g} vs true max {P('moira_max')}", gen_max <= 0.7 * sel["true_max"] and gen_max < real_max, ds,
         {"max generated": gen_max, "max real train": real_max, "true max": sel["true_max"]})
     sub = [r["predicted"] for r in sel["submission"]]
-    add("H3 the submitted top 10 lie in a narrow band (< 1 rating point)", "3.91 – 4.28 (width 0.37)",
+    add("h3_narrow_submission", f"H3 the submitted top {P('top_submitted')} lie in a narrow band (< 1 rating point)",
+        f"{SUBMITTED} (width {X('submission_high') - X('submission_low'):.2f})",
         max(sub) - min(sub) < 1.0, ds, {"range": [min(sub), max(sub)], "width": max(sub) - min(sub)})
-    add("H4 RF-UNet top 20 are less diverse than VAE-GMM top 20 (fewer clusters and smaller pairwise distance)",
-        "18 near-identical red + 2 near-identical silver",
+    add("h4_rf_top20_collapse",
+        "H4 RF-UNet top 20 are less diverse than VAE-GMM top 20 (fewer clusters and smaller pairwise distance)",
+        RF_TOP20,
         top["rf_unet"]["near_dup_clusters"] <= top[g_act]["near_dup_clusters"]
         and top["rf_unet"]["mean_pair_cos_dist"] < top[g_act]["mean_pair_cos_dist"], ds,
         {"clusters RF / GMM": [top["rf_unet"]["near_dup_clusters"], top[g_act]["near_dup_clusters"]],
          "pair dist RF / GMM": [top["rf_unet"]["mean_pair_cos_dist"], top[g_act]["mean_pair_cos_dist"]]})
-    add("H5 VAE-GMM has more diversity than RF-UNet over all samples (recall)", "VAE-GMM best in diversity",
+    add("h5_gmm_more_diverse", "H5 VAE-GMM has more diversity than RF-UNet over all samples (recall)", "VAE-GMM best in diversity",
         M[g_act]["recall"] > M["rf_unet"]["recall"], ds,
         {"recall GMM / RF": [M[g_act]["recall"], M["rf_unet"]["recall"]], "vendi GMM / RF": [M[g_act]["vendi"], M["rf_unet"]["vendi"]]})
-    add("H6 VAE-GMM has the best image quality (lowest FD of the three generators)", "VAE-GMM best in image quality",
+    add("h6_gmm_best_quality", "H6 VAE-GMM has the best image quality (lowest FD of the three generators)",
+        "VAE-GMM best in image quality",
         fd[g_act] <= min(fd["rf_unet"], fd.get(r_act, np.inf)), ds,
         {"FD": {m: fd[m] for m in ("rf_unet", g_act, r_act) if m in fd}, "sharpness/real RF / GMM":
-         [M["rf_unet"]["sharpness_rel"], M[g_act]["sharpness_rel"]]}, "distances are FD-cifarnet")
-    add("H7 latent RF is about as good as GMM but not better (FD-GMM ≤ 1.05 × FD-RF, kept dims)",
-        "latent RF ≈ GMM, not better", fd[g_act] <= 1.05 * fd[r_act], ds, {"FD GMM": fd[g_act], "FD latent RF": fd[r_act]})
-    add("H8 GMM sampling beats the N(0, I) prior", "GMM instead of the standard normal", fd[g_all] < fd["vae_prior"], ds,
+         [M["rf_unet"]["sharpness_rel"], M[g_act]["sharpness_rel"]]}, "distances are FD-cifarnet", metric=fdm)
+    add("h7_latent_rf_not_better", "H7 latent RF is about as good as GMM but not better (FD-GMM ≤ 1.05 × FD-RF, kept dims)",
+        "latent RF ≈ GMM, not better", fd[g_act] <= 1.05 * fd[r_act], ds, {"FD GMM": fd[g_act], "FD latent RF": fd[r_act]},
+        metric=fdm)
+    add("h8_gmm_beats_prior", "H8 GMM sampling beats the N(0, I) prior", "GMM instead of the standard normal",
+        fd[g_all] < fd["vae_prior"], ds,
         {"FD GMM (all dims)": fd[g_all], "FD prior": fd["vae_prior"], "precision GMM / prior":
-         [M[g_all]["precision"], M["vae_prior"]["precision"]]})
-    add(f"H9 the {k_act} most active dims beat all {k_all} for GMM and latent RF", "reduced latent 'slightly improved' fidelity",
-        fd[g_act] <= fd[g_all] and fd[r_act] <= fd[r_all], ds,
-        {"GMM kept / all": [fd[g_act], fd[g_all]], "RF kept / all": [fd[r_act], fd[r_all]]})
-    add("H10 the latent has no rating clusters (kNN R² on t-SNE < 0.3, |silhouette| < 0.1)", "no clusters in the t-SNE",
+         [M[g_all]["precision"], M["vae_prior"]["precision"]]}, metric=fdm)
+    add("h9_kept_dims_help", f"H9 the {k_act} most active dims beat all {k_all} for GMM and latent RF",
+        "reduced latent 'slightly improved' fidelity", fd[g_act] <= fd[g_all] and fd[r_act] <= fd[r_all], ds,
+        {"GMM kept / all": [fd[g_act], fd[g_all]], "RF kept / all": [fd[r_act], fd[r_all]]}, metric=fdm)
+    add("h10_no_rating_clusters", "H10 the latent has no rating clusters (kNN R² on t-SNE < 0.3, |silhouette| < 0.1)", "no clusters in the t-SNE",
         v["knn_r2_tsne"] < 0.3 and abs(v["silhouette_tertiles"]) < 0.1, ds,
         {"kNN R² t-SNE": v["knn_r2_tsne"], "kNN R² μ": v["knn_r2_mu"], "silhouette": v["silhouette_tertiles"]})
-    add("H11 the VAE-GMM top 20 is ≥ 70 % red/orange/yellow with at most 1 silver", "regressor favours colourful cars; no silver",
+    add("h11_colour_bias", "H11 the VAE-GMM top 20 is ≥ 70 % red/orange/yellow with at most 1 silver", "regressor favours colourful cars; no silver",
         top[g_act]["warm"] >= 0.7 * sel["top_k"] and top[g_act]["silver"] <= 1, ds,
         {"warm": top[g_act]["warm"], "silver": top[g_act]["silver"], "colours": top[g_act]["colors"]})
-    add("H12 VAE-GMM beats RF-UNet (FD), i.e. the hypothesis 'RF > VAE' is rejected", "RF hypothesis rejected",
-        fd[g_act] < fd["rf_unet"], ds, {"FD GMM": fd[g_act], "FD RF": fd["rf_unet"]})
-    add("H13 every method is blurrier than the real images (sharpness/real < 1)", "all methods blurry",
+    add("h12_rf_hypothesis_rejected", "H12 VAE-GMM beats RF-UNet (FD), i.e. the hypothesis 'RF > VAE' is rejected",
+        "RF hypothesis rejected", fd[g_act] < fd["rf_unet"], ds, {"FD GMM": fd[g_act], "FD RF": fd["rf_unet"]}, metric=fdm)
+    add("h13_all_blurry", "H13 every method is blurrier than the real images (sharpness/real < 1)", "all methods blurry",
         all(M[m]["sharpness_rel"] < 1 for m in M if m != "test (real)"), ds,
         {m: M[m]["sharpness_rel"] for m in M})
-    add("the VAE-GMM top 20 has the highest oracle (true-preference) score of the generators",
+    add("gmm_best_preference", "the VAE-GMM top 20 has the highest oracle (true-preference) score of the generators",
         "VAE-GMM best in estimated preference scores",
         top[g_act]["oracle_mean_top"] >= max(top[m]["oracle_mean_top"] for m in ("rf_unet", r_act) if m in top), ds,
         {m: top[m]["oracle_mean_top"] for m in top})
-    add("regressor selection raises the true preference (oracle of top 20 > random 20, VAE-GMM)",
+    add("selection_raises_preference", "regressor selection raises the true preference (oracle of top 20 > random 20, VAE-GMM)",
         "selection by the regressor approximates Moira's taste", top[g_act]["oracle_mean_top"] > top[g_act]["oracle_mean_random"],
         ds, {"top 20": top[g_act]["oracle_mean_top"], "random 20": top[g_act]["oracle_mean_random"]})
-    add("the regressor ranks held-out images in the right order (Spearman > 0)", "ranking 'effectively maintained'",
+    add("regressor_ranks", "the regressor ranks held-out images in the right order (Spearman > 0)", "ranking 'effectively maintained'",
         sel["honest_test"]["spearman"] > 0, ds, sel["honest_test"])
 if len(a7) > 1:
     syn = a7[a7.data.str.startswith("SynthCars")].sort_values("n_train")
     if len(syn) > 1:
         ratio = syn["FD ratio RF/VAE-GMM"].tolist()
+        c7 = paper.claim("a7_gap_shrinks_with_data")
         checks.append(Check("A7 the RF-vs-VAE-GMM gap shrinks as the training set grows [SynthCars]",
                             "'RF needs millions of images'", bool(ratio[-1] < ratio[0]), tier,
-                            {"n_train": syn.n_train.tolist(), "FD ratio RF/GMM": ratio}))
+                            {"n_train": syn.n_train.tolist(), "FD ratio RF/GMM": ratio},
+                            claim_id=c7.id, min_tier=c7.min_tier, metric=f"FD ratio RF-UNet / VAE-GMM ({fdm})"))
 beta_rows = r3[r3.data.str.startswith("SynthCars")]
 if len(beta_rows) > 1:
     au = dict(zip(beta_rows["arm"], beta_rows.iloc[:, 6]))
-    checks.append(Check("A9 a mean-over-pixels loss or larger β collapses more units than sum/sum β = 0.1 [SynthCars]",
-                        "β = 0.1 leaves 18 of 64 active (reduction unstated)",
+    c9 = paper.claim("a9_collapse_with_beta")
+    checks.append(Check(f"A9 a mean-over-pixels loss or larger β collapses more units than sum/sum β = {P('vae_beta')} "
+                        "[SynthCars]", f"β = {P('vae_beta')} leaves {P('active_dims')} of {P('vae_latent')} active "
+                        "(reduction unstated)",
                         bool(all(a <= au.get("03_vae_gmm-synth", 0) for k, a in au.items() if "mean" in k or "beta1" in k)),
-                        tier, au))
+                        tier, au, claim_id=c9.id, min_tier=c9.min_tier, metric=c9.metric))
 for ds in run:
     h = pd.DataFrame(run[ds]["02_rf_unet"]["history"])
     n10 = max(1, len(h) // 10)

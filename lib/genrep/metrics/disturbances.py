@@ -168,6 +168,25 @@ DISTURBANCES: dict[str, Disturbance] = {d.name: d for d in [
 ]}
 
 
+def jpeg_roundtrip(x: torch.Tensor, quality: int = 75) -> torch.Tensor:
+    """Encode each uint8 image [N, C, H, W] as JPEG at ``quality`` (PIL, 4:2:0 subsampling) and decode it:
+    what one more lossy save does to a set (the CIFAR-10 mirror here is already JPEG q75)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    out = torch.empty_like(x)
+    for i, im in enumerate(x):
+        arr = im.permute(1, 2, 0).numpy()
+        pil = Image.fromarray(arr[..., 0] if arr.shape[2] == 1 else arr)
+        buf = io.BytesIO()
+        pil.save(buf, format="JPEG", quality=quality)
+        dec = np.asarray(Image.open(io.BytesIO(buf.getvalue())))
+        out[i] = torch.from_numpy(dec.reshape(arr.shape).copy()).permute(2, 0, 1)
+    return out
+
+
 def disturb(x, name: str, level: float, seed: int = 0, other=None, labels=None) -> torch.Tensor:
     """Apply disturbance ``name`` at ``level`` with a generator seeded from (seed, name, level)."""
     if name not in DISTURBANCES:

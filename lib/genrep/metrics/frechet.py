@@ -67,5 +67,69 @@ def feature_stats(feats) -> tuple[np.ndarray, np.ndarray]:
 def fid_from_features(feats_a, feats_b) -> float:
     """Fréchet distance between the Gaussian fits of two [N, D] feature sets (numpy or torch).
 
-    Only "FID" when the features are pytorch-fid Inception pool3 (2048-d); otherwise an FD-proxy."""
-    return frechet_distance(*feature_stats(feats_a), *feature_stats(feats_b))
+    Only "FID" when the features are TF-Inception pool3 (2048-d); otherwise an FD-proxy. When a set has at
+    most D/2 rows its covariance has rank < D/2, and the distance is computed exactly in that set's row
+    space (:func:`_fd_low_rank`: n x n matrices instead of D x D square roots)."""
+    a, b = as_numpy64(feats_a), as_numpy64(feats_b)
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise ValueError(f"expected two [N, D] feature sets with equal D, got {a.shape} and {b.shape}")
+    if min(len(a), len(b)) < 2:
+        raise ValueError("need at least 2 feature rows for a covariance")
+    if 2 * min(len(a), len(b)) <= a.shape[1]:  # pays off below about D/2 rows (measured)
+        return _fd_low_rank(a, b) if len(a) <= len(b) else _fd_low_rank(b, a)
+    return frechet_distance(*feature_stats(a), *feature_stats(b))
+
+
+def _fd_low_rank(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Fréchet distance when ``a`` has n <= D rows. With X_a = U s V^T (thin SVD of the centred rows),
+    S_a^{1/2} = V diag(s / sqrt(n - 1)) V^T, and the non-zero eigenvalues of S_a^{1/2} S_b S_a^{1/2} are those
+    of W^T W / (n_b - 1) with W = X_b V diag(s / sqrt(n - 1)), an n x n matrix."""
+    xa, xb = a - a.mean(0), b - b.mean(0)
+    _, s, vt = np.linalg.svd(xa, full_matrices=False)
+    w = (xb @ vt.T) * (s / np.sqrt(len(a) - 1))
+    lam = np.linalg.eigvalsh(_sym(w.T @ w)) / (len(b) - 1)
+    diff = a.mean(0) - b.mean(0)
+    tr_a = float((s**2).sum()) / (len(a) - 1)
+    tr_b = float((xb * xb).sum()) / (len(b) - 1)
+    return float(diff @ diff + tr_a + tr_b - 2 * np.sqrt(np.clip(lam, 0, None)).sum())
+
+
+class FrechetReference:
+    """Fréchet distances from one fixed reference Gaussian to many feature sets (disturbance levels,
+    bootstrap resamples), fast: the reference's matrix square root R is computed once, and for a set of
+    n <= d rows the trace term tr((S_r S)^{1/2}) comes from the eigenvalues of the n x n Gram matrix
+    (X_c R)(X_c R)^T / (n - 1), which are the non-zero eigenvalues of R S R. Same value as
+    :func:`frechet_distance` up to round-off (tested)."""
+
+    def __init__(self, mu, sigma):
+        self.mu = as_numpy64(mu).ravel()
+        self.sigma = np.atleast_2d(as_numpy64(sigma))
+        self.root = sqrtm_psd(self.sigma)
+        self.trace = float(np.trace(self.sigma))
+
+    @classmethod
+    def from_features(cls, feats) -> FrechetReference:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the caller reports n against d once, in words
+            return cls(*feature_stats(feats))
+
+    def distance(self, feats) -> float:
+        """Fréchet distance between the reference and the Gaussian fit of ``feats`` [n, d]."""
+        f = as_numpy64(feats)
+        n, d = f.shape
+        if d != self.mu.size:
+            raise ValueError(f"feature dims differ: {d} vs the reference's {self.mu.size}")
+        if n < 2:
+            raise ValueError("need at least 2 feature rows for a covariance")
+        mu = f.mean(0)
+        xc = f - mu
+        if n <= d:
+            y = xc @ self.root
+            lam = np.linalg.eigvalsh(_sym(y @ y.T)) / (n - 1)
+            tr_s = float((xc * xc).sum()) / (n - 1)
+        else:
+            sig = xc.T @ xc / (n - 1)
+            lam = np.linalg.eigvalsh(_sym(self.root @ sig @ self.root))
+            tr_s = float(np.trace(sig))
+        diff = mu - self.mu
+        return float(diff @ diff + self.trace + tr_s - 2 * np.sqrt(np.clip(lam, 0, None)).sum())

@@ -12,7 +12,7 @@ import torch
 from tqdm import tqdm
 
 from .disturbances import DISTURBANCES, disturb
-from .frechet import feature_stats, frechet_distance
+from .frechet import FrechetReference, fid_from_features
 from .kid import kid_from_features
 
 
@@ -24,12 +24,17 @@ def is_monotone(values, rel_tol: float = 0.0) -> bool:
 
 def disturbance_study(reference: torch.Tensor, pool: torch.Tensor, extractors: list, kinds: list[str] | None = None,
                       seed: int = 0, other: torch.Tensor | None = None, labels: torch.Tensor | None = None,
-                      kid_subsets: int = 20, batch_size: int = 256, progress: bool = True) -> list[dict]:
+                      kid_subsets: int = 20, batch_size: int = 256, progress: bool = True,
+                      bootstrap: int = 0, bootstrap_for: tuple = ("inception",)) -> list[dict]:
     """Distances between ``reference`` and ``pool`` disturbed at each level of each kind.
 
     ``reference`` and ``pool`` are disjoint uint8 image sets from one dataset (so level 0 measures the
     sampling floor). Kinds that need another dataset (``other``) or labels are skipped without them.
-    Returns rows {extractor, metric, kind, level, fd, kid, kid_std}.
+    An undisturbed level (identical to the pool) reuses the pool's features instead of extracting again.
+    With ``bootstrap`` = B > 0, the extractors named in ``bootstrap_for`` also get ``fd_boot``: B Fréchet
+    distances over resampled pool rows, the same B row draws at every level of a kind (paired), so the
+    difference between two levels has a bootstrap interval.
+    Returns rows {extractor, metric, kind, level, fd, kid, kid_std[, fd_boot]}.
     """
     kinds = list(kinds or DISTURBANCES)
     for k in kinds:
@@ -38,19 +43,59 @@ def disturbance_study(reference: torch.Tensor, pool: torch.Tensor, extractors: l
     usable = [k for k in kinds if not ((DISTURBANCES[k].needs == "other" and other is None) or
                                        (DISTURBANCES[k].needs == "labels" and labels is None))]
     ref_feats = {e.name: e(reference, batch_size=batch_size) for e in extractors}
-    ref_stats = {n: feature_stats(f) for n, f in ref_feats.items()}
+    refs = {n: FrechetReference.from_features(f) for n, f in ref_feats.items()}
+    draws = np.random.default_rng(seed).integers(0, len(pool), (bootstrap, len(pool))) if bootstrap else None
+    pool_feats: dict = {}
     jobs = [(k, lv) for k in usable for lv in DISTURBANCES[k].levels]
     rows = []
     for kind, level in tqdm(jobs, desc="disturbances", disable=not progress):
         x = disturb(pool, kind, level, seed=seed, other=other, labels=labels)
+        same = torch.equal(x, pool)
         for e in extractors:
-            f = e(x, batch_size=batch_size)
-            mu, sig = feature_stats(f)
+            if same and e.name in pool_feats:
+                f = pool_feats[e.name]
+            else:
+                f = e(x, batch_size=batch_size)
+                if same:
+                    pool_feats[e.name] = f
             kid, kid_std = kid_from_features(ref_feats[e.name], f, subsets=kid_subsets,
                                              subset_size=min(1000, len(f), len(reference)), seed=seed)
-            rows.append({"extractor": e.name, "metric": e.metric_name, "kind": kind, "level": float(level),
-                         "fd": frechet_distance(*ref_stats[e.name], mu, sig), "kid": kid, "kid_std": kid_std})
+            row = {"extractor": e.name, "metric": e.metric_name, "kind": kind, "level": float(level),
+                   "fd": refs[e.name].distance(f), "kid": kid, "kid_std": kid_std}
+            if bootstrap and e.name in bootstrap_for:
+                fn = f.double().numpy()
+                row["fd_boot"] = [refs[e.name].distance(fn[i]) for i in draws]
+            rows.append(row)
     return rows
+
+
+def step_intervals(rows: list[dict], extractor: str, kind: str, confidence: float = 0.95) -> list[tuple]:
+    """Paired-bootstrap intervals of FD(level i+1) - FD(level i) for one kind (rows with ``fd_boot``)."""
+    sub = sorted((r for r in rows if r["extractor"] == extractor and r["kind"] == kind), key=lambda r: r["level"])
+    if any("fd_boot" not in r for r in sub):
+        raise ValueError(f"rows of {extractor}/{kind} have no fd_boot: run disturbance_study with bootstrap > 0")
+    a = (1 - confidence) / 2
+    out = []
+    for lo, hi in zip(sub, sub[1:]):
+        d = np.asarray(hi["fd_boot"]) - np.asarray(lo["fd_boot"])
+        out.append((float(np.quantile(d, a)), float(np.quantile(d, 1 - a))))
+    return out
+
+
+def rank_agreement(rows: list[dict], extractor: str, reference: str = "inception", kind: str | None = None) -> float:
+    """Spearman rank correlation between ``extractor``'s and ``reference``'s distances over the disturbed
+    sets (every (kind, level), or the levels of one ``kind``): does a proxy order degradations like FID?"""
+    from scipy.stats import spearmanr
+
+    def vals(name):
+        sel = [r for r in rows if r["extractor"] == name and (kind is None or r["kind"] == kind)]
+        return {(r["kind"], r["level"]): r["fd"] for r in sel}
+
+    a, b = vals(extractor), vals(reference)
+    keys = sorted(set(a) & set(b))
+    if len(keys) < 3:
+        raise ValueError(f"need at least 3 common disturbed sets of {extractor} and {reference}, got {len(keys)}")
+    return float(spearmanr([a[k] for k in keys], [b[k] for k in keys]).statistic)
 
 
 def monotonicity(rows: list[dict], key: str = "fd") -> dict[tuple[str, str], bool]:
@@ -72,8 +117,8 @@ def sample_size_study(reference: torch.Tensor, comparisons: dict[str, torch.Tens
     Works on *features* ([N, D] tensors), so one extraction serves every n. Each (n, repeat) draws fresh
     disjoint subsets; when a comparison set is the reference itself, the two draws are disjoint halves,
     so the true distance is 0 and any positive mean is bias.
-    Returns rows {comparison, n, fd_mean, fd_std, kid_mean, kid_std, repeats} (mean and sample standard
-    deviation over the repeats).
+    Returns rows {comparison, n, fd_mean, fd_std, kid_mean, kid_std, repeats, fd_values, kid_values} (mean
+    and sample standard deviation over the repeats, and the values of each draw).
     """
     g = torch.Generator().manual_seed(seed)
     rows = []
@@ -89,11 +134,11 @@ def sample_size_study(reference: torch.Tensor, comparisons: dict[str, torch.Tens
             perm = torch.randperm(len(reference), generator=g)
             a = reference[perm[:n]]
             b = reference[perm[n:2 * n]] if same else comp[torch.randperm(len(comp), generator=g)[:n]]
-            fds.append(frechet_distance(*feature_stats(a), *feature_stats(b)))
+            fds.append(fid_from_features(a, b))
             kids.append(kid_from_features(a, b, subsets=kid_subsets, subset_size=n, seed=len(rows))[0])
         rows.append({"comparison": name, "n": n, "fd_mean": float(np.mean(fds)), "fd_std": float(np.std(fds)),
                      "kid_mean": float(np.mean(kids)), "kid_std": float(np.std(kids, ddof=1)) if repeats > 1 else 0.0,
-                     "repeats": repeats})
+                     "repeats": repeats, "fd_values": [float(v) for v in fds], "kid_values": [float(v) for v in kids]})
     return rows
 
 

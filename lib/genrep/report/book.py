@@ -10,17 +10,22 @@ import yaml
 
 from genrep.paths import book_dir, chapters_dir, repo_root, results_dir
 
-from .tables import TIER_NOTE
+from .checks import format_interval
+from .tables import TIER_NOTE, VERDICTS, tier_rank
 
 INTRO_HEAD = """# Generative Models, Replicated
 
 Each chapter of this book re-runs a paper on generative image models with one shared PyTorch library
 (`genrep`): every table of the paper stands beside our number, the tier that produced it, and a verdict.
-A verdict is one of *replicated*, *not replicated*, or *not testable at this tier*. The `reduced` tier is
-a CPU smoke run on subsets or procedural stand-ins, so it never earns *replicated*; what its numbers
-showed is kept as the *outcome* (consistent / inconsistent with the paper's claim).
+A verdict is one of *replicated*, *not replicated*, *inconclusive* (the difference is within its noise:
+seeds or a bootstrap interval, shown beside it) or *not testable at this tier*. Each claim declares the
+smallest tier at which it can be tested. The `reduced` tier is a CPU smoke run on subsets or procedural
+stand-ins, so it never earns a verdict; what its numbers showed is kept as the *outcome* (consistent /
+inconsistent with the paper's claim). The `cpu` tier (real data, about an hour per chapter on a 2-core CPU)
+decides the claims that small scale can decide; `budget` (one GPU) and `full` (the paper's settings) the rest.
+Each chapter shows the highest tier that has been run (full > budget > cpu > reduced).
 
-Rebuild any chapter with `make replicate CHAPTER=<name> CONFIG=reduced|budget|full`, then `make book`.
+Rebuild any chapter with `make replicate CHAPTER=<name> CONFIG=reduced|cpu|budget|full`, then `make book`.
 """
 
 
@@ -56,6 +61,37 @@ def _md_cell(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
+def _claims_table(checks: list[dict]) -> list[str]:
+    """Markdown rows for a chapter's checks; metric, interval, n and min-tier columns only where present."""
+    cols = [("claim", lambda c: c["claim"]), ("paper", lambda c: c["paper"]),
+            ("ours", lambda c: _fmt_ours(c.get("ours", {})))]
+    optional = [("metric", "metric", lambda c: c.get("metric") or ""),
+                ("interval", "interval", lambda c: format_interval(c.get("interval"))),
+                ("n", "n", lambda c: _fmt_n(c.get("n"))),
+                ("min tier", "min_tier", lambda c: c.get("min_tier") or "")]
+    present = {key for _, key, _ in optional if any(c.get(key) not in (None, "", []) for c in checks)}
+    cols += [(head, get) for head, key, get in optional if key in present]
+    cols += [("verdict", lambda c: f"**{c['verdict']}**"), ("outcome", lambda c: c.get("outcome", ""))]
+    lines = ["| " + " | ".join(h for h, _ in cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(_md_cell(get(c)) for _, get in cols) + " |" for c in checks]
+    return lines
+
+
+def _fmt_n(n) -> str:
+    if n is None:
+        return ""
+    if isinstance(n, dict):
+        return ", ".join(f"{k}: {v}" for k, v in n.items())
+    if isinstance(n, (list, tuple)):
+        return " / ".join(map(str, n))
+    return str(n)
+
+
+def verdict_counts(checks: list[dict]) -> dict[str, int]:
+    """How many checks carry each of the four verdicts."""
+    return {v: sum(c.get("verdict") == v for c in checks) for v in VERDICTS}
+
+
 def landing_page(chapter: str) -> str:
     meta = yaml.safe_load((chapters_dir() / chapter / "chapter.yaml").read_text()) or {}
     pub = published(chapter) or {}
@@ -70,10 +106,9 @@ def landing_page(chapter: str) -> str:
               ("warning" if tier == "reduced" else "note"), "", TIER_NOTE[tier] + ".",
               *([f"Data: {data}."] if data else []), "```", "", "## Headline claims", ""]
     if checks:
-        lines += ["| claim | paper | ours | verdict | outcome |", "|---|---|---|---|---|"]
-        for c in checks:
-            lines.append(f"| {_md_cell(c['claim'])} | {_md_cell(c['paper'])} | {_md_cell(_fmt_ours(c.get('ours', {})))} "
-                         f"| **{c['verdict']}** | {c.get('outcome', '')} |")
+        count = verdict_counts(checks)
+        lines += [f"At the {tier} tier: " + ", ".join(f"{count[v]} {v}" for v in VERDICTS) + ".", ""]
+        lines += _claims_table(checks)
     else:
         lines.append("No checks have been recorded yet for this tier.")
     errata = meta.get("errata") or []
@@ -91,22 +126,29 @@ def _chapter_dirs() -> list[Path]:
 
 
 def scoreboard() -> str:
-    rows = ["| chapter | tier shown | replicated | not replicated | not testable at this tier |",
-            "|---|---|---|---|---|"]
-    any_row = False
+    """Per chapter and in total: the tier shown and how many claims carry each of the four verdicts."""
+    rows = ["| chapter | tier shown | " + " | ".join(VERDICTS) + " |", "|---|---|" + "---|" * len(VERDICTS)]
+    total = dict.fromkeys(VERDICTS, 0)
+    tiers: dict[str, int] = {}
     for d in _chapter_dirs():
         pub = published(d.name)
         if not pub:
             continue
         meta = yaml.safe_load((d / "chapter.yaml").read_text()) or {}
         checks, _ = chapter_checks(d.name, pub["tier"])
-        count = {v: sum(c["verdict"] == v for c in checks) for v in
-                 ("replicated", "not replicated", "not testable at this tier")}
+        count = verdict_counts(checks)
+        for v in VERDICTS:
+            total[v] += count[v]
+        tiers[pub["tier"]] = tiers.get(pub["tier"], 0) + 1
         title = meta.get("title", d.name)
-        rows.append(f"| [{title}]({d.name}/index.md) | {pub['tier']} | {count['replicated']} | "
-                    f"{count['not replicated']} | {count['not testable at this tier']} |")
-        any_row = True
-    return "\n".join(rows) if any_row else "No chapter has been run yet."
+        rows.append(f"| [{title}]({d.name}/index.md) | {pub['tier']} | " +
+                    " | ".join(str(count[v]) for v in VERDICTS) + " |")
+    if not tiers:
+        return "No chapter has been run yet."
+    shown = ", ".join(f"{t} ({k} chapter{'s' if k > 1 else ''})"
+                      for t, k in sorted(tiers.items(), key=lambda tk: -tier_rank(tk[0])))
+    rows.append(f"| **total** | {shown} | " + " | ".join(f"**{total[v]}**" for v in VERDICTS) + " |")
+    return "\n".join(rows)
 
 
 def toc() -> dict:

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from .checks import Check, write_checks
+from .claims import Paper, load_paper
 from .figures import save_figure
 from .provenance import write_json
 from .tables import TIERS, ReplicationTable
@@ -24,6 +25,10 @@ class Results:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.tier = tier
         self.chapter = chapter or self.dir.parent.parent.name
+
+    def paper(self) -> Paper:
+        """The chapter's declared paper numbers and claims (``chapters/<chapter>/paper.yaml``)."""
+        return load_paper(self.chapter)
 
     # -- metrics ---------------------------------------------------------------------------------
     def save_metrics(self, **values) -> None:

@@ -11,26 +11,62 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-TIERS = ("reduced", "budget", "full")
+TIERS = ("reduced", "cpu", "budget", "full")  # in increasing order of scale: reduced < cpu < budget < full
 TIER_NOTE = {
     "reduced": "reduced tier: CPU smoke run on subsets or stand-ins; not a replication",
+    "cpu": "cpu tier: at most ~60 min per chapter on a 2-core CPU, real data; decides the claims that small "
+           "scale can decide",
     "budget": "budget tier: one modern GPU, real data, shortened schedule",
     "full": "full tier: the paper's own settings",
 }
-VERDICTS = ("replicated", "not replicated", "not testable at this tier")
+NOT_TESTABLE = "not testable at this tier"
+DECISIONS = ("replicated", "not replicated", "inconclusive")  # what the numbers of a testable tier can say
+VERDICTS = (*DECISIONS, NOT_TESTABLE)
 
 
-def verdict(ok: bool | None, tier: str) -> str:
-    """The verdict word for a comparison whose outcome is ``ok``.
-
-    The reduced tier never yields 'replicated' or 'not replicated': it is a smoke run, so its verdict is
-    'not testable at this tier' whatever the numbers say (the outcome is still recorded beside it).
-    """
+def tier_rank(tier: str) -> int:
+    """Position of ``tier`` in :data:`TIERS` (reduced = 0); a clear ValueError for an unknown name."""
     if tier not in TIERS:
         raise ValueError(f"unknown tier {tier!r}; valid tiers: {', '.join(TIERS)}")
-    if ok is None or tier == "reduced":
-        return "not testable at this tier"
+    return TIERS.index(tier)
+
+
+def highest_tier(tiers) -> str | None:
+    """The highest of ``tiers`` (full > budget > cpu > reduced); None when there are none."""
+    tiers = list(tiers)
+    return max(tiers, key=tier_rank) if tiers else None
+
+
+def testable(tier: str, min_tier: str | None = None) -> bool:
+    """Whether a claim can be decided at ``tier``: never at reduced, nor below the claim's ``min_tier``."""
+    rank = tier_rank(tier)
+    return rank > 0 and (min_tier is None or rank >= tier_rank(min_tier))
+
+
+def verdict(ok: bool | None, tier: str, min_tier: str | None = None, decision: str | None = None) -> str:
+    """The verdict word for a comparison whose outcome is ``ok`` (or whose three-way ``decision`` is given).
+
+    The reduced tier never yields 'replicated' or 'not replicated': it is a smoke run, so its verdict is
+    'not testable at this tier' whatever the numbers say (the outcome is still recorded beside it); so is
+    any tier below the claim's ``min_tier``. A ``decision`` ('replicated' / 'not replicated' /
+    'inconclusive', e.g. from :func:`genrep.report.compare_seeds`) overrides the boolean ``ok``.
+    """
+    if decision is not None and decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}; valid decisions: {', '.join(DECISIONS)}")
+    if not testable(tier, min_tier):
+        return NOT_TESTABLE
+    if decision is not None:
+        return decision
+    if ok is None:
+        return NOT_TESTABLE
     return "replicated" if ok else "not replicated"
+
+
+def outcome(ok: bool | None, decision: str | None = None) -> str:
+    """What the numbers said, recorded even where the verdict is 'not testable at this tier'."""
+    if decision is not None:
+        return {"replicated": "consistent", "not replicated": "inconsistent"}.get(decision, decision)
+    return "" if ok is None else ("consistent" if ok else "inconsistent")
 
 
 def within(paper: float, ours: float, rel: float | None = None, abs_: float | None = None) -> bool:
@@ -51,7 +87,7 @@ class Cell:
     ours: float | str | None
     tier: str
     verdict: str
-    outcome: str = ""  # 'consistent' / 'inconsistent' / '' — what the numbers said, even at reduced tier
+    outcome: str = ""  # consistent / inconsistent / inconclusive / '': what the numbers said, even at reduced
     note: str = ""
 
 
@@ -67,13 +103,14 @@ class ReplicationTable:
     cells: list[Cell] = field(default_factory=list)
 
     def __post_init__(self):
-        if self.tier not in TIERS:
-            raise ValueError(f"unknown tier {self.tier!r}; valid tiers: {', '.join(TIERS)}")
+        tier_rank(self.tier)
 
-    def add(self, row: str, column: str, paper: str, ours, ok: bool | None, note: str = "") -> Cell:
-        """Add a cell. ``ok`` is the outcome of the comparison (None when it cannot be compared)."""
-        outcome = "" if ok is None else ("consistent" if ok else "inconsistent")
-        cell = Cell(row, column, str(paper), ours, self.tier, verdict(ok, self.tier), outcome, note)
+    def add(self, row: str, column: str, paper: str, ours, ok: bool | None, note: str = "",
+            decision: str | None = None, min_tier: str | None = None) -> Cell:
+        """Add a cell. ``ok`` is the outcome of the comparison (None when it cannot be compared); a
+        three-way ``decision`` overrides it; below ``min_tier`` the cell is 'not testable at this tier'."""
+        v = verdict(ok, self.tier, min_tier, decision)
+        cell = Cell(row, column, str(paper), ours, self.tier, v, outcome(ok, decision), note)
         self.cells.append(cell)
         return cell
 

@@ -2,7 +2,7 @@
 every name *before* anything runs (papermill itself accepts misspelt parameters silently).
 
 A chapter folder holds ``NN_topic.py`` jupytext notebooks, ``chapter.yaml`` (title, paper, notebook
-order and dependencies, errata) and ``tiers/{reduced,budget,full}.yaml``::
+order and dependencies, errata) and ``tiers/{reduced,cpu,budget,full}.yaml``::
 
     # tiers/reduced.yaml
     description: CPU smoke run on subsets
@@ -13,11 +13,34 @@ order and dependencies, errata) and ``tiers/{reduced,budget,full}.yaml``::
         arms:                          # one papermill run per arm (an ablation or a dataset sweep)
           cifar10: {dataset: cifar10}
           monet: {dataset: monet}
+
+Parameter values are checked before anything runs:
+
+* ``--set name=value`` text takes the type of the notebook's default: an int default wants an integer
+  (``1e3`` is fine), a float default a number, a bool default ``true``/``false``, a list default a list
+  (``[1, 2]``), a str default keeps the text as typed (or takes a list such as ``[a, b]``). A ``None``
+  default accepts any literal; ``None`` replaces another default only when the parameter's comment
+  mentions ``None``.
+* A notebook declares constraints with a trailing comment on the assignment in its parameters cell,
+  ``check:`` followed by clauses joined by ``and``; each clause is an operator (``>= <= > < == != in
+  not in``) and a Python literal or the name of another parameter of the notebook::
+
+      epochs = 50               # check: >= 1
+      sample_interval = 5       # keep a grid every this many epochs; check: >= 1 and <= epochs
+      norm = "instance"         # check: in ["instance", "batch"]
+
+  A ``None`` value (or a ``None`` parameter on the right) skips the clause.
+* Without a declared check, an integer named ``epochs``, ``steps``, ``batch_size``, ``n_*`` or ``*_n``
+  must be >= 1, unless its default is 0 or negative or its comment documents 0 (e.g. ``# 0 to skip``).
 """
 from __future__ import annotations
 
 import ast
 import difflib
+import io
+import operator
+import re
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +52,12 @@ from genrep.report.tables import TIERS
 INJECTED = ("tier", "results_dir", "runs_dir")  # every notebook declares these; the runner sets them
 TIER_KEYS = {"description", "params", "notebooks"}
 NB_KEYS = {"params", "arms"}
+OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq,
+       "!=": operator.ne, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b}
+CHECK_RE = re.compile(r"\bcheck:\s*([^;#]+)")
+CLAUSE_RE = re.compile(r"^(>=|<=|==|!=|>|<|not in|in)\s*(.+)$")
+COUNT_RE = re.compile(r"^(epochs|steps|batch_size|n_\w+|\w+_n)$")
+ZERO_DOC_RE = re.compile(r"(?<![\w.])0\s*(to|=|:|means|disables|skips|turns|for)\b")
 
 
 class ConfigError(ValueError):
@@ -43,11 +72,25 @@ def _unknown(kind: str, name: str, valid, where: str = "") -> ConfigError:
 
 
 @dataclass
+class Check:
+    """One clause of a declared constraint: ``op`` against a literal ``value`` or a parameter ``ref``."""
+    op: str
+    value: object = None
+    ref: str | None = None
+    generic: bool = False  # the count rule (>= 1), which only concerns integers
+
+    def __str__(self) -> str:
+        return f"{self.op} {self.ref if self.ref else repr(self.value)}"
+
+
+@dataclass
 class Notebook:
     name: str
     path: Path
     params: dict  # declared name -> default (None when not a literal)
     needs: list[str] = field(default_factory=list)
+    comments: dict = field(default_factory=dict)  # declared name -> its comment in the parameters cell
+    checks: dict = field(default_factory=dict)  # declared name -> [Check, ...] from "# check: ..."
 
     @property
     def source(self) -> str:
@@ -67,28 +110,165 @@ class Arm:
         return self.notebook.name if self.arm is None else f"{self.notebook.name}-{self.arm}"
 
 
-def declared_parameters(path: Path) -> dict:
-    """Names (and literal defaults) assigned in the cell tagged ``parameters`` of a jupytext notebook."""
+def read_parameters(path: Path) -> tuple[dict, dict, dict]:
+    """(defaults, comments, checks) of the names assigned in the cell tagged ``parameters``."""
     import jupytext
 
     nb = jupytext.read(path)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise ConfigError(f"{path}: expected exactly one cell tagged 'parameters', found {len(cells)}")
-    out = {}
-    for node in ast.parse(cells[0].source).body:
+    src = cells[0].source
+    line_comments = {}
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(src).readline):
+            if tok.type == tokenize.COMMENT:
+                line_comments[tok.start[0]] = tok.string.lstrip("#").strip()
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    defaults, comments = {}, {}
+    for node in ast.parse(src).body:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
             node, ast.AnnAssign) else []
         for t in targets:
             if isinstance(t, ast.Name):
                 try:
-                    out[t.id] = ast.literal_eval(node.value) if node.value is not None else None
+                    defaults[t.id] = ast.literal_eval(node.value) if node.value is not None else None
                 except ValueError:
-                    out[t.id] = None
-    missing = [n for n in INJECTED if n not in out]
+                    defaults[t.id] = None
+                comments[t.id] = " ".join(line_comments[i] for i in range(node.lineno, node.end_lineno + 1)
+                                          if i in line_comments)
+    missing = [n for n in INJECTED if n not in defaults]
     if missing:
         raise ConfigError(f"{path}: the parameters cell must declare {', '.join(missing)} (the runner sets them)")
+    checks = {name: _parse_checks(path, name, c, defaults) for name, c in comments.items()
+              if CHECK_RE.search(c)}
+    return defaults, comments, checks
+
+
+def _parse_checks(path: Path, name: str, comment: str, declared: dict) -> list[Check]:
+    text = CHECK_RE.search(comment).group(1).strip()
+    out = []
+    for clause in re.split(r"\s+and\s+", text):
+        m = CLAUSE_RE.match(clause.strip())
+        if not m:
+            raise ConfigError(f"{path}: cannot read the check {clause!r} of parameter {name!r}; "
+                              f"write e.g. '# check: >= 1' or '# check: <= epochs'")
+        op, operand = m.group(1), m.group(2).strip()
+        if operand.isidentifier() and operand not in ("None", "True", "False"):
+            if operand not in declared:
+                raise _unknown("parameter", operand, declared, f" in the check of {name!r} in {path}")
+            out.append(Check(op, ref=operand))
+            continue
+        try:
+            out.append(Check(op, ast.literal_eval(operand)))
+        except (ValueError, SyntaxError):
+            raise ConfigError(f"{path}: the check {clause!r} of parameter {name!r} needs a Python literal or "
+                              f"a parameter name after {op!r}") from None
     return out
+
+
+def declared_parameters(path: Path) -> dict:
+    """Names (and literal defaults) assigned in the cell tagged ``parameters`` of a jupytext notebook."""
+    return read_parameters(path)[0]
+
+
+def _parse_text(text: str):
+    """A ``--set`` value as Python literal (numbers like 1e6, lists, True/None), else YAML (bare words)."""
+    import yaml
+
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        pass
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def convert_value(nb: Notebook, name: str, value):
+    """``value`` (text from ``--set``, or a Python value) converted to the type of ``name``'s default."""
+    default = nb.params.get(name)
+    text = value.strip() if isinstance(value, str) else None
+    v = _parse_text(text) if text is not None else value
+    shown = text if text is not None else repr(value)
+
+    def bad(kind: str) -> ConfigError:
+        return ConfigError(f"--set {name}={shown}: notebook {nb.name} expects {kind} for {name!r} "
+                           f"(its default is {default!r})")
+
+    if default is None:
+        return v
+    if v is None:
+        if "None" in nb.comments.get(name, ""):
+            return None
+        raise bad({bool: "true or false", int: "an integer", float: "a number", str: "text", list: "a list",
+                   tuple: "a list", dict: "a mapping"}.get(type(default), type(default).__name__))
+    if isinstance(default, bool):
+        if isinstance(v, bool):
+            return v
+        raise bad("true or false")
+    if isinstance(default, int):
+        if isinstance(v, int) and not isinstance(v, bool):
+            return v
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        raise bad("an integer")
+    if isinstance(default, float):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            return float(v)
+        raise bad("a number")
+    if isinstance(default, str):
+        if isinstance(v, (list, tuple, dict)):
+            return list(v) if isinstance(v, tuple) else v  # a structured alternative, e.g. arms=[a, b]
+        if text is not None:
+            return text[1:-1] if len(text) > 1 and text[0] == text[-1] and text[0] in "'\"" else text
+        if isinstance(v, str):
+            return v
+        raise bad("text")
+    if isinstance(default, (list, tuple)):
+        if isinstance(v, (list, tuple)):
+            return list(v)
+        raise bad("a list such as [1, 2]")
+    if isinstance(default, dict):
+        if isinstance(v, dict):
+            return v
+        raise bad("a mapping such as {a: 1}")
+    return v
+
+
+def _checks_for(nb: Notebook, name: str) -> list[Check]:
+    if name in nb.checks:
+        return nb.checks[name]
+    default = nb.params.get(name)
+    if not COUNT_RE.match(name) or ZERO_DOC_RE.search(nb.comments.get(name, "")):
+        return []
+    if isinstance(default, (int, float)) and not isinstance(default, bool) and default <= 0:
+        return []
+    return [Check(">=", 1, generic=True)]
+
+
+def check_values(nb: Notebook, params: dict, label: str, sources: dict) -> None:
+    """Raise ``ConfigError`` when an effective value breaks its declared (or the generic) constraint."""
+    eff = {**nb.params, **params}
+    for name, value in eff.items():
+        if name in INJECTED or value is None:
+            continue
+        for c in _checks_for(nb, name):
+            if c.generic and (not isinstance(value, int) or isinstance(value, bool)):
+                continue
+            bound = eff.get(c.ref) if c.ref else c.value
+            if c.ref and bound is None:
+                continue
+            try:
+                ok = bool(OPS[c.op](value, bound))
+            except TypeError:
+                ok = False
+            if not ok:
+                ref = f" (= {bound!r})" if c.ref else ""
+                raise ConfigError(f"{label}: {name} = {value!r} ({sources.get(name, 'the default')}) must be "
+                                  f"{c}{ref}")
 
 
 @dataclass
@@ -115,10 +295,14 @@ class Chapter:
             raise ConfigError(f"{path}: unknown key(s) {sorted(bad)}; allowed: {sorted(TIER_KEYS)}")
         return cfg
 
-    def plan(self, tier: str, only: list[str] | None = None, overrides: dict | None = None) -> list[Arm]:
-        """Every arm to run at ``tier`` (in dependency order), with all names validated."""
+    def plan(self, tier: str, only: list[str] | None = None, overrides: dict | None = None,
+             check: bool = True) -> list[Arm]:
+        """Every arm to run at ``tier`` (in dependency order), with all names validated; ``overrides``
+        (``--set``) take the types of the defaults, and with ``check`` every value of the returned arms
+        must meet its constraints (see the module docstring)."""
         cfg = self.tier_config(tier)
-        where = f" in {self.dir / 'tiers' / (tier + '.yaml')}"
+        tier_file = self.dir / "tiers" / (tier + ".yaml")
+        where = f" in {tier_file}"
         nb_cfgs = cfg.get("notebooks") or {}
         for nb in nb_cfgs:
             if nb not in self.notebooks:
@@ -135,6 +319,14 @@ class Chapter:
         for name in overrides:
             if name not in all_declared or name in INJECTED:
                 raise _unknown("parameter", name, all_declared - set(INJECTED), " given with --set")
+        if only:
+            for name in overrides:
+                if not any(name in self.notebooks[nb].params for nb in only):
+                    owners = [nb.name for nb in self.notebooks.values() if name in nb.params]
+                    raise ConfigError(f"parameter {name!r} given with --set is not declared by the selected "
+                                      f"notebook(s) {', '.join(dict.fromkeys(only))}; it belongs to "
+                                      f"{', '.join(owners)} (add --notebook {owners[0]})")
+        rel = tier_file.relative_to(self.dir.parent)
         arms: list[Arm] = []
         for nb in self.notebooks.values():
             if only and nb.name not in only:
@@ -148,15 +340,20 @@ class Chapter:
             for k, v in (c.get("params") or {}).items():
                 self._check_param(nb, k, where)
                 base[k] = v
-            over = {k: v for k, v in overrides.items() if k in nb.params}
+            over = {k: convert_value(nb, k, v) for k, v in overrides.items() if k in nb.params}
             arm_cfgs = c.get("arms") or {None: {}}
             for arm_name, arm_params in arm_cfgs.items():
                 params = dict(base)
                 for k, v in (arm_params or {}).items():
                     self._check_param(nb, k, f"{where} (arm {arm_name})")
                     params[k] = v
+                sources = {k: f"from {rel}" for k in params}
                 params.update(over)
-                arms.append(Arm(self.name, tier, nb, None if arm_name is None else str(arm_name), params))
+                sources.update({k: "from --set" for k in over})
+                arm = Arm(self.name, tier, nb, None if arm_name is None else str(arm_name), params)
+                if check:
+                    check_values(nb, params, f"{self.name}/{tier} {arm.id}", sources)
+                arms.append(arm)
         return arms
 
     def _check_param(self, nb: Notebook, name: str, where: str):
@@ -189,7 +386,8 @@ def load_chapter(name: str, root: Path | None = None) -> Chapter:
         for n in needs:
             if n not in notebooks:
                 raise ConfigError(f"{d / 'chapter.yaml'}: {nm} needs {n!r}, which is not listed before it")
-        notebooks[nm] = Notebook(nm, files[nm], declared_parameters(files[nm]), needs)
+        defaults, comments, checks = read_parameters(files[nm])
+        notebooks[nm] = Notebook(nm, files[nm], defaults, needs, comments, checks)
     unlisted = set(files) - set(notebooks)
     if unlisted:
         raise ConfigError(f"{d / 'chapter.yaml'}: notebooks not listed under 'notebooks': {sorted(unlisted)}")

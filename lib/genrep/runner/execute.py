@@ -2,11 +2,19 @@
 
 The executed notebook shows the effective parameters once (a small table with the tier); the default
 ``parameters`` cell and papermill's injected cell are tagged ``remove-cell`` so the book hides them.
+
+Stopping: the kernels started here are registered, so :func:`interrupt_kernels` can send them SIGINT
+(``train_loop`` then finishes its step, saves a checkpoint and stops) and :func:`request_stop` keeps any
+further cell from starting; :func:`kill_kernels` is the hard stop.
 """
 from __future__ import annotations
 
+import functools
+import logging
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -15,6 +23,83 @@ import nbformat
 from genrep.paths import repo_root
 
 from .chapters import Arm
+
+
+class RunInterrupted(Exception):
+    """Raised before a cell starts once a stop was requested (the kernel was idle: nothing to save)."""
+
+
+_KERNELS: set = set()  # kernel managers whose kernel is running in this process
+_KERNELS_LOCK = threading.RLock()  # re-entrant: a signal handler may run while the main thread holds it
+_STOP = threading.Event()
+
+
+@functools.lru_cache(maxsize=None)
+def _kernel_manager_class():
+    from jupyter_client import AsyncKernelManager, KernelManager
+
+    class TrackedKernelManager(AsyncKernelManager):
+        """An ``AsyncKernelManager`` that registers its kernel so a signal handler can interrupt it."""
+
+        async def start_kernel(self, **kw):
+            await KernelManager._async_start_kernel(self, **kw)
+            with _KERNELS_LOCK:
+                _KERNELS.add(self)
+
+        async def shutdown_kernel(self, now: bool = False, restart: bool = False):
+            with _KERNELS_LOCK:
+                _KERNELS.discard(self)
+            await KernelManager._async_shutdown_kernel(self, now=now, restart=restart)
+
+    return TrackedKernelManager
+
+
+def _signal_kernels(signum: int) -> int:
+    with _KERNELS_LOCK:
+        kms = list(_KERNELS)
+    n = 0
+    for km in kms:
+        prov = getattr(km, "provisioner", None)
+        pid, pgid = getattr(prov, "pid", None), getattr(prov, "pgid", None)
+        try:
+            if pgid:
+                os.killpg(pgid, signum)
+            elif pid:
+                os.kill(pid, signum)
+            else:
+                continue
+            n += 1
+        except (ProcessLookupError, PermissionError):
+            pass
+    return n
+
+
+def request_stop() -> None:
+    """No further cell starts in this process (a running cell is left to :func:`interrupt_kernels`)."""
+    _STOP.set()
+
+
+def reset_stop() -> None:
+    _STOP.clear()
+
+
+def stop_requested() -> bool:
+    return _STOP.is_set()
+
+
+def interrupt_kernels() -> int:
+    """Send SIGINT to every running kernel (a ``KeyboardInterrupt`` in the running cell); returns how many."""
+    return _signal_kernels(signal.SIGINT)
+
+
+def kill_kernels() -> int:
+    """Kill every running kernel at once (nothing is saved beyond the last periodic checkpoint)."""
+    return _signal_kernels(signal.SIGKILL)
+
+
+def _stop_hook(cell=None, cell_index=None, **_):
+    if _STOP.is_set():
+        raise RunInterrupted("stopped by a signal before this cell started")
 
 
 def params_markdown(arm: Arm, injected: dict) -> str:
@@ -71,9 +156,11 @@ def prepare(arm: Arm, injected: dict, dest: Path) -> Path:
     return dest
 
 
-def execute(arm: Arm, injected: dict, output: Path, live: bool = True) -> tuple[bool, str, float]:
+def execute(arm: Arm, injected: dict, output: Path, live: bool = True,
+            shown: dict | None = None) -> tuple[bool, str, float]:
     """Execute with papermill; return (ok, error summary, seconds). The executed notebook is always
-    written to ``output`` (also when a cell fails, so the user can open it at the failing cell)."""
+    written to ``output`` (also when a cell fails, so the user can open it at the failing cell).
+    ``shown`` are the parameters the notebook's table shows (default ``injected``)."""
     import jupytext
     import papermill as pm
 
@@ -84,6 +171,9 @@ def execute(arm: Arm, injected: dict, output: Path, live: bool = True) -> tuple[
     nbformat.write(nb, src)
     os.environ.setdefault("TQDM_MININTERVAL", "3")  # keep tqdm output in executed notebooks short
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # papermill's own look at the parameters cell stumbles on comments holding '=' ("# check: >= 1") and
+    # then warns about "unknown" parameters; the runner has validated every name and value already
+    logging.getLogger("papermill.translators").setLevel(logging.ERROR)
     t0 = time.time()
     err = ""
     try:
@@ -91,6 +181,7 @@ def execute(arm: Arm, injected: dict, output: Path, live: bool = True) -> tuple[
             str(src), str(output), parameters=injected, kernel_name="python3", cwd=str(repo_root()),
             progress_bar=False, log_output=False, stderr_file=sys.stderr if live else None,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # the kernel's own start-up chatter
+            kernel_manager_class=_kernel_manager_class(), on_cell_execute=_stop_hook,
         )
         ok = True
     except pm.PapermillExecutionError as e:
@@ -101,5 +192,5 @@ def execute(arm: Arm, injected: dict, output: Path, live: bool = True) -> tuple[
     src.unlink(missing_ok=True)
     if output.exists():
         nb = nbformat.read(output, as_version=4)
-        nbformat.write(tidy(nb, arm, injected), output)
+        nbformat.write(tidy(nb, arm, shown or injected), output)
     return ok, err, secs

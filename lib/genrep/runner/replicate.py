@@ -3,6 +3,21 @@ interrupted, publishing the executed notebooks to the book.
 
 Cache key of an arm = sha256 of (notebook source, effective parameters, genrep source hash, data manifest
 hash, keys of the arms it depends on). An arm whose ``run.json`` says ``ok`` under the same key is skipped.
+
+Safety:
+
+* **One run per chapter and tier.** ``runs/<chapter>/<tier>.lock`` is held (``flock``) for the whole
+  run; a second ``replicate`` of the same chapter and tier stops at once. A lock left by a dead process
+  holds nothing and is taken over with a note.
+* **Atomic arms.** An arm runs into ``results/<chapter>/<tier>/.<arm>.tmp-<pid>/`` (a sibling, so a
+  summary still reads the other arms through the parent folder); only on success is it swapped in for
+  ``<arm>/``. On failure or interrupt the earlier results stay as they were and ``<arm>/last_failure.json``
+  records what happened; the executed notebook goes to ``runs/<chapter>/<tier>/<arm>.failed.ipynb``.
+* **Publishing.** Only executed notebooks stamped ``ok`` under the arm's current key (notebook metadata
+  ``genrep``) reach ``book/``.
+* **Interrupts.** SIGINT/SIGTERM interrupt the running kernels (``train_loop`` saves a checkpoint and
+  stops) and start no further arm; a second one stops at once. The closing message promises a resume
+  only for an arm whose runs folder holds a checkpoint.
 """
 from __future__ import annotations
 
@@ -10,18 +25,27 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
+
+import nbformat
 
 from genrep.paths import book_dir, repo_root, results_dir, runs_dir
 from genrep.report.provenance import run_record, source_hash, write_json
 from genrep.report.tables import TIERS
 
-from .chapters import Arm, Chapter, load_chapter
-from .execute import execute
+from .chapters import Arm, Chapter, ConfigError, load_chapter
+from .execute import execute, interrupt_kernels, kill_kernels, request_stop, reset_stop
+
+
+class Busy(RuntimeError):
+    """Another ``replicate`` holds the lock of this chapter and tier."""
 
 
 def data_manifest() -> dict:
@@ -46,6 +70,10 @@ def arm_paths(arm: Arm) -> tuple[Path, Path, Path]:
     return res, run, runs_dir() / arm.chapter / arm.tier / f"{arm.id}.ipynb"
 
 
+def failed_notebook(arm: Arm) -> Path:
+    return runs_dir() / arm.chapter / arm.tier / f"{arm.id}.failed.ipynb"
+
+
 def injected_params(arm: Arm) -> dict:
     res, run, _ = arm_paths(arm)
     return {**arm.params, "tier": arm.tier, "results_dir": _rel(res), "runs_dir": _rel(run)}
@@ -63,13 +91,101 @@ def compute_keys(arms: list[Arm], chapter: Chapter) -> dict[str, str]:
     return keys
 
 
+def _read_json(path: Path) -> dict:
+    try:
+        out = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
 def is_cached(arm: Arm, key: str) -> bool:
     res, _, _ = arm_paths(arm)
-    try:
-        rec = json.loads((res / "run.json").read_text())
-    except (OSError, ValueError):
-        return False
+    rec = _read_json(res / "run.json")
     return rec.get("status") == "ok" and rec.get("cache_key") == key
+
+
+# -- lock --------------------------------------------------------------------------------------------
+def lock_path(chapter: str, tier: str) -> Path:
+    return runs_dir() / chapter / f"{tier}.lock"
+
+
+@contextmanager
+def chapter_lock(chapter: str, tier: str):
+    """Hold ``runs/<chapter>/<tier>.lock`` (``flock``) for the block; raise :class:`Busy` when another
+    process holds it. A lock file left by a dead process is taken over (the kernel released its lock)."""
+    import fcntl
+
+    path = lock_path(chapter, tier)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    f = open(path, "a+")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        f.seek(0)
+        holder = f.read().strip() or "unknown"
+        f.close()
+        raise Busy(f"another replicate (pid {holder}) is running {chapter}/{tier}; wait for it to finish "
+                   f"or stop it (kill -INT {holder})") from None
+    except OSError as e:  # a file system without locks: run unlocked rather than not at all
+        print(f"warning: cannot lock {_rel(path)} ({e}); running without the lock", flush=True)
+    f.seek(0)
+    old = f.read().strip()
+    if old and old != str(os.getpid()):
+        print(f"note: taking over the lock of {chapter}/{tier} from pid {old}, which is no longer running",
+              flush=True)
+    f.seek(0)
+    f.truncate()
+    f.write(f"{os.getpid()}\n")
+    f.flush()
+    try:
+        yield
+    finally:
+        f.seek(0)
+        f.truncate()
+        f.flush()
+        f.close()  # closing the file releases the flock
+
+
+def _clean_leftovers(chapter: str, tier: str) -> None:
+    """Remove temporary folders and notebooks of killed runs (the lock is held, so none is live); an
+    interrupted swap (``<arm>`` gone, ``.<arm>.old-<pid>`` present) is rolled back."""
+    res_base, runs_base = results_dir() / chapter / tier, runs_dir() / chapter / tier
+    for old in sorted(res_base.glob(".*.old-*")) if res_base.is_dir() else []:
+        final = old.with_name(old.name[1:].rsplit(".old-", 1)[0])
+        if not final.exists():
+            old.rename(final)
+            print(f"note: restored {_rel(final)} (a run was killed while swapping it)", flush=True)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for base in (res_base, runs_base):
+        for p in sorted(base.glob(".*.tmp-*")) if base.is_dir() else []:
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+
+
+# -- checkpoints -------------------------------------------------------------------------------------
+def find_checkpoint(run: Path) -> tuple[Path, int, int | None] | None:
+    """(path, step, total steps) of a ``train_loop`` checkpoint under ``run``, or None."""
+    import torch
+
+    if not run.is_dir():
+        return None
+    for p in sorted(run.rglob("*")):
+        if not p.is_file() or p.suffix not in (".pt", ".ckpt", ".pth"):
+            continue
+        try:
+            payload = torch.load(p, map_location="cpu", weights_only=False, mmap=True)
+        except Exception:
+            try:
+                payload = torch.load(p, map_location="cpu", weights_only=False)
+            except Exception:
+                continue
+        if isinstance(payload, dict) and "step" in payload and "state" in payload:
+            return p, int(payload["step"]), payload.get("total_steps")
+    return None
 
 
 def _prepare_runs_dir(arm: Arm, key: str, force: bool) -> None:
@@ -81,42 +197,96 @@ def _prepare_runs_dir(arm: Arm, key: str, force: bool) -> None:
             why = "--force" if force else "a different configuration"
             print(f"      discarding checkpoints in {_rel(run)} ({why})", flush=True)
         shutil.rmtree(run)
-    elif run.exists() and any(p.name != "cache_key.txt" for p in run.iterdir()):
-        print(f"      found checkpoints in {_rel(run)}: the run resumes from them", flush=True)
+    elif run.exists():
+        ck = find_checkpoint(run)
+        if ck is not None:
+            of = f" of {ck[2]}" if ck[2] else ""
+            print(f"      found a checkpoint (step {ck[1]}{of}) in {_rel(ck[0])}: the run resumes from it",
+                  flush=True)
     run.mkdir(parents=True, exist_ok=True)
     stamp.write_text(key + "\n")
 
 
-def _run_arm(arm: Arm, key: str, force: bool, jobs: int, slot: int) -> tuple[bool, str, float]:
+# -- one arm -----------------------------------------------------------------------------------------
+def _finish_notebook(path: Path, arm: Arm, tmp_rel: str, final_rel: str, dest: Path, key: str,
+                     status: str) -> None:
+    """Point the executed notebook at the final results folder and its final path, and stamp it with the
+    cache key and status (publishing copies only notebooks stamped ok under the current key)."""
+    if not path.exists():
+        return
+    try:
+        nb = nbformat.reads(path.read_text().replace(tmp_rel, final_rel), as_version=4)
+    except Exception:  # an unreadable notebook (kernel died mid-write): leave it as it is
+        return
+    pm = nb.metadata.get("papermill")
+    if isinstance(pm, dict):
+        pm.update(input_path=_rel(arm.notebook.path), output_path=_rel(dest))
+    nb.metadata["genrep"] = {"cache_key": key, "status": status}
+    nbformat.write(nb, path)
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    old = final.with_name(f".{final.name}.old-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    if old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _run_arm(arm: Arm, key: str, force: bool, jobs: int, slot: int, procs: dict) -> tuple[str, str, float]:
+    """Run one arm into temporary paths; swap the results in on success. Returns (status, error, seconds)
+    with status ``ok``, ``failed`` or ``interrupted``."""
+    from .execute import stop_requested
+
     res, run, executed = arm_paths(arm)
     _prepare_runs_dir(arm, key, force)
-    if res.exists():
-        shutil.rmtree(res)  # no stale files from an earlier configuration
-    res.mkdir(parents=True)
+    tag = f"tmp-{os.getpid()}"
+    tmp_res = res.with_name(f".{res.name}.{tag}")
+    tmp_nb = executed.with_name(f".{arm.id}.{tag}.ipynb")
+    if tmp_res.exists():
+        shutil.rmtree(tmp_res)
+    tmp_res.mkdir(parents=True)
     inj = injected_params(arm)
+    run_inj = {**inj, "results_dir": _rel(tmp_res)}
     if jobs == 1:
-        ok, err, secs = execute(arm, inj, executed, live=True)
+        ok, err, secs = execute(arm, run_inj, tmp_nb, live=True, shown=inj)
     else:
-        ok, err, secs = _execute_subprocess(arm, inj, executed, slot)
-    rec = run_record(chapter=arm.chapter, tier=arm.tier, arm=arm.id, notebook=arm.notebook.name,
-                     params=inj, cache_key=key, wall_s=secs, status="ok" if ok else "failed",
-                     data=data_manifest(), executed=_rel(executed), extra=_throughput(res))
-    if not ok:
-        rec["error"] = err
-    write_json(res / "run.json", rec)
-    return ok, err, secs
+        log = executed.with_suffix(".log")
+        ok, err, secs = _execute_subprocess(arm, run_inj, inj, tmp_nb, log, slot, procs)
+    status = "ok" if ok else "interrupted" if stop_requested() else "failed"
+    _finish_notebook(tmp_nb, arm, run_inj["results_dir"], inj["results_dir"],
+                     executed if ok else failed_notebook(arm), key, status)
+    if ok:
+        rec = run_record(chapter=arm.chapter, tier=arm.tier, arm=arm.id, notebook=arm.notebook.name,
+                         params=inj, cache_key=key, wall_s=secs, status="ok", data=data_manifest(),
+                         executed=_rel(executed), extra=_throughput(tmp_res))
+        write_json(tmp_res / "run.json", rec)
+        if tmp_nb.exists():
+            tmp_nb.replace(executed)
+        _swap_in(tmp_res, res)
+        failed_notebook(arm).unlink(missing_ok=True)
+        return status, err, secs
+    kept = _read_json(res / "run.json").get("status") == "ok"
+    if tmp_nb.exists():
+        tmp_nb.replace(failed_notebook(arm))
+    shutil.rmtree(tmp_res, ignore_errors=True)
+    write_json(res / "last_failure.json", {
+        "status": status, "error": err, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "wall_s": round(secs, 2), "cache_key": key, "params": inj,
+        "executed_notebook": _rel(failed_notebook(arm)), "earlier_results_kept": kept})
+    return status, err, secs
 
 
 def _throughput(res: Path) -> dict:
-    try:
-        m = json.loads((res / "metrics.json").read_text())
-    except (OSError, ValueError):
-        return {}
+    m = _read_json(res / "metrics.json")
     return {"throughput": m["throughput"]} if "throughput" in m else {}
 
 
-def _execute_subprocess(arm: Arm, inj: dict, executed: Path, slot: int) -> tuple[bool, str, float]:
-    """One arm in a child process (so each can have its own GPU); output goes to a log file."""
+def _execute_subprocess(arm: Arm, inj: dict, shown: dict, executed: Path, log: Path, slot: int,
+                        procs: dict) -> tuple[bool, str, float]:
+    """One arm in a child process (so each can have its own GPU); output goes to a log file. The child
+    has its own session: the runner forwards interrupts to it (SIGINT: save and stop; SIGTERM: stop now)."""
     env = dict(os.environ)
     try:
         import torch
@@ -126,13 +296,17 @@ def _execute_subprocess(arm: Arm, inj: dict, executed: Path, slot: int) -> tuple
         ngpu = 0
     if ngpu > 1 and "CUDA_VISIBLE_DEVICES" not in os.environ:
         env["CUDA_VISIBLE_DEVICES"] = str(slot % ngpu)
-    log = executed.with_suffix(".log")
     log.parent.mkdir(parents=True, exist_ok=True)
     spec = {"chapter": arm.chapter, "tier": arm.tier, "notebook": arm.notebook.name, "arm": arm.arm,
-            "params": arm.params, "injected": inj, "executed": str(executed)}
+            "params": arm.params, "injected": inj, "shown": shown, "executed": str(executed)}
     with open(log, "w") as f:
-        p = subprocess.run([sys.executable, "-m", "genrep.runner.worker", json.dumps(spec)], env=env,
-                           stdout=f, stderr=subprocess.STDOUT, cwd=repo_root())
+        p = subprocess.Popen([sys.executable, "-m", "genrep.runner.worker", json.dumps(spec)], env=env,
+                             stdout=f, stderr=subprocess.STDOUT, cwd=repo_root(), start_new_session=True)
+        procs[p.pid] = p
+        try:
+            p.wait()
+        finally:
+            procs.pop(p.pid, None)
     try:
         out = json.loads(log.read_text().strip().splitlines()[-1])
         return bool(out["ok"]), out["error"], float(out["secs"])
@@ -140,6 +314,52 @@ def _execute_subprocess(arm: Arm, inj: dict, executed: Path, slot: int) -> tuple
         return False, f"worker exited with code {p.returncode}; see {_rel(log)}", 0.0
 
 
+# -- interrupts --------------------------------------------------------------------------------------
+class _Interrupts:
+    """SIGINT/SIGTERM while arms run: the first interrupts the kernels (and worker processes) so training
+    saves a checkpoint and stops; a second raises ``KeyboardInterrupt`` (stop now)."""
+
+    def __init__(self, procs: dict):
+        self.procs = procs
+        self.signum: int | None = None
+        self._old: dict = {}
+
+    def _handle(self, signum, frame):
+        if self.signum is not None:
+            raise KeyboardInterrupt
+        self.signum = signum
+        request_stop()
+        print(f"\n{signal.Signals(signum).name} received: interrupting the running notebook(s) so that "
+              f"training saves a checkpoint; no further arm starts (send it again to stop at once)",
+              file=sys.stderr, flush=True)
+        interrupt_kernels()
+        for p in list(self.procs.values()):
+            _send(p.pid, signal.SIGINT)
+
+    def hard_stop(self) -> None:
+        for p in list(self.procs.values()):
+            _send(p.pid, signal.SIGTERM)
+        kill_kernels()
+
+    def __enter__(self) -> "_Interrupts":
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
+
+
+def _send(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+# -- publishing --------------------------------------------------------------------------------------
 def published_tier(chapter: str) -> str | None:
     try:
         return json.loads((book_dir() / chapter / "published.json").read_text())["tier"]
@@ -147,38 +367,93 @@ def published_tier(chapter: str) -> str | None:
         return None
 
 
-def publish(ch: Chapter, tier: str, arms: list[Arm]) -> bool:
-    """Copy executed notebooks into book/<chapter>/ unless a higher tier is already published there."""
+def _notebook_stamp(path: Path) -> dict | None:
+    try:
+        return dict(nbformat.read(path, as_version=4).metadata.get("genrep") or {})
+    except Exception:
+        return None
+
+
+def _publishable(arm: Arm, key: str) -> str | None:
+    """Why the executed notebook of ``arm`` may not go to the book (None when it may)."""
+    res, _, executed = arm_paths(arm)
+    if not is_cached(arm, key):
+        return "its results are not ok under the current configuration"
+    if not executed.exists():
+        return f"its executed notebook {_rel(executed)} is missing"
+    stamp = _notebook_stamp(executed)
+    if not stamp or stamp.get("cache_key") != key or stamp.get("status") != "ok":
+        return f"its executed notebook {_rel(executed)} is not from the run that made its results"
+    return None
+
+
+def publish(ch: Chapter, tier: str, arms: list[Arm], keys: dict[str, str]) -> bool:
+    """Copy executed notebooks into book/<chapter>/ unless a higher tier is already published there. Only
+    notebooks stamped ok under the current key are copied; a tier change happens only when all of them are."""
     cur = published_tier(ch.name)
-    if cur is not None and TIERS.index(cur) > TIERS.index(tier):
+    rank = {t: i for i, t in enumerate(TIERS)}
+    if cur is not None and rank.get(cur, -1) > rank[tier]:
         print(f"book/{ch.name} shows the {cur} tier; this {tier} run stays in results/ and runs/ "
               f"(a lower tier never overwrites a higher one)", flush=True)
         return False
     dest = book_dir() / ch.name
+    why = {a.id: _publishable(a, keys[a.id]) for a in arms}
+    bad = {k: v for k, v in why.items() if v}
+    if cur != tier and bad:
+        print(f"book/{ch.name} not updated to tier {tier}: " + "; ".join(f"{k}: {v}" for k, v in bad.items())
+              + f" (re-run them: make replicate CHAPTER={ch.name} CONFIG={tier} FORCE=1 NOTEBOOK=...)",
+              flush=True)
+        return False
     dest.mkdir(parents=True, exist_ok=True)
     if cur != tier:  # a new tier replaces the old notebooks wholesale
         for p in dest.glob("*.ipynb"):
             p.unlink()
     for arm in arms:
-        _, _, executed = arm_paths(arm)
-        if executed.exists():
-            shutil.copy2(executed, dest / f"{arm.id}.ipynb")
+        target = dest / f"{arm.id}.ipynb"
+        if not why[arm.id]:
+            shutil.copy2(arm_paths(arm)[2], target)
+        elif target.exists():
+            stamp = _notebook_stamp(target) or {}
+            if stamp.get("cache_key") not in (None, keys[arm.id]):
+                target.unlink()  # a notebook of another configuration would contradict the results
+                print(f"removed book/{ch.name}/{arm.id}.ipynb: {why[arm.id]}", flush=True)
+        if not target.exists():
+            print(f"book/{ch.name}/{arm.id}.ipynb is missing: {why[arm.id]} (regenerate it: make replicate "
+                  f"CHAPTER={ch.name} CONFIG={tier} FORCE=1 NOTEBOOK={arm.notebook.name})", flush=True)
     write_json(dest / "published.json", {"tier": tier, "arms": [a.id for a in arms]})
     return True
 
 
+def _book_incomplete(chapter: str, tier: str, arms: list[Arm]) -> bool:
+    return published_tier(chapter) == tier and any(
+        not (book_dir() / chapter / f"{a.id}.ipynb").exists() for a in arms)
+
+
+# -- the command -------------------------------------------------------------------------------------
 def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None, overrides: dict | None = None,
               force: bool = False, jobs: int = 1, do_publish: bool = True) -> int:
-    """Run a chapter; returns a process exit code (0 when every arm succeeded or was cached)."""
+    """Run a chapter; returns a process exit code (0 when every arm succeeded or was cached, 130 when
+    interrupted)."""
     if tier not in TIERS:
         from .chapters import _unknown
 
         raise _unknown("tier", tier, TIERS)
+    if not isinstance(jobs, int) or jobs < 1:
+        raise ConfigError(f"--jobs must be an integer >= 1, got {jobs!r}")
     ch = load_chapter(chapter)
-    ch.plan(tier, only, overrides)  # every name (notebooks in `only` too) is validated before anything runs
-    full = ch.plan(tier, None, overrides)
+    ch.plan(tier, only, overrides)  # every name, type and constraint is validated before anything runs
+    full = ch.plan(tier, None, overrides, check=False)
+    with chapter_lock(chapter, tier):
+        _clean_leftovers(chapter, tier)
+        return _replicate(ch, tier, only, overrides or {}, full, force, jobs, do_publish)
+
+
+def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], force: bool, jobs: int,
+               do_publish: bool) -> int:
+    chapter = ch.name
     keys = compute_keys(full, ch)  # keys over the whole chapter, so a filtered run shares them
     arms = [a for a in full if not only or a.notebook.name in only]
+    by_id = {a.id: a for a in full}
     n = len(arms)
     t_start = time.time()
     print(f"replicate {chapter} at tier {tier}: {n} arm(s), jobs={jobs}", flush=True)
@@ -194,53 +469,97 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
     def deps(arm: Arm) -> list[str]:
         return [a.id for a in full if a.notebook.name in arm.notebook.needs]
 
+    base_keys = None
+
+    def why_missing(dep: str) -> str:
+        nonlocal base_keys
+        if overrides and base_keys is None:
+            base_keys = compute_keys(ch.plan(tier, None, None, check=False), ch)
+        if base_keys and is_cached(by_id[dep], base_keys[dep]):
+            names = [k for k in overrides if k in by_id[dep].notebook.params]
+            what = f"--set {', '.join(names)}" if names else "the --set values (through its own inputs)"
+            return (f"{dep}, which has run at this tier but not with {what}; run it too: "
+                    f"--notebook {by_id[dep].notebook.name}")
+        return f"{dep}, which has not run at this tier"
+
+    reset_stop()
+    procs: dict = {}
     pending = list(todo)
-    running = {}
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        slot = 0
-        while pending or running:
-            for i, arm in list(pending):
-                ds = deps(arm)
-                missing = [d for d in ds if d not in status and d not in {a.id for _, a in pending + list(
-                    running.values())}]
-                bad = [d for d in ds if status.get(d) in ("failed", "skipped")] + missing
-                if bad:
-                    status[arm.id] = "skipped"
-                    print(f"[{i}/{n}] {arm.id}: skipped (needs {', '.join(bad)}, which did not finish"
-                          f"{' or has not run at this tier' if missing else ''})", flush=True)
-                    pending.remove((i, arm))
-                elif all(status.get(d) == "ok" for d in ds) and len(running) < max(1, jobs):
-                    print(f"[{i}/{n}] {arm.id}: running ...", flush=True)
-                    running[pool.submit(_run_arm, arm, keys[arm.id], force, jobs, slot)] = (i, arm)
-                    slot += 1
-                    pending.remove((i, arm))
-            if not running:
-                continue
-            done, _ = wait(list(running), return_when=FIRST_COMPLETED)
-            for fut in done:
-                i, arm = running.pop(fut)
-                try:
-                    ok, err, secs = fut.result()
-                except KeyboardInterrupt:
-                    raise
-                except Exception as e:  # a bug in the runner itself: report it like a failed arm
-                    ok, err, secs = False, f"{type(e).__name__}: {e}", 0.0
-                status[arm.id] = "ok" if ok else "failed"
-                _, _, executed = arm_paths(arm)
-                if ok:
-                    print(f"[{i}/{n}] {arm.id}: done in {secs:.1f} s", flush=True)
-                else:
-                    print(f"[{i}/{n}] {arm.id}: FAILED after {secs:.1f} s — {err}\n"
-                          f"      executed notebook: {_rel(executed)}", flush=True)
-    failed = [a.id for a in arms if status.get(a.id) != "ok"]
+    running: dict = {}
+    slots: dict = {}  # future -> GPU slot (a worker's CUDA_VISIBLE_DEVICES with several GPUs)
+    hint: list[str] = []
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    with _Interrupts(procs) as sig:
+        try:
+            while pending or running:
+                if sig.signum is not None:
+                    for i, arm in pending:
+                        status[arm.id] = "not started"
+                    pending = []
+                for i, arm in list(pending):
+                    ds = deps(arm)
+                    queued = {a.id for _, a in pending + list(running.values())}
+                    missing = [d for d in ds if d not in status and d not in queued]
+                    bad = [d for d in ds if status.get(d) not in (None, "ok")]
+                    if bad or missing:
+                        status[arm.id] = "skipped"
+                        parts = [f"{', '.join(bad)}, which did not finish"] if bad else []
+                        parts += [why_missing(d) for d in missing]
+                        hint += [p for p in parts if "run it too" in p or "has not run" in p]
+                        print(f"[{i}/{n}] {arm.id}: skipped (needs {'; '.join(parts)})", flush=True)
+                        pending.remove((i, arm))
+                    elif all(status.get(d) == "ok" for d in ds) and len(running) < jobs:
+                        print(f"[{i}/{n}] {arm.id}: running ...", flush=True)
+                        slot = min(set(range(jobs)) - set(slots.values()))
+                        fut = pool.submit(_run_arm, arm, keys[arm.id], force, jobs, slot, procs)
+                        running[fut], slots[fut] = (i, arm), slot
+                        pending.remove((i, arm))
+                if not running:
+                    continue
+                done, _ = wait(list(running), return_when=FIRST_COMPLETED)
+                for fut in done:
+                    i, arm = running.pop(fut)
+                    slots.pop(fut)
+                    try:
+                        st, err, secs = fut.result()
+                    except Exception as e:  # a bug in the runner itself: report it like a failed arm
+                        st, err, secs = "failed", f"{type(e).__name__}: {e}", 0.0
+                    status[arm.id] = st
+                    if st == "ok":
+                        print(f"[{i}/{n}] {arm.id}: done in {secs:.1f} s", flush=True)
+                    else:
+                        res = arm_paths(arm)[0]
+                        kept = _read_json(res / "last_failure.json").get("earlier_results_kept")
+                        print(f"[{i}/{n}] {arm.id}: {st.upper()} after {secs:.1f} s — {err}\n"
+                              f"      executed notebook: {_rel(failed_notebook(arm))}\n"
+                              f"      {'earlier results kept in' if kept else 'no earlier results in'} "
+                              f"{_rel(res)} (see last_failure.json)", flush=True)
+        except KeyboardInterrupt:
+            sig.hard_stop()
+            pool.shutdown(wait=False, cancel_futures=True)
+            lines = ["\nstopped at once: running arms were killed without saving; earlier results are kept."]
+            for _, arm in running.values():
+                lines.append(_resume_line(arm))
+            print("\n".join(lines), file=sys.stderr, flush=True)
+            return 130
+    pool.shutdown(wait=True)
     total = time.time() - t_start
-    if failed:
-        print(f"{len(failed)} of {n} arm(s) did not finish: {', '.join(failed)} ({total:.1f} s). "
-              f"Finished arms are kept; run the same command again to retry the rest.", flush=True)
+    if sig.signum is not None:
+        return _report_interrupt(ch, tier, arms, status, total)
+    not_ok = [a.id for a in arms if status.get(a.id) != "ok"]
+    if not_ok:
+        failed = [a for a in not_ok if status.get(a) == "failed"]
+        msg = (f"{len(not_ok)} of {n} arm(s) did not finish: {', '.join(not_ok)} ({total:.1f} s). Finished "
+               f"arms are kept, and failed arms keep their earlier results.")
+        if failed:
+            msg += " Fix the cause shown above; then the same command runs only what did not finish."
+        elif hint:
+            msg += " Run the missing inputs first (or leave out --notebook)."
+        print(msg, flush=True)
         return 1
-    if do_publish and todo:
+    if do_publish and (todo or _book_incomplete(chapter, tier, full)):
         if all(status.get(a.id) == "ok" for a in full):
-            if publish(ch, tier, full):
+            if publish(ch, tier, full, keys):
                 from genrep.report.book import write_site_pages
 
                 write_site_pages()
@@ -250,3 +569,29 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
     print(f"replicate {chapter} ({tier}): all {n} arm(s) ok in {total:.1f} s; results in "
           f"{_rel(results_dir() / chapter / tier)}", flush=True)
     return 0
+
+
+def _report_interrupt(ch: Chapter, tier: str, arms: list[Arm], status: dict, total: float) -> int:
+    lines = [f"interrupted after {total:.1f} s: finished arms are kept; interrupted arms keep their earlier "
+             f"results."]
+    resumable = False
+    for arm in arms:
+        st = status.get(arm.id)
+        if st == "interrupted":
+            line = _resume_line(arm)
+            resumable = resumable or "resumes" in line
+            lines.append(line)
+        elif st == "not started":
+            lines.append(f"  {arm.id}: not started")
+    lines.append(f"Run the same command again to {'resume' if resumable else 'continue'}.")
+    print("\n".join(lines), file=sys.stderr, flush=True)
+    return 130
+
+
+def _resume_line(arm: Arm) -> str:
+    """What the next run does with an interrupted arm: resume from its checkpoint, or start afresh."""
+    ck = find_checkpoint(arm_paths(arm)[1])
+    if ck is None:
+        return f"  {arm.id}: stopped before a checkpoint was saved; the next run starts it from the beginning"
+    of = f" of {ck[2]}" if ck[2] else ""
+    return f"  {arm.id}: checkpoint at step {ck[1]}{of} in {_rel(ck[0])}; the next run resumes from it"

@@ -1,19 +1,35 @@
-"""Child process for ``replicate --jobs N``: executes one arm and prints a JSON status line last."""
+"""Child process for ``replicate --jobs N``: executes one arm and prints a JSON status line last.
+
+The runner starts it in its own session and forwards interrupts: SIGINT interrupts the kernel (training
+saves a checkpoint and stops), a second SIGINT or a SIGTERM kills the kernel at once.
+"""
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
 from .chapters import Arm, load_chapter
-from .execute import execute
+from .execute import execute, interrupt_kernels, kill_kernels, request_stop, stop_requested
+
+
+def _on_signal(signum, frame):
+    if signum == signal.SIGINT and not stop_requested():
+        request_stop()
+        interrupt_kernels()
+    else:
+        request_stop()
+        kill_kernels()
 
 
 def main(spec_json: str) -> int:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _on_signal)
     spec = json.loads(spec_json)
     ch = load_chapter(spec["chapter"])
     arm = Arm(spec["chapter"], spec["tier"], ch.notebooks[spec["notebook"]], spec["arm"], spec["params"])
-    ok, err, secs = execute(arm, spec["injected"], Path(spec["executed"]), live=True)
+    ok, err, secs = execute(arm, spec["injected"], Path(spec["executed"]), live=True, shown=spec.get("shown"))
     print(json.dumps({"ok": ok, "error": err, "secs": secs}), flush=True)
     return 0 if ok else 1
 

@@ -1,0 +1,307 @@
+"""The runner never loses or mixes results: atomic arms, one run per chapter/tier, values checked before
+anything runs, interrupts that save (issue 12, items 3, 4, 5, 7). Uses the fixture chapter `toy`."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from genrep.cli import main
+from genrep.runner import ConfigError, load_chapter
+from genrep.runner.chapters import convert_value, read_parameters
+
+RES = ("results", "toy", "reduced")
+
+
+@pytest.fixture(autouse=True)
+def fixed_source_hash(monkeypatch):
+    """In-process runs key on a fixed library hash: others editing lib/ must not turn cache hits into runs."""
+    import genrep.runner.replicate  # noqa: F401 (the package exports a function of the same name)
+
+    monkeypatch.setattr(sys.modules["genrep.runner.replicate"], "source_hash", lambda: "fixed-for-tests")
+
+
+def _tree(root) -> dict:
+    """Relative path -> bytes of every file under ``root`` (to compare folders before and after)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _leftovers(toy_root) -> list:
+    return [p for base in (toy_root.joinpath(*RES), toy_root / "runs" / "toy" / "reduced")
+            for p in base.glob(".*")]
+
+
+# -- item 3: atomic arms ---------------------------------------------------------------------------------
+def test_failed_rerun_keeps_results_and_book_and_records_the_failure(toy_root, capsys):
+    assert main(["replicate", "toy"]) == 0
+    capsys.readouterr()
+    res = toy_root.joinpath(*RES)
+    before, book_before = _tree(res), _tree(toy_root / "book" / "toy")
+    # the executed notebook names the final results folder, not the temporary one it ran in
+    nb_text = (toy_root / "book" / "toy" / "01_train.ipynb").read_text()
+    assert "results/toy/reduced/01_train" in nb_text and ".tmp-" not in nb_text
+    # a different configuration that crashes after it has written its metrics (old code: rmtree first,
+    # then the half-written folder of the failed run stood in for the published results)
+    assert main(["replicate", "toy", "--set", "steps=10", "--set", "fail_after_save=boom"]) == 1
+    out = capsys.readouterr().out
+    assert "01_train: FAILED" in out and "RuntimeError: boom" in out
+    assert "earlier results kept in results/toy/reduced/01_train" in out
+    assert "02_summary: skipped" in out and "Fix the cause shown above" in out
+    fail = json.loads((res / "01_train" / "last_failure.json").read_text())
+    assert fail["status"] == "failed" and fail["error"] == "RuntimeError: boom"
+    assert fail["earlier_results_kept"] and fail["params"]["steps"] == 10
+    assert fail["executed_notebook"] == "runs/toy/reduced/01_train.failed.ipynb"
+    after = _tree(res)
+    after.pop("01_train/last_failure.json")
+    assert after == before  # metrics, run.json (ok, old key), the summary's table and figure: untouched
+    assert _tree(toy_root / "book" / "toy") == book_before
+    assert (toy_root / "runs" / "toy" / "reduced" / "01_train.failed.ipynb").exists()
+    assert not _leftovers(toy_root)
+    # the old configuration is still complete: all cached, and the book keeps the ok notebook
+    assert main(["replicate", "toy"]) == 0
+    assert capsys.readouterr().out.count(": cached") == 2
+    stamp = nbformat.read(toy_root / "runs" / "toy" / "reduced" / "01_train.ipynb", as_version=4).metadata
+    assert stamp["genrep"]["status"] == "ok"
+    # a successful run replaces the folder wholesale: the failure record goes with the old results
+    assert main(["replicate", "toy", "--set", "steps=30"]) == 0
+    capsys.readouterr()
+    assert not (res / "01_train" / "last_failure.json").exists()
+    assert json.loads((res / "01_train" / "run.json").read_text())["params"]["steps"] == 30
+    assert not (toy_root / "runs" / "toy" / "reduced" / "01_train.failed.ipynb").exists()
+
+
+def test_only_notebooks_ok_under_the_current_key_are_published(toy_root, capsys):
+    assert main(["replicate", "toy"]) == 0
+    capsys.readouterr()
+    book_nb = toy_root / "book" / "toy" / "01_train.ipynb"
+    executed = toy_root / "runs" / "toy" / "reduced" / "01_train.ipynb"
+    # a published notebook that went missing is noticed and restored from the stamped executed notebook
+    book_nb.unlink()
+    assert main(["replicate", "toy"]) == 0
+    capsys.readouterr()
+    assert book_nb.exists()
+    # an executed notebook from another run (here: a failed one) is never copied into the book
+    nb = nbformat.read(executed, as_version=4)
+    nb.metadata["genrep"] = {"cache_key": "another-run", "status": "failed"}
+    nbformat.write(nb, executed)
+    book_nb.unlink()
+    assert main(["replicate", "toy"]) == 0
+    out = capsys.readouterr().out
+    assert ("book/toy/01_train.ipynb is missing: its executed notebook runs/toy/reduced/01_train.ipynb is "
+            "not from the run that made its results") in out and "FORCE=1 NOTEBOOK=01_train" in out
+    assert not book_nb.exists()
+    # an override that also changes an upstream notebook says so, instead of "has not run at this tier"
+    assert main(["replicate", "toy", "--notebook", "02_summary", "--set", "seed=1"]) == 1
+    out = capsys.readouterr().out
+    assert ("02_summary: skipped (needs 01_train, which has run at this tier but not with --set seed; run it "
+            "too: --notebook 01_train)") in out and "Run the missing inputs first" in out
+
+
+def test_summary_in_a_temporary_folder_reads_its_sibling_arms(toy_root, capsys):
+    assert main(["replicate", "toy", "--config", "budget"]) == 0
+    capsys.readouterr()
+    res = toy_root / "results" / "toy" / "budget"
+    table = (res / "02_summary" / "table_toy.csv").read_text()
+    assert "01_train-a" in table and "01_train-b" in table  # arms found through results/toy/budget/
+    assert sorted(p.name for p in res.iterdir()) == ["01_train-a", "01_train-b", "02_summary"]
+
+
+def test_leftovers_of_a_killed_run_are_cleaned_and_a_half_swap_is_rolled_back(toy_root, capsys):
+    _clean_leftovers = sys.modules["genrep.runner.replicate"]._clean_leftovers
+
+    res = toy_root.joinpath(*RES)
+    (res / ".01_train.old-4242").mkdir(parents=True)  # killed between the two renames of a swap
+    (res / ".01_train.old-4242" / "metrics.json").write_text("{}")
+    (res / ".02_summary.tmp-4242").mkdir()
+    (res / "02_summary").mkdir()
+    (res / ".02_summary.old-4242").mkdir()  # killed after the swap, before deleting the old folder
+    runs = toy_root / "runs" / "toy" / "reduced"
+    runs.mkdir(parents=True)
+    (runs / ".01_train.tmp-4242.ipynb").write_text("{}")
+    _clean_leftovers("toy", "reduced")
+    assert "restored results/toy/reduced/01_train" in capsys.readouterr().out
+    assert (res / "01_train" / "metrics.json").exists()
+    assert sorted(p.name for p in res.iterdir()) == ["01_train", "02_summary"]
+    assert not list(runs.iterdir())
+
+
+# -- item 4: one replicate per chapter and tier ----------------------------------------------------------
+def test_a_second_replicate_of_the_same_chapter_and_tier_stops_at_once(toy_root, capsys):
+    args = ["replicate", "toy", "--notebook", "01_train", "--set", "step_sleep=0.1", "--set", "steps=40",
+            "--no-stage-data"]
+    p = subprocess.Popen([sys.executable, "-m", "genrep", *args], cwd=toy_root, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    lock = toy_root / "runs" / "toy" / "reduced.lock"
+    ckpt = toy_root / "runs" / "toy" / "reduced" / "01_train" / "ckpt.pt"
+    try:
+        deadline = time.time() + 120
+        while not ckpt.exists() and time.time() < deadline and p.poll() is None:
+            time.sleep(0.2)
+        assert ckpt.exists() and lock.read_text().strip() == str(p.pid)
+        t0 = time.time()
+        # old code: the second run deleted the first one's live runs/ and results/ and both said "ok"
+        assert main(["replicate", "toy"]) == 2
+        assert time.time() - t0 < 10
+        assert f"another replicate (pid {p.pid}) is running toy/reduced" in capsys.readouterr().err
+        assert ckpt.exists()
+        out, _ = p.communicate(timeout=180)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    assert p.returncode == 0, out
+    assert "resumed from step" not in (toy_root / "runs" / "toy" / "reduced" / "01_train.ipynb").read_text()
+    assert json.loads(toy_root.joinpath(*RES, "01_train", "run.json").read_text())["params"]["steps"] == 40
+    assert lock.read_text() == ""  # released
+    # a lock file left by a process that died holds no lock: it is taken over, with a note
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lock.write_text(f"{dead.pid}\n")
+    assert main(["replicate", "toy", "--notebook", "01_train", "--set", "steps=5"]) == 0
+    assert f"taking over the lock of toy/reduced from pid {dead.pid}" in capsys.readouterr().out
+
+
+# -- item 7: values checked before anything runs --------------------------------------------------------
+@pytest.mark.parametrize("argv, expect", [
+    (["--set", "steps=abc"],
+     "--set steps=abc: notebook 01_train expects an integer for 'steps' (its default is 60)"),
+    (["--set", "steps=2.5"], "expects an integer for 'steps'"),
+    (["--set", "lr=fast"], "expects a number for 'lr'"),
+    (["--set", "steps=None"], "expects an integer for 'steps'"),
+    (["--set", "steps=0"], "toy/reduced 01_train: steps = 0 (from --set) must be >= 1"),
+    (["--set", "steps=-1"], "steps = -1 (from --set) must be >= 1"),
+    (["--set", "log_every=100"], "log_every = 100 (from --set) must be <= steps (= 60)"),
+    (["--set", "steps=3"], "log_every = 5 (the default) must be <= steps (= 3)"),
+    (["--set", "digits=9"], "02_summary: digits = 9 (from --set) must be <= 6"),
+    (["--notebook", "01_train", "--set", "digits=2"],
+     "parameter 'digits' given with --set is not declared by the selected notebook(s) 01_train; it belongs "
+     "to 02_summary (add --notebook 02_summary)"),
+])
+def test_bad_values_are_rejected_before_anything_runs(toy_root, capsys, argv, expect):
+    assert main(["replicate", "toy", *argv]) == 2
+    err = capsys.readouterr().err
+    assert expect in err, err
+    assert not (toy_root / "results").exists() and not (toy_root / "runs").exists()
+
+
+def test_tier_file_values_meet_the_constraints_too(toy_root, capsys):
+    tier = toy_root / "chapters" / "toy" / "tiers" / "reduced.yaml"
+    tier.write_text(tier.read_text().replace("steps: 60", "steps: 0"))
+    assert main(["replicate", "toy"]) == 2
+    assert "steps = 0 (from toy/tiers/reduced.yaml) must be >= 1" in capsys.readouterr().err
+
+
+def test_jobs_must_be_positive(toy_root, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["replicate", "toy", "--jobs", "0"])
+    assert e.value.code == 2 and "expected an integer >= 1, got 0" in capsys.readouterr().err
+    from genrep.runner import replicate
+
+    with pytest.raises(ConfigError, match="--jobs must be an integer >= 1"):
+        replicate("toy", jobs=0)
+
+
+def test_set_values_take_the_type_of_the_default(toy_root):
+    ch = load_chapter("toy")
+    (arm,) = ch.plan("reduced", ["01_train"], {"steps": "1e2", "lr": "1", "fail_after_save": "3"})
+    assert arm.params["steps"] == 100 and type(arm.params["steps"]) is int
+    assert arm.params["lr"] == 1.0 and type(arm.params["lr"]) is float
+    assert arm.params["fail_after_save"] == "3"  # a str default keeps the text as typed
+
+
+def test_convert_and_check_conventions(tmp_path):
+    path = tmp_path / "01_nb.py"
+    path.write_text('# %% tags=["parameters"]\ntier = "reduced"\nresults_dir = "r"\nruns_dir = "x"\n'
+                    'flag = True\nsizes = [1, 2]\nn_images = None          # None = all\n'
+                    'tsne_n = 6000           # points embedded, 0 to skip\nwarm_n = 0\n'
+                    'epochs = 5\nsample_interval = 2    # grid every k epochs; check: >= 1 and <= epochs\n'
+                    'norm = "instance"        # check: in ["instance", "batch"]\n'
+                    'arms = "all"             # "all" or a list\n')
+    from genrep.runner.chapters import Notebook, check_values
+
+    defaults, comments, checks = read_parameters(path)
+    assert [str(c) for c in checks["sample_interval"]] == [">= 1", "<= epochs"]
+    nb = Notebook("01_nb", path, defaults, [], comments, checks)
+    assert convert_value(nb, "flag", "false") is False and convert_value(nb, "flag", "yes") is True
+    with pytest.raises(ConfigError, match="expects true or false"):
+        convert_value(nb, "flag", "1")
+    assert convert_value(nb, "sizes", "[3, 4]") == [3, 4]
+    with pytest.raises(ConfigError, match="expects a list"):
+        convert_value(nb, "sizes", "3")
+    assert convert_value(nb, "n_images", "500") == 500 and convert_value(nb, "n_images", "None") is None
+    assert convert_value(nb, "arms", "[a, b]") == ["a", "b"] and convert_value(nb, "arms", "0") == "0"
+    ok = {"tsne_n": 0, "warm_n": 0, "n_images": None, "epochs": 1, "sample_interval": 1, "norm": "batch"}
+    check_values(nb, ok, "nb", {})
+    for bad, msg in [({"n_images": 0}, "n_images = 0 .* must be >= 1"), ({"epochs": 0}, "epochs = 0"),
+                     ({"sample_interval": 6}, r"must be <= epochs \(= 5\)"),
+                     ({"norm": "layer"}, r"must be in \['instance', 'batch'\]")]:
+        with pytest.raises(ConfigError, match=msg):
+            check_values(nb, bad, "nb", {})
+    path.write_text(path.read_text().replace("<= epochs", "<= epoch"))
+    with pytest.raises(ConfigError, match="unknown parameter 'epoch' in the check of 'sample_interval'"):
+        read_parameters(path)
+
+
+# -- item 5: interrupts that save -----------------------------------------------------------------------
+def _start(toy_root, *sets):
+    args = ["replicate", "toy", "--notebook", "01_train", "--no-stage-data"]
+    for s in sets:
+        args += ["--set", s]
+    return subprocess.Popen([sys.executable, "-m", "genrep", *args], cwd=toy_root, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+
+
+def test_sigterm_interrupts_the_kernel_which_saves_a_checkpoint(toy_root):
+    p = _start(toy_root, "step_sleep=0.1", "steps=400")
+    ckpt = toy_root / "runs" / "toy" / "reduced" / "01_train" / "ckpt.pt"
+    try:
+        deadline = time.time() + 120
+        while not ckpt.exists() and time.time() < deadline and p.poll() is None:
+            time.sleep(0.2)
+        assert ckpt.exists()
+        time.sleep(1.0)
+        t0 = time.time()
+        os.kill(p.pid, signal.SIGTERM)  # the runner only (old code: it died, the kernel trained on)
+        out, _ = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    assert p.returncode == 130, out
+    assert time.time() - t0 < 30
+    import torch
+
+    step = torch.load(ckpt, weights_only=False)["step"]
+    assert 5 < step < 400
+    assert f"01_train: checkpoint at step {step} of 400 in runs/toy/reduced/01_train/ckpt.pt; the next run " \
+           f"resumes from it" in out
+    mtime = ckpt.stat().st_mtime
+    time.sleep(2.0)
+    assert ckpt.stat().st_mtime == mtime  # the kernel stopped with the runner
+    res = toy_root.joinpath(*RES, "01_train")
+    assert not (res / "metrics.json").exists()
+    assert json.loads((res / "last_failure.json").read_text())["status"] == "interrupted"
+    assert not _leftovers(toy_root)
+
+
+def test_an_interrupt_before_any_checkpoint_promises_no_resume(toy_root):
+    p = _start(toy_root, "start_sleep=60")
+    stamp = toy_root / "runs" / "toy" / "reduced" / "01_train" / "cache_key.txt"
+    try:
+        deadline = time.time() + 120
+        while not stamp.exists() and time.time() < deadline and p.poll() is None:
+            time.sleep(0.2)
+        assert stamp.exists()
+        time.sleep(3.0)
+        t0 = time.time()
+        os.kill(p.pid, signal.SIGINT)
+        out, _ = p.communicate(timeout=60)
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+    assert p.returncode == 130, out
+    assert time.time() - t0 < 30  # not after the 60 s sleep
+    assert "01_train: stopped before a checkpoint was saved; the next run starts it from the beginning" in out
+    assert "resumes" not in out and "resume" not in out.splitlines()[-1]
