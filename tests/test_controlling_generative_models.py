@@ -285,3 +285,25 @@ def test_poisson_capacity_formula():
     assert abs(p_no_overload(8, 4, 4) - p_no_overload_mc(8, 4, 4, trials=5000)) < 0.02
     n = np.linspace(1, 40, 20)
     assert (p_no_overload(n, 16, 4) >= p_no_overload(n, 64, 1)).all()
+
+
+# --- issue 13 (5): the toy and spectrum checks of 08_summary -------------------------------------------------
+
+
+def test_spectrum_check_tests_both_conditions():
+    from genrep.report.guards import spectrum_vae_low_avae_near_one
+
+    assert spectrum_vae_low_avae_near_one(0.1, 0.95)
+    assert not spectrum_vae_low_avae_near_one(0.1, 0.43)  # VAE < AVAE, but the AVAE is not ≈ 1 (old check passed)
+    assert not spectrum_vae_low_avae_near_one(0.8, 1.0)  # the VAE is not ≪ 1
+    assert not spectrum_vae_low_avae_near_one(0.1, 1.6)  # the AVAE overshoots
+
+
+def test_toy_check_needs_the_same_latent():
+    from genrep.report.guards import toy_on_data
+
+    old = {"vae_recon_log_density": -3.5, "avae_recon_log_density": -4.3}  # VAE from μ, AVAE from sampled z
+    ok, note = toy_on_data(old)
+    assert ok is None and "not comparable" in note
+    assert toy_on_data({**old, "recon_latent": "mu"})[0] is False
+    assert toy_on_data({"vae_recon_log_density": -4.3, "avae_recon_log_density": -3.5, "recon_latent": "mu"})[0] is True

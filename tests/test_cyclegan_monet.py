@@ -342,3 +342,23 @@ def test_strip_roundtrip_and_unpaired_loader_choices(tmp_path):
     assert task.photos.shape == (20, 3, 16, 16) and task.oracle.shape == task.photos.shape
     with pytest.raises(ValueError, match="data_source must be one of"):
         load_photo2monet("monet2photo")
+
+
+# --- issue 13 (5): each comparison of 05_summary chooses its own judging metric --------------------------------
+
+
+def test_each_comparison_chooses_its_own_metric():
+    from genrep.report.guards import judge_metric, lower_on_own_metric
+
+    a = [{"mifid": 50.0, "fd": 40.0, "distance": 0.3}]
+    b = [{"mifid": 60.0, "fd": 30.0, "distance": 0.2}]
+    penalised = [{"mifid": 900.0, "fd": 45.0, "distance": 0.05}]  # d < 0.1: MiFID is a ratio FD/d
+    assert judge_metric([0.3, 0.2]) == "mifid" and judge_metric([0.3, 0.05]) == "fd"
+    assert lower_on_own_metric(a, b) == (True, 50.0, 60.0, "mifid")  # no penalty among these two arms
+    assert lower_on_own_metric(a, penalised) == (True, 40.0, 45.0, "fd")
+    assert lower_on_own_metric(b, a)[0] is False
+    assert lower_on_own_metric(a, [])[0] is None
+    # a penalty elsewhere (solution 1) does not change the metric of a solution-2 comparison
+    s2_van = [{"mifid": 70.0, "fd": 20.0, "distance": 0.4}, {"mifid": 72.0, "fd": 22.0, "distance": 0.4}]
+    s2_dunet = [{"mifid": 65.0, "fd": 25.0, "distance": 0.4}, {"mifid": 67.0, "fd": 27.0, "distance": 0.4}]
+    assert lower_on_own_metric(s2_dunet, s2_van) == (True, 66.0, 71.0, "mifid")

@@ -102,3 +102,28 @@ def test_save_image_uint8():
     assert save_image_uint8(x, "denorm").dtype == torch.uint8
     with pytest.raises(ValueError, match="authors_clip.*denorm"):
         save_image_uint8(x, "other")
+
+
+# --- issue 13 (5): checks of 05_summary that could not fail ---------------------------------------------------
+
+
+def test_clip_bug_check_can_fail():
+    from genrep.report.guards import clip_bug_raises_fd
+
+    assert clip_bug_raises_fd(12.0, 10.0, min_rel=0.05)  # +20 %: the bug's effect is visible
+    assert not clip_bug_raises_fd(10.2, 10.0, min_rel=0.05)  # +2 %: lower, but not noticeably
+    assert not clip_bug_raises_fd(9.0, 10.0, min_rel=0.05)  # the bug would not raise the distance at all
+
+
+def test_vae_loss_check_is_not_comparable_on_other_data():
+    from genrep.report.guards import loss_within_if_comparable, normaliser_bias
+
+    bias = normaliser_bias(9303 - 87, 9303)
+    assert bias == pytest.approx(-0.00935, abs=1e-4)  # the −0.94 % of the issue
+    ok, note = loss_within_if_comparable(7036.551, 7036.0, 0.005, same_data=False, bias=bias)
+    assert ok is None and "not comparable" in note and "-0.94 %" in note
+    ok, note = loss_within_if_comparable(7036.551, 7036.0, 0.005, same_data=True, bias=bias)
+    assert ok is None and "bias" in note  # the normaliser's bias exceeds the ±0.5 % tolerance
+    assert loss_within_if_comparable(7036.551, 7040.0, 0.005, same_data=True, bias=-0.001)[0] is True
+    assert loss_within_if_comparable(7036.551, 7200.0, 0.005, same_data=True, bias=-0.001)[0] is False
+    assert loss_within_if_comparable(7036.551, None, 0.005, same_data=True)[0] is None

@@ -170,3 +170,19 @@ def test_bad_arguments():
         MultiscaleFlow((1, 8, 8), levels=1, latent_layout="bogus")
     with pytest.raises(ValueError, match="divisible"):
         MultiscaleFlow((1, 12, 12), levels=3)
+
+
+# --- issue 13 (5): "CIFAR loss still falling" on the held-out bound (06_summary) -------------------------------
+
+
+def test_still_falling_uses_held_out_bound():
+    from genrep.report.guards import held_out_still_falling
+
+    assert held_out_still_falling({"450": 4.10, "475": 4.05, "500": 4.00}, last_epoch=500, noise=0.01)[0] is True
+    assert held_out_still_falling({"450": 4.00, "500": 4.02}, last_epoch=500, noise=0.01)[0] is False  # flat/rising
+    ok, note = held_out_still_falling({"450": 4.00, "500": 3.99}, last_epoch=500, noise=0.01)
+    assert ok is None and "noise" in note  # a drop within twice the standard error
+    ok, note = held_out_still_falling({"3": 14.6}, last_epoch=3)
+    assert ok is None and "not testable" in note
+    assert held_out_still_falling({"100": 5.0, "500": 4.0}, last_epoch=500)[0] is None  # only one bound in the window
+    assert held_out_still_falling({}, last_epoch=500)[0] is None

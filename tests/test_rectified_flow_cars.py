@@ -199,3 +199,25 @@ def test_to_rect_crops_to_the_aspect_ratio():
     assert out[:, 0].max() < 10 and out[:, 16].min() > 245   # left edge black, centre white
     tall = np.asarray(_to_rect(Image.fromarray(np.zeros((400, 100, 3), np.uint8)), 96, 128))
     assert tall.shape == (96, 128, 3)
+
+
+# --- issue 13 (5): the A9 check and the real-vs-real FD floor of 06_summary ------------------------------------
+
+
+def test_a9_collapse_check_is_strict():
+    from genrep.report.guards import collapses_more
+
+    assert collapses_more(64, {"mean": 20, "beta1": 50}) is True  # both drop by ≥ 10 % of 64 (6.4 units)
+    assert collapses_more(64, {"mean": 64, "beta1": 64}) is False  # nothing collapses: used to pass with <=
+    assert collapses_more(64, {"mean": 0, "beta1": 60}) is False  # one arm drops by only 4 units
+    assert collapses_more(None, {"mean": 0}) is None
+    assert collapses_more(64, {}) is None
+
+
+def test_fd_floor_needs_equal_n():
+    from genrep.report.guards import fd_floor_comparable
+
+    ok, note = fd_floor_comparable([256, 256, 256], 128)
+    assert not ok and "N = 128" in note and "256" in note
+    ok, note = fd_floor_comparable([256, 256], 256)
+    assert ok

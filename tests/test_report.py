@@ -93,3 +93,16 @@ def test_results_images_and_values_roundtrip(tmp_path):
     back = res.load_values("v")
     assert back.shape == (300,) and np.allclose(back, v, rtol=1e-4, atol=1e-8)
     assert res.load_values("nothing") is None
+
+
+def test_a_book_outside_the_repository_leaves_its_toc_alone(toy_root, tmp_path, monkeypatch):
+    from genrep.report.book import write_site_pages
+
+    toc = toy_root / "_toc.yml"
+    toc.write_text("# the repository's own table of contents\n")
+    monkeypatch.setenv("GENREP_BOOK", str(tmp_path / "elsewhere" / "book"))
+    written = write_site_pages()
+    assert toc.read_text() == "# the repository's own table of contents\n"
+    assert (tmp_path / "elsewhere" / "book" / "intro.md") in written and toc not in written
+    monkeypatch.setenv("GENREP_BOOK", str(toy_root / "book"))
+    assert toc in write_site_pages() and "book/intro" in toc.read_text()

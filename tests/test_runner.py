@@ -1,7 +1,9 @@
-"""The runner never loses or mixes results: atomic arms, one run per chapter/tier, values checked before
-anything runs, interrupts that save (issue 12, items 3, 4, 5, 7). Uses the fixture chapter `toy`."""
+"""The runner never loses or mixes results: a cache keyed on what a run imported, atomic arms, one run per
+chapter/tier, values checked before anything runs, interrupts that save (issue 12, items 1, 3, 4, 5, 7).
+Uses the fixture chapter `toy`."""
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,11 +20,15 @@ RES = ("results", "toy", "reduced")
 
 
 @pytest.fixture(autouse=True)
-def fixed_source_hash(monkeypatch):
-    """In-process runs key on a fixed library hash: others editing lib/ must not turn cache hits into runs."""
-    import genrep.runner.replicate  # noqa: F401 (the package exports a function of the same name)
+def library_copy(tmp_path, monkeypatch):
+    """In-process runs hash the modules their kernels imported from a private copy of ``lib/genrep``:
+    others editing lib/ must not turn cache hits into runs, and a test can edit the copy."""
+    from genrep.runner import cache
 
-    monkeypatch.setattr(sys.modules["genrep.runner.replicate"], "source_hash", lambda: "fixed-for-tests")
+    lib = tmp_path / "lib" / "genrep"
+    shutil.copytree(cache.PACKAGE_DIR, lib, ignore=shutil.ignore_patterns("__pycache__", "assets"))
+    monkeypatch.setattr(cache, "library_root", lambda: lib)
+    return lib
 
 
 def _tree(root) -> dict:
@@ -33,6 +39,96 @@ def _tree(root) -> dict:
 def _leftovers(toy_root) -> list:
     return [p for base in (toy_root.joinpath(*RES), toy_root / "runs" / "toy" / "reduced")
             for p in base.glob(".*")]
+
+
+# -- item 1: a cache keyed on what a run used ------------------------------------------------------------
+def _edit(lib, rel):
+    p = lib / rel
+    p.write_text(p.read_text() + '\n"""A docstring edit."""\n')
+
+
+def test_cache_follows_the_modules_each_arm_imported(toy_root, library_copy, capsys):
+    assert main(["replicate", "toy"]) == 0
+    capsys.readouterr()
+    res = toy_root.joinpath(*RES)
+    train = json.loads((res / "01_train" / "run.json").read_text())
+    summary = json.loads((res / "02_summary" / "run.json").read_text())
+    # the kernel's genrep modules with their hashes; the runner's own (genrep.runner, genrep.cli) are not
+    assert {"genrep/train/loop.py", "genrep/train/ema.py", "genrep/report/tables.py"} <= set(train["imports"])
+    assert "genrep/report/book.py" in summary["imports"] and "genrep/report/book.py" not in train["imports"]
+    assert "genrep/train/ema.py" not in summary["imports"]
+    used = set(train["imports"]) | set(summary["imports"])
+    assert not any(f.startswith("genrep/runner/") or f == "genrep/cli.py" for f in used)
+    assert "genrep/metrics/frechet.py" not in used
+    assert all(len(h) == 16 for h in train["imports"].values())
+    assert summary["upstream"] == {"01_train": train["cache_key"]} and train["upstream"] == {}
+    assert train["cache_key"] != train["base_key"]
+    book = toy_root / "book" / "toy"
+    assert nbformat.read(book / "01_train.ipynb", as_version=4).metadata["genrep"] == {
+        "cache_key": train["cache_key"], "status": "ok"}
+    assert "genrep-record-imports" not in (book / "01_train.ipynb").read_text()  # the runner's cell is gone
+
+    # (a) a docstring in a module no kernel imported (old code: every arm re-ran)
+    _edit(library_copy, "metrics/frechet.py")
+    _edit(library_copy, "runner/replicate.py")
+    assert main(["replicate", "toy"]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": cached") == 2 and "running" not in out, out
+    # (b) a module only the summary imported: only the summary runs
+    _edit(library_copy, "report/book.py")
+    assert main(["replicate", "toy"]) == 0
+    out = capsys.readouterr().out
+    assert "01_train: cached" in out and "02_summary: running (genrep/report/book.py changed)" in out, out
+    assert json.loads((res / "01_train" / "run.json").read_text()) == train
+    # (b) a module only training imported: it runs, and so does the summary, whose input has a new key
+    _edit(library_copy, "train/ema.py")
+    assert main(["replicate", "toy"]) == 0
+    out = capsys.readouterr().out
+    assert "01_train: running (genrep/train/ema.py changed)" in out, out
+    assert "02_summary: running (input 01_train re-ran with a new key)" in out, out
+    train2 = json.loads((res / "01_train" / "run.json").read_text())
+    assert train2["base_key"] == train["base_key"] and train2["cache_key"] != train["cache_key"]
+    assert json.loads((res / "02_summary" / "run.json").read_text())["upstream"] == {
+        "01_train": train2["cache_key"]}
+    assert nbformat.read(book / "01_train.ipynb", as_version=4).metadata["genrep"]["cache_key"] == \
+        train2["cache_key"]
+    # a module that was imported and is gone now is a change too (no crash); restored, it is a hit again
+    rep = sys.modules["genrep.runner.replicate"]
+    arms = load_chapter("toy").plan("reduced", check=False)
+    pool = library_copy / "train" / "pool.py"
+    text = pool.read_text()
+    pool.unlink()
+    keys, _, looks = rep.compute_keys(arms)
+    assert keys == {"01_train": None, "02_summary": None}
+    assert looks["01_train"].why == "genrep/train/pool.py (deleted) changed"
+    assert looks["02_summary"].why == "an input re-runs"
+    pool.write_text(text)
+    assert rep.compute_keys(arms)[0] == {"01_train": train2["cache_key"],
+                                         "02_summary": json.loads((res / "02_summary" / "run.json").read_text())[
+                                             "cache_key"]}
+
+
+def test_a_run_json_without_imports_is_a_miss(toy_root, capsys):
+    assert main(["replicate", "toy"]) == 0
+    capsys.readouterr()
+    path = toy_root.joinpath(*RES, "01_train", "run.json")
+    rec = json.loads(path.read_text())
+    old = {k: v for k, v in rec.items() if k not in ("imports", "base_key", "upstream")}  # the old format
+    path.write_text(json.dumps(old))
+    assert main(["replicate", "toy"]) == 0
+    out = capsys.readouterr().out
+    assert "01_train: running (its run.json predates the import record)" in out, out
+    # it re-ran to the same key (same notebook, parameters, data and modules): the summary stays cached
+    assert "02_summary: cached" in out and "inputs re-ran to the same keys" in out, out
+    assert json.loads(path.read_text())["cache_key"] == rec["cache_key"]
+    # an import record that is not a mapping, or a run.json that is not JSON: a miss, no crash
+    path.write_text(json.dumps({**rec, "imports": ["genrep/train/loop.py"]}))
+    keys, _, looks = sys.modules["genrep.runner.replicate"].compute_keys(
+        load_chapter("toy").plan("reduced", check=False))
+    assert keys["01_train"] is None and "predates the import record" in looks["01_train"].why
+    path.write_text("{not json")
+    assert main(["replicate", "toy", "--notebook", "01_train"]) == 0
+    assert "01_train: running (no earlier run)" in capsys.readouterr().out
 
 
 # -- item 3: atomic arms ---------------------------------------------------------------------------------

@@ -129,14 +129,18 @@ for ax, (name, fw) in zip(axes, models.items()):
     with torch.no_grad():
         curve_vae = fw.nets["D"](zz).cpu()
         curve_gen = fw.nets["G"](fw._gen_input(zz)).cpu()
-        rec_vae = fw.nets["D"](fw.nets["E"](ref[:2000])[0])
-        rec_avae = fw.reconstruct(ref[:2000])
+        # both reconstruct from the same latent, the encoder's mean μ (the VAE decoder D(μ) vs the generator
+        # G(μ) or G(μ, ξ)), so the comparison is of the decoders, not of the latent noise (issue 13)
+        mu = fw.nets["E"](ref[:2000])[0]
+        rec_vae = fw.nets["D"](mu)
+        rec_avae = fw.nets["G"](fw._gen_input(mu))
         samples = fw.sample(2000)
     toy_scores[name] = {"vae_recon_nn_dist": nn_dist(rec_vae, ref), "avae_recon_nn_dist": nn_dist(rec_avae, ref),
                         "avae_sample_nn_dist": nn_dist(samples, ref),
                         "vae_recon_log_density": log_density(rec_vae, ref),
                         "avae_recon_log_density": log_density(rec_avae, ref),
-                        "data_nn_dist": nn_dist(toy_data(2000, seed=seed + 2).to(dev), ref)}
+                        "data_nn_dist": nn_dist(toy_data(2000, seed=seed + 2).to(dev), ref),
+                        "recon_latent": "mu"}
     d = ref.cpu()
     ax.scatter(d[:, 0], d[:, 1], s=1, c="0.75", label="data")
     if name == "stochastic":

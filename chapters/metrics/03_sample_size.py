@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 
-from genrep.data import load_or_standin
+from genrep.data import info, load_or_standin
 from genrep.metrics import fid_from_features, kid_from_features, reference_features
 from genrep.metrics.disturbances import disturb, jpeg_roundtrip
 from genrep.metrics.reference import reference_images
@@ -57,8 +57,9 @@ print(data_note, "| extractors:", [e.metric_name for e in exts])
 # %%
 # Inception features of real reference subsets are cached in the data folder (computed once per subset).
 cached = data.source == "real" and torch.equal(reference_images(dataset, split, size, len(data.images), seed), data.images)
-calib = calibration_n > 0 and data.source == "real" and any(e.name == "inception" for e in exts)
 other_split = "test" if split == "train" else "train"
+calib = (calibration_n > 0 and data.source == "real" and other_split in info(dataset).splits
+         and any(e.name == "inception" for e in exts))
 
 
 def features(e, images, which=None):

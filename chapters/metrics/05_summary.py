@@ -136,8 +136,9 @@ bias
 # %%
 inc = srows[srows.extractor == "inception"] if len(srows) else srows
 mon = inc[(inc.dataset == "monet")] if len(inc) else inc
-if len(mon):
-    at = mon[mon.n == mon.n.max()]
+both = sorted(set(mon[mon.comparison == "same distribution"].n) & set(mon[mon.comparison.str.startswith("other")].n))
+if both:
+    at = mon[mon.n == both[-1]]  # the largest n at which both comparisons were drawn
     s_same, s_other = at[at.comparison == "same distribution"].iloc[0], at[at.comparison.str.startswith("other")].iloc[0]
     check("kid_monet_vs_photos", comparison=compare_seeds(s_other.kid_values, s_same.kid_values, ">"),
           ours={"KID same": s_same.kid_mean, "KID photos": s_other.kid_mean, "FID same": s_same.fd_mean,
@@ -149,7 +150,7 @@ tt = inc[(inc.dataset == "cifar10") & inc.comparison.str.endswith("split")] if l
 calib = ReplicationTable("calibration", "FID of CIFAR-10 train against test (the floor at each n)",
                          str(paper.number("fid_cifar_train_test_n2000").source), tier,
                          data_note="CIFAR-10 JPEG-q75 mirror (the published value: lossless PNGs)")
-if cal and len(tt):
+if cal and len(tt[tt.n == 2000]):
     row = tt[tt.n == 2000].iloc[0]
     target = float(paper.number("fid_cifar_train_test_n2000"))
     cl = paper.claim("calibration_train_test")

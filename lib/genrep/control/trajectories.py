@@ -8,7 +8,7 @@ errors are dropped (the thesis's rule; Algorithm 1's fixed threshold is the alte
 from __future__ import annotations
 
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm  # not tqdm.auto: no IProgress warning or widget in executed notebooks
 
 from .inversion import invert, project_ball
 from .transforms import transform

@@ -211,7 +211,7 @@ def render_car(row, height: int = 96, width: int = 128, render_scale: int = 2) -
 def render_cars(specs: pd.DataFrame, height: int = 96, width: int = 128, render_scale: int = 2,
                 progress: bool = False) -> torch.Tensor:
     """Render every row of ``specs``: uint8 tensor [N, 3, H, W]."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # not tqdm.auto: no IProgress warning in executed notebooks
     out = np.empty((len(specs), height, width, 3), np.uint8)
     for i, row in enumerate(tqdm(specs.itertuples(), total=len(specs), desc="rendering SynthCars",
                                  disable=not progress, mininterval=2)):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm  # not tqdm.auto: no IProgress warning or widget in executed notebooks
 
 from genrep.diffusion.schedules import make_betas
 

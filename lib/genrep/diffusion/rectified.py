@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm  # not tqdm.auto: no IProgress warning or widget in executed notebooks
 
 
 def _bcast(t: torch.Tensor, x: torch.Tensor) -> torch.Tensor:

@@ -3,6 +3,10 @@
 The executed notebook shows the effective parameters once (a small table with the tier); the default
 ``parameters`` cell and papermill's injected cell are tagged ``remove-cell`` so the book hides them.
 
+The runner appends one last cell (removed from the executed notebook again) that writes the ``genrep``
+modules the kernel imported to :func:`imports_file` of the output: the cache keys on them (see
+:mod:`genrep.runner.cache`).
+
 Stopping: the kernels started here are registered, so :func:`interrupt_kernels` can send them SIGINT
 (``train_loop`` then finishes its step, saves a checkpoint and stops) and :func:`request_stop` keeps any
 further cell from starting; :func:`kill_kernels` is the hard stop.
@@ -22,6 +26,7 @@ import nbformat
 
 from genrep.paths import repo_root
 
+from .cache import RECORD_TAG, record_cell_source
 from .chapters import Arm
 
 
@@ -139,6 +144,16 @@ def tidy(nb: nbformat.NotebookNode, arm: Arm, injected: dict) -> nbformat.Notebo
     return nb
 
 
+def imports_file(output: Path) -> Path:
+    """Where the kernel that executes into ``output`` records its ``genrep`` imports (JSON)."""
+    return output.with_name(output.name + ".imports.json")
+
+
+def _drop_record_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb.cells = [c for c in nb.cells if RECORD_TAG not in c.get("metadata", {}).get("tags", [])]
+    return nb
+
+
 def prepare(arm: Arm, injected: dict, dest: Path) -> Path:
     """Write the notebook as .ipynb with the parameters injected, without executing it (for nbval)."""
     import jupytext
@@ -159,7 +174,8 @@ def prepare(arm: Arm, injected: dict, dest: Path) -> Path:
 def execute(arm: Arm, injected: dict, output: Path, live: bool = True,
             shown: dict | None = None) -> tuple[bool, str, float]:
     """Execute with papermill; return (ok, error summary, seconds). The executed notebook is always
-    written to ``output`` (also when a cell fails, so the user can open it at the failing cell).
+    written to ``output`` (also when a cell fails, so the user can open it at the failing cell); after a
+    successful run :func:`imports_file` of ``output`` holds the kernel's ``genrep`` modules.
     ``shown`` are the parameters the notebook's table shows (default ``injected``)."""
     import jupytext
     import papermill as pm
@@ -168,6 +184,11 @@ def execute(arm: Arm, injected: dict, output: Path, live: bool = True,
     src = output.with_suffix(".input.ipynb")
     nb = jupytext.read(arm.notebook.path)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    record = imports_file(output)
+    record.unlink(missing_ok=True)
+    cell = nbformat.v4.new_code_cell(record_cell_source(record))
+    cell.metadata["tags"] = [RECORD_TAG, "remove-cell"]
+    nb.cells.append(cell)
     nbformat.write(nb, src)
     os.environ.setdefault("TQDM_MININTERVAL", "3")  # keep tqdm output in executed notebooks short
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -192,5 +213,5 @@ def execute(arm: Arm, injected: dict, output: Path, live: bool = True,
     src.unlink(missing_ok=True)
     if output.exists():
         nb = nbformat.read(output, as_version=4)
-        nbformat.write(tidy(nb, arm, shown or injected), output)
+        nbformat.write(tidy(_drop_record_cell(nb), arm, shown or injected), output)
     return ok, err, secs

@@ -1,8 +1,12 @@
 """``genrep replicate``: run every arm of a chapter at a tier, reusing what is cached, resuming what was
 interrupted, publishing the executed notebooks to the book.
 
-Cache key of an arm = sha256 of (notebook source, effective parameters, genrep source hash, data manifest
-hash, keys of the arms it depends on). An arm whose ``run.json`` says ``ok`` under the same key is skipped.
+Cache (see :mod:`genrep.runner.cache`): the pre-run *base key* of an arm covers its notebook source,
+effective parameters, the data manifest and the keys of the arms it depends on; ``run.json`` also records
+the ``genrep`` modules the kernel imported with their hashes, and ``cache_key`` combines both. An arm is
+skipped when its ``run.json`` says ``ok`` under the same base key and every recorded module file is
+unchanged, so editing a library file re-runs only the arms that imported it (and the arms downstream of
+them, whose inputs then have new keys).
 
 Safety:
 
@@ -21,7 +25,6 @@ Safety:
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -37,11 +40,13 @@ from pathlib import Path
 import nbformat
 
 from genrep.paths import book_dir, repo_root, results_dir, runs_dir
-from genrep.report.provenance import run_record, source_hash, write_json
+from genrep.report.provenance import run_record, write_json
+from genrep.report.publish import publish_notebook
 from genrep.report.tables import TIERS
 
+from . import cache
 from .chapters import Arm, Chapter, ConfigError, load_chapter
-from .execute import execute, interrupt_kernels, kill_kernels, request_stop, reset_stop
+from .execute import execute, imports_file, interrupt_kernels, kill_kernels, request_stop, reset_stop
 
 
 class Busy(RuntimeError):
@@ -79,16 +84,39 @@ def injected_params(arm: Arm) -> dict:
     return {**arm.params, "tier": arm.tier, "results_dir": _rel(res), "runs_dir": _rel(run)}
 
 
-def compute_keys(arms: list[Arm], chapter: Chapter) -> dict[str, str]:
-    src, data = source_hash(), data_manifest()
-    keys: dict[str, str] = {}
+def upstream(arm: Arm, arms: list[Arm]) -> list[Arm]:
+    """The arms of ``arms`` whose notebooks ``arm`` needs (they come before it)."""
+    return [a for a in arms if a.notebook.name in arm.notebook.needs]
+
+
+def arm_base_key(arm: Arm, arms: list[Arm], keys: dict, data: dict | None = None) -> str | None:
+    """The pre-run key of ``arm``, or None while the cache key of an arm it depends on is unknown (that
+    arm has to run first)."""
+    ups = {a.id: keys.get(a.id) for a in upstream(arm, arms)}
+    if any(k is None for k in ups.values()):
+        return None
+    return cache.base_key(arm, data if data is not None else data_manifest(), ups)
+
+
+def cache_lookup(arm: Arm, base: str | None) -> cache.Lookup:
+    if base is None:
+        return cache.Lookup(None, "an input re-runs")
+    return cache.lookup(_read_json(arm_paths(arm)[0] / "run.json"), base)
+
+
+def compute_keys(arms: list[Arm], chapter: Chapter | None = None) -> tuple[dict, dict, dict]:
+    """(cache keys, base keys, lookups) of ``arms`` in dependency order: the cache key of an arm that is a
+    cache hit, else None (it is known once the arm has run); the base key, else None while an input's key
+    is unknown."""
+    data = data_manifest()
+    keys: dict[str, str | None] = {}
+    bases: dict[str, str | None] = {}
+    looks: dict[str, cache.Lookup] = {}
     for arm in arms:
-        deps = sorted(keys[a.id] for a in arms if a.notebook.name in arm.notebook.needs and a.id in keys)
-        blob = json.dumps({"nb": hashlib.sha256(arm.notebook.source.encode()).hexdigest(), "params": arm.params,
-                           "arm": arm.id, "tier": arm.tier, "genrep": src, "data": data, "deps": deps},
-                          sort_keys=True, default=str)
-        keys[arm.id] = hashlib.sha256(blob.encode()).hexdigest()[:20]
-    return keys
+        bases[arm.id] = arm_base_key(arm, arms, keys, data)
+        looks[arm.id] = cache_lookup(arm, bases[arm.id])
+        keys[arm.id] = looks[arm.id].key
+    return keys, bases, looks
 
 
 def _read_json(path: Path) -> dict:
@@ -189,7 +217,8 @@ def find_checkpoint(run: Path) -> tuple[Path, int, int | None] | None:
 
 
 def _prepare_runs_dir(arm: Arm, key: str, force: bool) -> None:
-    """Keep a checkpoint only when it belongs to this exact configuration (so a resume is faithful)."""
+    """Keep a checkpoint only when it belongs to this exact configuration, ``key`` being the base key
+    (notebook, parameters, data, inputs); a library edit keeps it (the resume says which files changed)."""
     _, run, _ = arm_paths(arm)
     stamp = run / "cache_key.txt"
     if run.exists() and (force or not stamp.exists() or stamp.read_text().strip() != key):
@@ -203,8 +232,17 @@ def _prepare_runs_dir(arm: Arm, key: str, force: bool) -> None:
             of = f" of {ck[2]}" if ck[2] else ""
             print(f"      found a checkpoint (step {ck[1]}{of}) in {_rel(ck[0])}: the run resumes from it",
                   flush=True)
+            old = _read_json(run / "library.json")
+            now = cache.library_snapshot()
+            changed = sorted(f for f in set(old) | set(now) if old.get(f) != now.get(f)) if old else []
+            if changed:
+                more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+                print(f"      note: library files changed since the checkpoint was saved: "
+                      f"{', '.join(changed[:5])}{more} (FORCE=1 starts afresh)", flush=True)
+            return
     run.mkdir(parents=True, exist_ok=True)
     stamp.write_text(key + "\n")
+    write_json(run / "library.json", cache.library_snapshot())
 
 
 # -- one arm -----------------------------------------------------------------------------------------
@@ -234,13 +272,16 @@ def _swap_in(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _run_arm(arm: Arm, key: str, force: bool, jobs: int, slot: int, procs: dict) -> tuple[str, str, float]:
-    """Run one arm into temporary paths; swap the results in on success. Returns (status, error, seconds)
-    with status ``ok``, ``failed`` or ``interrupted``."""
+def _run_arm(arm: Arm, base: str, force: bool, jobs: int, slot: int, procs: dict,
+             upstream_keys: dict | None = None) -> tuple[str, str, float, str | None]:
+    """Run one arm (pre-run key ``base``) into temporary paths; swap the results in on success. Returns
+    (status, error, seconds, cache key) with status ``ok``, ``failed`` or ``interrupted``; the cache key
+    (base key + the hashes of the modules the kernel imported) only when ok."""
     from .execute import stop_requested
 
     res, run, executed = arm_paths(arm)
-    _prepare_runs_dir(arm, key, force)
+    _prepare_runs_dir(arm, base, force)
+    snapshot = cache.library_snapshot()  # the library as this run starts
     tag = f"tmp-{os.getpid()}"
     tmp_res = res.with_name(f".{res.name}.{tag}")
     tmp_nb = executed.with_name(f".{arm.id}.{tag}.ipynb")
@@ -254,28 +295,38 @@ def _run_arm(arm: Arm, key: str, force: bool, jobs: int, slot: int, procs: dict)
     else:
         log = executed.with_suffix(".log")
         ok, err, secs = _execute_subprocess(arm, run_inj, inj, tmp_nb, log, slot, procs)
+    record = imports_file(tmp_nb)
+    kernel_imports = _read_json(record)
+    record.unlink(missing_ok=True)
+    if ok and not isinstance(kernel_imports.get("modules"), dict):  # {} is fine: a notebook without genrep
+        ok, err = False, (f"the kernel did not record its genrep imports ({_rel(record)} is missing or "
+                          f"unreadable), so the cache could not key this run")
+    imports = cache.import_hashes(cache.imported_files(kernel_imports), snapshot) if ok else {}
+    key = cache.full_key(base, imports) if ok else None
     status = "ok" if ok else "interrupted" if stop_requested() else "failed"
     _finish_notebook(tmp_nb, arm, run_inj["results_dir"], inj["results_dir"],
-                     executed if ok else failed_notebook(arm), key, status)
+                     executed if ok else failed_notebook(arm), key or base, status)
     if ok:
         rec = run_record(chapter=arm.chapter, tier=arm.tier, arm=arm.id, notebook=arm.notebook.name,
                          params=inj, cache_key=key, wall_s=secs, status="ok", data=data_manifest(),
-                         executed=_rel(executed), extra=_throughput(tmp_res))
+                         executed=_rel(executed), extra={
+                             **_throughput(tmp_res), "base_key": base, "upstream": upstream_keys or {},
+                             "imports": imports})
         write_json(tmp_res / "run.json", rec)
         if tmp_nb.exists():
             tmp_nb.replace(executed)
         _swap_in(tmp_res, res)
         failed_notebook(arm).unlink(missing_ok=True)
-        return status, err, secs
+        return status, err, secs, key
     kept = _read_json(res / "run.json").get("status") == "ok"
     if tmp_nb.exists():
         tmp_nb.replace(failed_notebook(arm))
     shutil.rmtree(tmp_res, ignore_errors=True)
     write_json(res / "last_failure.json", {
         "status": status, "error": err, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "wall_s": round(secs, 2), "cache_key": key, "params": inj,
+        "wall_s": round(secs, 2), "base_key": base, "params": inj,
         "executed_notebook": _rel(failed_notebook(arm)), "earlier_results_kept": kept})
-    return status, err, secs
+    return status, err, secs, None
 
 
 def _throughput(res: Path) -> dict:
@@ -411,7 +462,7 @@ def publish(ch: Chapter, tier: str, arms: list[Arm], keys: dict[str, str]) -> bo
     for arm in arms:
         target = dest / f"{arm.id}.ipynb"
         if not why[arm.id]:
-            shutil.copy2(arm_paths(arm)[2], target)
+            publish_notebook(arm_paths(arm)[2], target)  # cleaned for readers: no paths, no progress bars
         elif target.exists():
             stamp = _notebook_stamp(target) or {}
             if stamp.get("cache_key") not in (None, keys[arm.id]):
@@ -451,31 +502,35 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
 def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], force: bool, jobs: int,
                do_publish: bool) -> int:
     chapter = ch.name
-    keys = compute_keys(full, ch)  # keys over the whole chapter, so a filtered run shares them
+    # keys over the whole chapter, so a filtered run shares them; an arm that must run gets its key (and
+    # its dependents their base keys) once it has run
+    keys, bases, looks = compute_keys(full, ch)
+    data = data_manifest()
     arms = [a for a in full if not only or a.notebook.name in only]
     by_id = {a.id: a for a in full}
     n = len(arms)
     t_start = time.time()
     print(f"replicate {chapter} at tier {tier}: {n} arm(s), jobs={jobs}", flush=True)
-    status: dict[str, str] = {a.id: "ok" for a in full if a not in arms and is_cached(a, keys[a.id])}
+    status: dict[str, str] = {a.id: "ok" for a in full if a not in arms and keys[a.id]}
     todo = []
     for i, arm in enumerate(arms, 1):
-        if not force and is_cached(arm, keys[arm.id]):
+        if not force and keys[arm.id]:
             status[arm.id] = "ok"
             print(f"[{i}/{n}] {arm.id}: cached (key {keys[arm.id][:8]})", flush=True)
         else:
+            keys[arm.id] = None  # unknown until it has run (also under --force)
             todo.append((i, arm))
 
     def deps(arm: Arm) -> list[str]:
-        return [a.id for a in full if a.notebook.name in arm.notebook.needs]
+        return [a.id for a in upstream(arm, full)]
 
-    base_keys = None
+    base_looks = None
 
     def why_missing(dep: str) -> str:
-        nonlocal base_keys
-        if overrides and base_keys is None:
-            base_keys = compute_keys(ch.plan(tier, None, None, check=False), ch)
-        if base_keys and is_cached(by_id[dep], base_keys[dep]):
+        nonlocal base_looks
+        if overrides and base_looks is None:
+            base_looks = compute_keys(ch.plan(tier, None, None, check=False), ch)[2]
+        if base_looks and base_looks[dep].key:
             names = [k for k in overrides if k in by_id[dep].notebook.params]
             what = f"--set {', '.join(names)}" if names else "the --set values (through its own inputs)"
             return (f"{dep}, which has run at this tier but not with {what}; run it too: "
@@ -509,11 +564,21 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
                         print(f"[{i}/{n}] {arm.id}: skipped (needs {'; '.join(parts)})", flush=True)
                         pending.remove((i, arm))
                     elif all(status.get(d) == "ok" for d in ds) and len(running) < jobs:
-                        print(f"[{i}/{n}] {arm.id}: running ...", flush=True)
-                        slot = min(set(range(jobs)) - set(slots.values()))
-                        fut = pool.submit(_run_arm, arm, keys[arm.id], force, jobs, slot, procs)
-                        running[fut], slots[fut] = (i, arm), slot
                         pending.remove((i, arm))
+                        base = arm_base_key(arm, full, keys, data)  # its inputs' keys are all known now
+                        if base != bases[arm.id]:  # an input has run since the plan
+                            bases[arm.id], looks[arm.id] = base, cache_lookup(arm, base)
+                            if not force and looks[arm.id].key:  # it ran to the key this arm was made with
+                                keys[arm.id], status[arm.id] = looks[arm.id].key, "ok"
+                                print(f"[{i}/{n}] {arm.id}: cached (key {keys[arm.id][:8]}; its inputs "
+                                      f"re-ran to the same keys)", flush=True)
+                                continue
+                        why = "--force" if force else _why_run(arm, looks[arm.id], {d: keys[d] for d in ds})
+                        print(f"[{i}/{n}] {arm.id}: running ({why}) ...", flush=True)
+                        slot = min(set(range(jobs)) - set(slots.values()))
+                        fut = pool.submit(_run_arm, arm, base, force, jobs, slot, procs,
+                                          {d: keys[d] for d in ds})
+                        running[fut], slots[fut] = (i, arm), slot
                 if not running:
                     continue
                 done, _ = wait(list(running), return_when=FIRST_COMPLETED)
@@ -521,10 +586,10 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
                     i, arm = running.pop(fut)
                     slots.pop(fut)
                     try:
-                        st, err, secs = fut.result()
+                        st, err, secs, key = fut.result()
                     except Exception as e:  # a bug in the runner itself: report it like a failed arm
-                        st, err, secs = "failed", f"{type(e).__name__}: {e}", 0.0
-                    status[arm.id] = st
+                        st, err, secs, key = "failed", f"{type(e).__name__}: {e}", 0.0, None
+                    status[arm.id], keys[arm.id] = st, key
                     if st == "ok":
                         print(f"[{i}/{n}] {arm.id}: done in {secs:.1f} s", flush=True)
                     else:
@@ -569,6 +634,17 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
     print(f"replicate {chapter} ({tier}): all {n} arm(s) ok in {total:.1f} s; results in "
           f"{_rel(results_dir() / chapter / tier)}", flush=True)
     return 0
+
+
+def _why_run(arm: Arm, look: cache.Lookup, ups: dict) -> str:
+    """Why ``arm`` runs, naming the inputs whose keys changed when that is the reason."""
+    if look.why.startswith("its notebook"):
+        rec_up = _read_json(arm_paths(arm)[0] / "run.json").get("upstream")
+        if isinstance(rec_up, dict):
+            changed = [d for d, k in ups.items() if rec_up.get(d) != k]
+            if changed:
+                return f"input{'s' if len(changed) > 1 else ''} {', '.join(changed)} re-ran with a new key"
+    return look.why
 
 
 def _report_interrupt(ch: Chapter, tier: str, arms: list[Arm], status: dict, total: float) -> int:

@@ -1,0 +1,246 @@
+"""Executed notebooks cleaned for readers before they reach ``book/``.
+
+A notebook executed by papermill keeps what its kernel wrote to stderr: tqdm progress bars (one line per
+refresh, joined by carriage returns), ``TqdmWarning: IProgress not found``, and Python warnings that start
+with the absolute path of the file that raised them on the machine that ran it
+(``/work/main/lib/genrep/flows/preprocess.py:79: UserWarning: ...`` or ``/tmp/ipykernel_1234/56.py:28:``),
+followed by the source line that raised them. Progress belongs in the terminal (the runner still shows it
+there); the page keeps what a reader needs:
+
+* progress-bar residue (tqdm lines, carriage-return refreshes) is dropped;
+* a warning becomes one sentence, ``Note: <message>``, without path, line number or source line, written
+  to stdout so that it reads as text (deduplicated within an output); warnings about the software rather
+  than the results are dropped: ``TqdmWarning``, deprecation/future warnings, anything raised inside
+  ``site-packages``, and library internals (``Triggered internally at ...``);
+* every other absolute path of a machine in any text output (stdout, stderr, tracebacks, ``text/*``
+  display data) and in the notebook metadata becomes relative to the repository (``lib/genrep/...``,
+  ``results/...``), or is cut to its file name where it lies outside it.
+
+``clean_notebook`` is applied when the runner copies an executed notebook into ``book/`` and again by
+``genrep book`` (idempotent) so that no page of the site shows a machine's path; ``find_residue`` is what the
+test of ``book/`` scans for.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+
+from genrep.paths import repo_root
+
+# tqdm: "desc:  42%|████▏     | 10/24 [00:03<00:04,  3.1step/s, loss=0.1]" or "desc: 12it [00:01, 9.5it/s]"
+PROGRESS_RE = re.compile(
+    r"\d{1,3}%\|[^|\n]*\|\s*[\d.]+[kMGT]?/[\d.?]+[kMGT]?"  # percentage + bar + n/total
+    r"|[\d.]+[kMGT]?(?:it|step|s|B|batch|img)?\s*\[\d+:\d{2}(?::\d{2})?(?:<[^,\]]*)?,\s*[^\]]*/(?:s|it)\b")
+# warnings.formatwarning: "<file>:<line>: <Category>: <message>" (then "  <source line>")
+WARNING_RE = re.compile(r"^\s*(?P<path>\S[^:\n]*?\.py):(?P<line>\d+): "
+                        r"(?P<cat>[A-Za-z_][\w.]*(?:Warning|Error)): (?P<msg>.*)$")
+DROP_CATEGORIES = {"TqdmWarning", "TqdmExperimentalWarning", "DeprecationWarning",
+                   "PendingDeprecationWarning", "FutureWarning", "ResourceWarning", "ImportWarning",
+                   "SyntaxWarning"}
+INTERNAL_RE = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
+IPYKERNEL_RE = re.compile(r"(?:/[^\s'\"]*)?/ipykernel_\d+/\d+\.py(?::\d+)?")
+SITE_PACKAGES_RE = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/'\"():,]+)+/(?:site|dist)-packages/")
+# an absolute path of a machine: /work/..., /tmp/..., /root/..., /home/..., /Users/..., /__w/... (CI runners)
+MACHINE_ROOTS = ("work", "tmp", "root", "home", "Users", "__w", "mnt", "scratch")
+ABS_PATH_RE = re.compile(r"(?<![\w.:/])/(?:%s)/[^\s'\"<>`,;)\]}]*" % "|".join(MACHINE_ROOTS))
+REPO_DIRS = ("lib", "chapters", "results", "runs", "data", "book", "tests", "benchmarks")
+REPO_TAIL_RE = re.compile(r"/(?:%s)/" % "|".join(REPO_DIRS))
+# what test_publish and the book test flag in a published page
+RESIDUE_RE = re.compile(r"(?<![\w.:])/(?:work|tmp|root|home)/|TqdmWarning|IProgress not found|"
+                        + PROGRESS_RE.pattern)
+
+TEXT_MIMES = ("text/", "image/svg+xml", "application/json")
+
+
+def _roots(root: Path | None) -> list[str]:
+    roots = []
+    for r in (root, repo_root()):
+        if r is None:
+            continue
+        for s in {str(r), str(Path(r).resolve())}:
+            s = s.rstrip("/")
+            if s and s != "/" and s not in roots:
+                roots.append(s)
+    return sorted(roots, key=len, reverse=True)
+
+
+def _shorten(m: re.Match) -> str:
+    """An absolute path outside the repository root: relative from a repository folder (lib/, results/,
+    ...) when it has one (another checkout), else its file name."""
+    p = m.group(0)
+    tail = REPO_TAIL_RE.search(p)
+    if tail:
+        return p[tail.start() + 1:]
+    name = p.rstrip("/").rsplit("/", 1)[-1]
+    return name or "."
+
+
+def relativize(text: str, root: Path | None = None) -> str:
+    """Replace every absolute machine path in ``text`` by a relative one (or the file name)."""
+    if not text or "/" not in text:
+        return text
+    for r in _roots(root):
+        text = re.sub(re.escape(r) + r"/", "", text)
+        text = re.sub(re.escape(r) + r"(?![\w.-])", ".", text)
+    text = IPYKERNEL_RE.sub("<notebook cell>", text)
+    text = SITE_PACKAGES_RE.sub("", text)
+    return ABS_PATH_RE.sub(_shorten, text)
+
+
+def is_progress(line: str) -> bool:
+    return bool(PROGRESS_RE.search(line))
+
+
+def _reader_note(path: str, cat: str, msg: str) -> str | None:
+    """The sentence a reader sees for one warning, or None when the warning is about the software."""
+    if cat.rsplit(".", 1)[-1] in DROP_CATEGORIES:
+        return None
+    if re.search(r"(?:site|dist)-packages/", path) or "Triggered internally" in msg:
+        return None
+    msg = INTERNAL_RE.sub("", msg).strip()
+    return f"Note: {msg}" if msg else None
+
+
+def clean_stderr(text: str, root: Path | None = None) -> tuple[str, list[str]]:
+    """(stderr text left for the page, reader notes). Progress bars and warning source lines are dropped,
+    warnings become notes, paths are made relative."""
+    kept: list[str] = []
+    notes: list[str] = []
+    in_warning = False
+    for line in re.split(r"\r\n|\n", text):
+        segments = [s for s in line.split("\r") if s.strip() and not is_progress(s)]
+        if not segments:
+            continue
+        for seg in segments:
+            m = WARNING_RE.match(seg)
+            if m:
+                in_warning = True
+                note = _reader_note(m["path"], m["cat"], m["msg"])
+                if note:
+                    note = relativize(note, root)
+                    if note not in notes:
+                        notes.append(note)
+                continue
+            if in_warning and seg[:1].isspace():  # the source line formatwarning prints under the warning
+                continue
+            in_warning = False
+            kept.append(relativize(seg.rstrip(), root))
+    return ("\n".join(kept) + "\n" if kept else ""), notes
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def _clean_outputs(outputs: list, root: Path | None) -> list:
+    new = []
+    for out in outputs:
+        kind = out.get("output_type")
+        if kind == "stream":
+            text = _text(out.get("text"))
+            if out.get("name") == "stderr":
+                rest, notes = clean_stderr(text, root)
+                if notes:
+                    new.append(nbformat.v4.new_output("stream", name="stdout", text="\n".join(notes) + "\n"))
+                if rest:
+                    new.append(nbformat.v4.new_output("stream", name="stderr", text=rest))
+                continue
+            text = "\n".join(s for s in text.split("\n") if not is_progress(s))
+            if text.strip():
+                out["text"] = relativize(text, root)
+                new.append(out)
+            continue
+        if kind in ("display_data", "execute_result"):
+            data = out.get("data", {})
+            for mime in list(data):
+                if mime.startswith(TEXT_MIMES) and isinstance(data[mime], (str, list)):
+                    data[mime] = relativize(_text(data[mime]), root)
+        elif kind == "error":
+            out["evalue"] = relativize(out.get("evalue", ""), root)
+            out["traceback"] = [relativize(t, root) for t in out.get("traceback", [])]
+        new.append(out)
+    return new
+
+
+def _clean_meta(value, root: Path | None):
+    if isinstance(value, str):
+        return relativize(value, root)
+    if isinstance(value, list):
+        return [_clean_meta(v, root) for v in value]
+    if isinstance(value, dict):
+        for k in list(value):
+            value[k] = _clean_meta(value[k], root)
+    return value
+
+
+def clean_notebook(nb, root: Path | None = None):
+    """A copy of ``nb`` (an nbformat v4 notebook) fit for readers: see the module docstring."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code" and cell.get("outputs"):
+            cell["outputs"] = _clean_outputs(cell["outputs"], root)
+    _clean_meta(nb.metadata, root)
+    return nb
+
+
+def clean_file(src: Path, dest: Path | None = None, root: Path | None = None) -> bool:
+    """Clean the notebook ``src`` into ``dest`` (default: in place). Returns whether the text changed."""
+    src, dest = Path(src), Path(dest or src)
+    before = src.read_text()
+    nb = clean_notebook(nbformat.reads(before, as_version=4), root)
+    after = nbformat.writes(nb)
+    after += "" if after.endswith("\n") else "\n"
+    changed = after != before
+    if changed or dest != src:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.tmp")
+        tmp.write_text(after)
+        tmp.replace(dest)
+    return changed
+
+
+publish_notebook = clean_file  # the runner's copy into book/: ``publish_notebook(executed, target)``
+
+
+def clean_book(book: Path | None = None, root: Path | None = None) -> list[Path]:
+    """Clean every notebook under ``book`` (default book/) in place; returns the ones that changed."""
+    from genrep.paths import book_dir
+
+    book = Path(book or book_dir())
+    return [p for p in sorted(book.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts
+            and clean_file(p, root=root)]
+
+
+def _scan_texts(nb) -> list[tuple[str, str]]:
+    """(where, text) for every text a page shows or carries: sources, text outputs, metadata."""
+    import json
+
+    items = [("metadata", json.dumps(nb.metadata, ensure_ascii=False))]
+    for i, cell in enumerate(nb.cells):
+        where = f"cell {i}"
+        items.append((f"{where} source", _text(cell.get("source"))))
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            kind = out.get("output_type")
+            if kind == "stream":
+                items.append((f"{where} {out.get('name')}", _text(out.get("text"))))
+            elif kind in ("display_data", "execute_result"):
+                for mime, v in out.get("data", {}).items():
+                    if mime.startswith(TEXT_MIMES):
+                        items.append((f"{where} {mime}", _text(v) if isinstance(v, (str, list)) else str(v)))
+            elif kind == "error":
+                text = "\n".join([out.get("evalue", ""), *out.get("traceback", [])])
+                items.append((f"{where} error", text))
+    return items
+
+
+def find_residue(nb) -> list[str]:
+    """Every absolute machine path or progress-bar residue in a notebook: 'where: excerpt' (empty = clean)."""
+    found = []
+    for where, text in _scan_texts(nb):
+        for m in RESIDUE_RE.finditer(text):
+            a, b = max(0, m.start() - 40), min(len(text), m.end() + 40)
+            found.append(f"{where}: ...{text[a:b]!r}...")
+    return found
