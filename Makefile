@@ -9,6 +9,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 CHAPTER ?= metrics
 CONFIG ?= reduced
 JOBS ?= 1
+EXECUTOR ?= local
 ARGS ?=
 
 .PHONY: install data replicate test test-unit test-notebooks book list clean
@@ -28,13 +29,13 @@ $(VENV)/.installed: pyproject.toml Makefile
 install: $(VENV)/.installed
 
 data: install
-	$(PY) -m genrep data
+	$(PY) -m genrep data --strict
 
 list: install
 	$(PY) -m genrep list
 
 replicate: install
-	$(PY) -m genrep replicate $(CHAPTER) --config $(CONFIG) --jobs $(JOBS) \
+	$(PY) -m genrep replicate $(CHAPTER) --config $(CONFIG) --jobs $(JOBS) --executor $(EXECUTOR) \
 		$(if $(NOTEBOOK),--notebook $(NOTEBOOK)) $(if $(FORCE),--force) $(ARGS)
 
 # Unit + CLI tests, then every chapter's notebooks at the reduced tier through nbval (each executed once).

@@ -165,3 +165,17 @@ def test_filtered_runs_share_keys_and_need_their_inputs(toy_root, capsys):
     assert "02_summary: cached" in capsys.readouterr().out  # same key as in the full run
     pub = json.loads((toy_root / "book" / "toy" / "published.json").read_text())
     assert pub["arms"] == ["01_train", "02_summary"]
+
+
+def test_make_data_strict_fails_with_the_fix_when_a_dataset_is_missing(tmp_path, monkeypatch, capsys):
+    import genrep.metrics.inception as inc
+    from genrep.cli import main as cli_main
+
+    monkeypatch.setenv("GENREP_DATA", str(tmp_path / "data"))
+    monkeypatch.setattr(inc, "prepare_inception_weights", lambda: "ok: (test)")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli_main(["data", "cats64", "--source", str(empty), "--no-download", "--strict"]) == 1
+    err = capsys.readouterr().err
+    assert "not staged: cats64" in err and "GENREP_DATA_SOURCE" in err and "MANIFEST.md" in err
+    assert cli_main(["data", "cats64", "--source", str(empty), "--no-download"]) == 0  # not strict: a report only

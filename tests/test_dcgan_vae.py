@@ -127,3 +127,78 @@ def test_vae_loss_check_is_not_comparable_on_other_data():
     assert loss_within_if_comparable(7036.551, 7040.0, 0.005, same_data=True, bias=-0.001)[0] is True
     assert loss_within_if_comparable(7036.551, 7200.0, 0.005, same_data=True, bias=-0.001)[0] is False
     assert loss_within_if_comparable(7036.551, None, 0.005, same_data=True)[0] is None
+
+
+def test_report_schedule_counts_the_reports_updates():
+    from genrep.train.gan_step import report_schedule
+
+    rep = report_schedule("report", n_images=9303, batch_size=128)
+    assert (rep.steps_per_epoch, rep.last_batch) == (234, 19)      # 29,843 = 233 x 128 + 19
+    assert 50 * rep.steps_per_epoch == 11_700 and 10 * rep.steps_per_epoch == 2_340
+    data = report_schedule("data", n_images=9303, batch_size=128)
+    assert (data.steps_per_epoch, data.last_batch) == (73, 87)
+    x = torch.zeros(128, 3, 4, 4)
+    assert len(rep.batch(232, x)) == 128 and len(rep.batch(233, x)) == 19 and len(rep.batch(467, x)) == 19
+    assert len(data.batch(72, x)) == 128  # the Batcher already yields the remainder for "data"
+    with pytest.raises(ValueError, match="schedule"):
+        report_schedule("epochs", 100, 10)
+    with pytest.raises(ValueError, match="full batches"):
+        report_schedule("report", 100, 128)
+
+
+def test_dcgan_step_updates_both_networks_without_host_syncs():
+    from genrep.train.gan_step import dcgan_optimizers, dcgan_step, to_channels_last
+
+    torch.manual_seed(0)
+    G, D = to_channels_last(DCGANGenerator(nz=8, ngf=8)), to_channels_last(DCGANDiscriminator(ndf=8))
+    og, od = dcgan_optimizers(G, D)
+    g0, d0 = [p.detach().clone() for p in G.parameters()], [p.detach().clone() for p in D.parameters()]
+    x = torch.rand(4, 3, 64, 64) * 2 - 1
+    d_loss, g_loss, fake = dcgan_step(G, D, og, od, x, latent_dim=8, fresh_noise=True)
+    assert isinstance(d_loss, torch.Tensor) and torch.isfinite(d_loss) and torch.isfinite(g_loss)
+    assert fake.shape == x.shape and not fake.requires_grad
+    assert any(not torch.equal(a, b) for a, b in zip(g0, G.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(d0, D.parameters()))
+
+
+def test_fused_adam_matches_the_default_update():
+    from genrep.train.gan_step import adam
+
+    torch.manual_seed(0)
+    a, b = torch.nn.Linear(5, 3), torch.nn.Linear(5, 3)
+    b.load_state_dict(a.state_dict())
+    oa, ob = adam(a.parameters(), 2e-4, (0.5, 0.999)), torch.optim.Adam(b.parameters(), 2e-4, betas=(0.5, 0.999))
+    for _ in range(5):
+        x = torch.randn(7, 5)
+        for m, o in ((a, oa), (b, ob)):
+            o.zero_grad()
+            m(x).pow(2).sum().backward()
+            o.step()
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-7)
+
+
+def test_cached_features_computes_once_and_skips_the_proxies(tmp_path, monkeypatch):
+    import genrep.metrics.reference as ref
+
+    monkeypatch.setenv("GENREP_DATA", str(tmp_path))
+    monkeypatch.setattr(ref, "weights_checksum", lambda: "test")
+    calls = []
+
+    class Fake:
+        def __init__(self, name):
+            self.name, self.dim = name, 2
+
+        def __call__(self, images, progress=None):
+            calls.append(self.name)
+            return images.flatten(1).float()[:, :2]
+
+    imgs = torch.randint(0, 255, (3, 3, 4, 4), dtype=torch.uint8)
+    f1 = ref.cached_features(Fake("inception"), imgs)
+    f2 = ref.cached_features(Fake("inception"), imgs)
+    torch.testing.assert_close(f1, f2)
+    assert calls == ["inception"] and len(list((tmp_path / "fid_refs").glob("images_inception_3_*.npz"))) == 1
+    ref.cached_features(Fake("inception"), imgs.flip(0))  # other images: another entry
+    ref.cached_features(Fake("cifarnet"), imgs)
+    ref.cached_features(Fake("cifarnet"), imgs)
+    assert calls == ["inception", "inception", "cifarnet", "cifarnet"]

@@ -106,3 +106,34 @@ def test_a_book_outside_the_repository_leaves_its_toc_alone(toy_root, tmp_path, 
     assert (tmp_path / "elsewhere" / "book" / "intro.md") in written and toc not in written
     monkeypatch.setenv("GENREP_BOOK", str(toy_root / "book"))
     assert toc in write_site_pages() and "book/intro" in toc.read_text()
+
+
+def test_a_claim_row_links_to_the_cell_that_decided_it(toy_root):
+    import nbformat
+
+    from genrep.report.book import write_site_pages
+    from genrep.report.publish import checks_label, clean_file
+
+    res_dir = toy_root / "results" / "toy" / "budget" / "02_summary"
+    Results(res_dir, "budget", "toy").write_checks([Check("a", "p", True, "budget")])
+    book = toy_root / "book" / "toy"
+    book.mkdir(parents=True)
+    (book / "published.json").write_text(json.dumps({"tier": "budget", "arms": []}))
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("res.write_checks(checks)")]
+    src = toy_root / "executed.ipynb"
+    nbformat.write(nb, src)
+    clean_file(src, book / "02_summary.ipynb")
+    label = checks_label("toy", "02_summary")
+    out = nbformat.read(book / "02_summary.ipynb", as_version=4)
+    assert [c.cell_type for c in out.cells] == ["code", "markdown", "code"]
+    assert out.cells[1].source.startswith(f"({label})=")
+    assert not clean_file(book / "02_summary.ipynb"), "labelling is idempotent"
+    write_site_pages()
+    landing = (book / "index.md").read_text()
+    assert "| decided in |" in landing.replace("decided in |", "decided in |") and f"{{ref}}`02_summary <{label}>`" in landing
+    # without the target (an older published notebook) the column is left out rather than linking nowhere
+    nbformat.write(nb, book / "02_summary.ipynb")
+    from genrep.report.book import landing_page
+
+    assert "decided in" not in landing_page("toy")

@@ -401,3 +401,31 @@ def test_an_interrupt_before_any_checkpoint_promises_no_resume(toy_root):
     assert time.time() - t0 < 30  # not after the 60 s sleep
     assert "01_train: stopped before a checkpoint was saved; the next run starts it from the beginning" in out
     assert "resumes" not in out and "resume" not in out.splitlines()[-1]
+
+
+# -- item 6: no silent stand-ins -------------------------------------------------------------------------
+def test_standin_results_never_replace_real_ones_nor_fill_a_real_data_tier(toy_root, capsys, monkeypatch):
+    monkeypatch.delenv("GENREP_ALLOW_STANDINS", raising=False)
+    assert main(["replicate", "toy"]) == 0
+    capsys.readouterr()
+    res = toy_root.joinpath(*RES)
+    before = _tree(res)
+    # the data went missing: the notebook falls back to a stand-in; the runner keeps the real-data results
+    assert main(["replicate", "toy", "--set", "data_source=stand-in"]) == 1
+    out = capsys.readouterr().out
+    assert "01_train: FAILED" in out and "procedural stand-in where the earlier results used real data" in out
+    assert "make data" in out and "--allow-standins" in out
+    after = _tree(res)
+    after.pop("01_train/last_failure.json")
+    assert after == before
+    # a tier that promises real data refuses stand-ins even with nothing to protect
+    assert main(["replicate", "toy", "--config", "budget", "--notebook", "01_train", "--set", "data_source=stand-in"]) == 1
+    assert "the budget tier promises real data" in capsys.readouterr().out
+    assert not (toy_root / "results" / "toy" / "budget" / "01_train-a" / "run.json").exists()
+    # asked for explicitly, stand-ins are published
+    assert main(["replicate", "toy", "--set", "data_source=stand-in", "--allow-standins"]) == 0
+    capsys.readouterr()
+    assert json.loads((res / "01_train" / "metrics.json").read_text())["data_source"] == "stand-in"
+    # and a stand-in run may replace stand-in results without the flag
+    monkeypatch.delenv("GENREP_ALLOW_STANDINS", raising=False)
+    assert main(["replicate", "toy", "--set", "data_source=stand-in", "--set", "steps=30"]) == 0

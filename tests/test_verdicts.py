@@ -226,3 +226,17 @@ def test_scoreboard_and_landing_page_show_four_verdicts_intervals_and_metrics(to
     counts = "At the cpu tier: 1 replicated, 1 not replicated, 1 inconclusive, 1 not testable at this tier."
     assert counts in landing
     assert scoreboard().count("\n") == 3  # header, rule, one chapter, total
+
+
+def test_compare_mean_against_a_threshold():
+    from genrep.report import compare_mean, mean_interval
+
+    assert compare_mean([1.20, 1.30, 1.25], ">", 1.05).decision == "replicated"
+    assert compare_mean([0.90, 0.95, 0.92], ">", 1.05).decision == "not replicated"
+    assert compare_mean([0.9, 1.3, 1.1], ">", 1.05).decision == "inconclusive"
+    assert compare_mean([2.0], ">", 1.0).decision == "inconclusive"  # one seed: no interval
+    m, (lo, hi) = mean_interval([1.0, 2.0, 3.0])
+    assert m == 2.0 and lo < 1.0 and hi > 3.0  # t(2) quantile 4.30 x s/sqrt(3) = 2.48
+    assert abs(hi - m - 4.302653 / 3 ** 0.5) < 1e-4
+    with pytest.raises(ValueError, match="non-finite"):
+        compare_mean([1.0, float("nan")])

@@ -35,8 +35,9 @@ f = x.float() / 255
 mean, std = f.mean((0, 2, 3)).tolist(), f.std((0, 2, 3)).tolist()
 print("per-channel mean", [round(v, 4) for v in mean], "std", [round(v, 4) for v in std])
 rng = random.Random(42)
-real_subset = sorted(rng.sample(range(len(x)), min(fid_real_n, len(x))))
-print(f"frozen real subset: {len(real_subset)} images (random.seed(42) over {len(x)} indices in file order)")
+real_subset = rng.sample(range(len(x)), min(fid_real_n, len(x)))  # random order: the first n serve n
+print(f"frozen real subset: {len(real_subset)} images (random.seed(42) over {len(x)} indices in file order; "
+      "kept in drawn order, so the first n of it are a random n-subset)")
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 6))

@@ -70,6 +70,9 @@ def cmd_data(args) -> int:
     if not fid.startswith("ok"):
         missing.append("inception")
     if missing and args.strict:
+        print(f"error: not staged: {', '.join(missing)}. Point GENREP_DATA_SOURCE (or --source) at a folder "
+              "holding the archives listed in its MANIFEST.md (this machine's mirror is ../shared/data), then run "
+              "`make data` again; `genrep data --no-download` never uses the network.", file=sys.stderr)
         return 1
     return 0
 
@@ -85,7 +88,8 @@ def cmd_replicate(args) -> int:
         except Exception as e:  # staging is best effort here; notebooks fall back to stand-ins, labelled
             print(f"note: data staging skipped ({e})", flush=True)
     return replicate(args.chapter, tier=args.config, only=args.notebook or None, overrides=_parse_set(args.set),
-                     force=args.force, jobs=args.jobs)
+                     force=args.force, jobs=args.jobs, allow_standins=args.allow_standins,
+                     executor=args.executor)
 
 
 def prepare_notebooks(out: Path, tier: str = "reduced", chapters: list[str] | None = None) -> list[Path]:
@@ -159,6 +163,12 @@ def main(argv: list[str] | None = None) -> int:
                    help="override a notebook parameter (converted to the type of its default, then checked)")
     r.add_argument("--force", action="store_true", help="re-run even when cached (discards checkpoints)")
     r.add_argument("--jobs", type=_positive_int, default=1, help="independent arms in parallel (one per GPU)")
+    r.add_argument("--executor", default="local", choices=["local", "ray"],
+                   help="where arms run: this machine (default) or a Ray cluster (RAY_ADDRESS, else a local "
+                        "Ray runtime; pip install \"genrep[ray]\")")
+    r.add_argument("--allow-standins", action="store_true",
+                   help="publish results made on procedural stand-ins (refused above reduced, and where they "
+                        "would replace real-data results)")
     r.add_argument("--no-stage-data", dest="stage_data", action="store_false",
                    help="do not stage datasets before running")
     r.set_defaults(fn=cmd_replicate)

@@ -74,3 +74,32 @@ def reference_features(dataset, split="train", size=None, n=None, seed=0, dims=2
 def reference_stats(dataset, split="train", size=None, n=None, seed=0, dims=2048, device=None):
     """(mu, sigma) in float64 of :func:`reference_features`."""
     return feature_stats(reference_features(dataset, split, size, n, seed, dims, device))
+
+
+def cached_features(extractor, images: torch.Tensor, progress=None) -> torch.Tensor:
+    """``extractor(images)``, cached in ``<data>/fid_refs`` by the images' bytes, the extractor and its weights.
+
+    For a real subset that several arms score against (every seed of a chapter would otherwise extract the
+    same 1,000 real images again). Only the TF-Inception extractors are cached (the proxies are cheap and
+    their weights are trained per data directory); for any other extractor this is ``extractor(images)``.
+    """
+    from genrep.paths import data_dir
+
+    if not extractor.name.startswith("inception"):
+        return extractor(images, progress=progress)
+    x = images.contiguous().cpu()
+    h = hashlib.sha256(x.numpy().tobytes())
+    h.update(json.dumps([extractor.name, extractor.dim, list(x.shape), str(x.dtype), weights_checksum()]).encode())
+    path = data_dir() / "fid_refs" / f"images_{extractor.name}_{len(x)}_{h.hexdigest()[:16]}.npz"
+    if path.is_file():
+        try:
+            with np.load(path) as z:
+                return torch.from_numpy(z["features"])
+        except (OSError, ValueError, KeyError):
+            path.unlink(missing_ok=True)
+    feats = extractor(images, progress=progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, features=feats.cpu().numpy())
+    tmp.replace(path)
+    return feats

@@ -10,13 +10,13 @@ from .tables import (
     tier_rank, verdict, within,
 )
 from .verdicts import (
-    Comparison, bootstrap_interval, compare_bootstrap, compare_seeds, decide, within_interval,
+    Comparison, bootstrap_interval, compare_bootstrap, compare_mean, compare_seeds, mean_interval, decide, within_interval,
 )
 
 __all__ = [
     "Cell", "Check", "Claim", "Comparison", "DECISIONS", "NOT_TESTABLE", "Paper", "PaperNumber",
     "ReplicationTable", "Results", "TIERS", "TIER_NOTE", "VERDICTS", "bootstrap_interval", "checks_frame",
-    "claim", "compare_bootstrap", "compare_seeds", "decide", "format_interval", "grid", "highest_tier",
+    "claim", "compare_bootstrap", "compare_mean", "compare_seeds", "mean_interval", "decide", "format_interval", "grid", "highest_tier",
     "load_checks", "load_paper", "minmax_uint8", "paper_number", "run_record", "save_figure", "show_grid",
     "source_hash", "testable", "tier_rank", "verdict", "within", "within_interval", "write_checks",
 ]

@@ -11,7 +11,7 @@ import yaml
 from genrep.paths import book_dir, chapters_dir, repo_root, results_dir
 
 from .checks import format_interval
-from .publish import clean_book
+from .publish import checks_label, clean_book
 from .tables import TIER_NOTE, VERDICTS, tier_rank
 
 INTRO_HEAD = """# Generative Models, Replicated
@@ -49,7 +49,7 @@ def chapter_checks(chapter: str, tier: str) -> tuple[list[dict], str]:
     checks, data = [], ""
     for p in sorted((results_dir() / chapter / tier).glob("*/checks.json")):
         d = json.loads(p.read_text())
-        checks += d.get("checks", [])
+        checks += [{**c, "_notebook": p.parent.name} for c in d.get("checks", [])]
         data = data or d.get("data", "")
     return checks, data
 
@@ -62,8 +62,19 @@ def _md_cell(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
-def _claims_table(checks: list[dict]) -> list[str]:
-    """Markdown rows for a chapter's checks; metric, interval, n and min-tier columns only where present."""
+def _cell_link(chapter: str, c: dict) -> str:
+    """A MyST reference to the cell that produced the check, when the published notebook carries its target."""
+    nb = c.get("_notebook")
+    path = book_dir() / chapter / f"{nb}.ipynb" if nb else None
+    if path is None or not path.is_file():
+        return ""
+    label = checks_label(chapter, nb)
+    return f"{{ref}}`{nb} <{label}>`" if f"({label})=" in path.read_text() else ""
+
+
+def _claims_table(checks: list[dict], chapter: str | None = None) -> list[str]:
+    """Markdown rows for a chapter's checks; metric, interval, n and min-tier columns only where present;
+    with ``chapter``, a last column links each claim to the notebook cell that decided it."""
     cols = [("claim", lambda c: c["claim"]), ("paper", lambda c: c["paper"]),
             ("ours", lambda c: _fmt_ours(c.get("ours", {})))]
     optional = [("metric", "metric", lambda c: c.get("metric") or ""),
@@ -73,6 +84,8 @@ def _claims_table(checks: list[dict]) -> list[str]:
     present = {key for _, key, _ in optional if any(c.get(key) not in (None, "", []) for c in checks)}
     cols += [(head, get) for head, key, get in optional if key in present]
     cols += [("verdict", lambda c: f"**{c['verdict']}**"), ("outcome", lambda c: c.get("outcome", ""))]
+    if chapter and any(_cell_link(chapter, c) for c in checks[:1] + checks[-1:]):
+        cols.append(("decided in", lambda c: _cell_link(chapter, c)))
     lines = ["| " + " | ".join(h for h, _ in cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(_md_cell(get(c)) for _, get in cols) + " |" for c in checks]
     return lines
@@ -109,7 +122,7 @@ def landing_page(chapter: str) -> str:
     if checks:
         count = verdict_counts(checks)
         lines += [f"At the {tier} tier: " + ", ".join(f"{count[v]} {v}" for v in VERDICTS) + ".", ""]
-        lines += _claims_table(checks)
+        lines += _claims_table(checks, chapter)
     else:
         lines.append("No checks have been recorded yet for this tier.")
     errata = meta.get("errata") or []

@@ -176,13 +176,40 @@ def _clean_meta(value, root: Path | None):
     return value
 
 
-def clean_notebook(nb, root: Path | None = None):
-    """A copy of ``nb`` (an nbformat v4 notebook) fit for readers: see the module docstring."""
+def checks_label(chapter: str, notebook: str) -> str:
+    """The MyST target of the cell that writes a notebook's checks.json (landing pages link to it)."""
+    return re.sub(r"[^a-z0-9-]+", "-", f"checks-{chapter}-{notebook}".lower()).strip("-")
+
+
+def label_checks_cell(nb, label: str) -> bool:
+    """Put a heading with the target ``label`` right before the code cell that calls ``write_checks(``, so
+    that a claim's row on the landing page can link to the cell that produced it. Idempotent; returns
+    whether the notebook has such a target afterwards."""
+    target = f"({label})="
+    if any(c.get("cell_type") == "markdown" and target in c.get("source", "") for c in nb.cells):
+        return True
+    for i, cell in enumerate(nb.cells):
+        if cell.get("cell_type") == "code" and "write_checks(" in cell.get("source", ""):
+            md = nbformat.v4.new_markdown_cell(f"{target}\n### The cell that decides this chapter's claims")
+            if nb.get("nbformat_minor", 5) >= 5:
+                md["id"] = label[:64]  # deterministic, so that republishing changes nothing
+            else:
+                md.pop("id", None)
+            nb.cells.insert(i, md)
+            return True
+    return False
+
+
+def clean_notebook(nb, root: Path | None = None, label: str | None = None):
+    """A copy of ``nb`` (an nbformat v4 notebook) fit for readers: see the module docstring. With ``label``,
+    the cell that writes checks.json gets that MyST target (:func:`label_checks_cell`)."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.get("cell_type") == "code" and cell.get("outputs"):
             cell["outputs"] = _clean_outputs(cell["outputs"], root)
     _clean_meta(nb.metadata, root)
+    if label:
+        label_checks_cell(nb, label)
     return nb
 
 
@@ -190,7 +217,7 @@ def clean_file(src: Path, dest: Path | None = None, root: Path | None = None) ->
     """Clean the notebook ``src`` into ``dest`` (default: in place). Returns whether the text changed."""
     src, dest = Path(src), Path(dest or src)
     before = src.read_text()
-    nb = clean_notebook(nbformat.reads(before, as_version=4), root)
+    nb = clean_notebook(nbformat.reads(before, as_version=4), root, label=checks_label(dest.parent.name, dest.stem))
     after = nbformat.writes(nb)
     after += "" if after.endswith("\n") else "\n"
     changed = after != before

@@ -22,7 +22,7 @@ from .tables import DECISIONS, NOT_TESTABLE, TIERS, VERDICTS, highest_tier, test
 
 __all__ = [
     "Comparison", "DECISIONS", "NOT_TESTABLE", "TIERS", "VERDICTS", "bootstrap_interval", "compare_bootstrap",
-    "compare_seeds", "decide", "highest_tier", "testable", "tier_rank", "verdict", "within_interval",
+    "compare_mean", "compare_seeds", "mean_interval", "decide", "highest_tier", "testable", "tier_rank", "verdict", "within_interval",
 ]
 
 EXPECT = ("<", ">", "within")
@@ -126,6 +126,34 @@ def compare_seeds(a, b, expect: str = "<", confidence: float = 0.95) -> Comparis
         half = float(stats.t.ppf(0.5 + confidence / 2, df)) * se
         interval = (diff - half, diff + half)
     return Comparison(decide(interval, expect), diff, interval, (na, nb), method, expect, confidence)
+
+
+def mean_interval(values, confidence: float = 0.95) -> tuple[float, tuple[float, float] | None]:
+    """(mean, Student t-interval of the mean) over per-seed values; no interval with fewer than 2 values."""
+    from scipy import stats
+
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be in (0, 1), got {confidence}")
+    v = _values(values, "values")
+    if len(v) == 0:
+        raise ValueError("need at least one value")
+    m = float(v.mean())
+    if len(v) < 2:
+        return m, None
+    half = float(stats.t.ppf(0.5 + confidence / 2, len(v) - 1)) * float(v.std(ddof=1)) / math.sqrt(len(v))
+    return m, (m - half, m + half)
+
+
+def compare_mean(values, expect: str = ">", than: float = 0.0, confidence: float = 0.95) -> Comparison:
+    """Is the mean of per-seed ``values`` (e.g. paired differences or ratios) ``expect`` ``than``?
+
+    Decided from the t-interval of the mean (:func:`mean_interval`); inconclusive with one seed.
+    ``difference`` is the mean itself.
+    """
+    m, interval = mean_interval(values, confidence)
+    n = len(_values(values, "values"))
+    method = f"t-interval of the mean over {n} seeds ({confidence:.0%}), against {than:g}"
+    return Comparison(decide(interval, expect, than), m, interval, (n,), method, expect, confidence)
 
 
 def bootstrap_interval(stat, *samples, n_boot: int = 1000, confidence: float = 0.95,

@@ -263,6 +263,43 @@ def _finish_notebook(path: Path, arm: Arm, tmp_rel: str, final_rel: str, dest: P
     nbformat.write(nb, path)
 
 
+def _data_sources(res: Path) -> set[str]:
+    """The ``data_source`` values an arm's metrics.json records ('real', 'stand-in', ...), at any depth."""
+    found: set[str] = set()
+
+    def walk(v):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if k == "data_source" and isinstance(x, str):
+                    found.add(x)
+                else:
+                    walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(_read_json(res / "metrics.json"))
+    return found
+
+
+def standin_refusal(arm: Arm, new: Path, old: Path) -> str | None:
+    """Why results made on a procedural stand-in may not be published (None when they may).
+
+    A tier above ``reduced`` promises real data, and committed real-data results are never replaced by
+    stand-in ones; ``--allow-standins`` (GENREP_ALLOW_STANDINS=1) lifts both."""
+    if os.environ.get("GENREP_ALLOW_STANDINS", "") not in ("", "0"):
+        return None
+    if "stand-in" not in _data_sources(new):
+        return None
+    fix = ("stage the real data with `make data` (GENREP_DATA_SOURCE names a local mirror), or pass "
+           "--allow-standins to publish stand-in results anyway")
+    if arm.tier != "reduced":
+        return f"ran on a procedural stand-in, but the {arm.tier} tier promises real data: {fix}"
+    if "real" in _data_sources(old):
+        return f"ran on a procedural stand-in where the earlier results used real data (kept): {fix}"
+    return None
+
+
 def _swap_in(new: Path, final: Path) -> None:
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
     if final.exists():
@@ -273,7 +310,7 @@ def _swap_in(new: Path, final: Path) -> None:
 
 
 def _run_arm(arm: Arm, base: str, force: bool, jobs: int, slot: int, procs: dict,
-             upstream_keys: dict | None = None) -> tuple[str, str, float, str | None]:
+             upstream_keys: dict | None = None, executor: str = "local") -> tuple[str, str, float, str | None]:
     """Run one arm (pre-run key ``base``) into temporary paths; swap the results in on success. Returns
     (status, error, seconds, cache key) with status ``ok``, ``failed`` or ``interrupted``; the cache key
     (base key + the hashes of the modules the kernel imported) only when ok."""
@@ -290,7 +327,11 @@ def _run_arm(arm: Arm, base: str, force: bool, jobs: int, slot: int, procs: dict
     tmp_res.mkdir(parents=True)
     inj = injected_params(arm)
     run_inj = {**inj, "results_dir": _rel(tmp_res)}
-    if jobs == 1:
+    if executor == "ray":
+        from .ray_executor import execute_on_ray
+
+        ok, err, secs = execute_on_ray(arm, run_inj, inj, tmp_nb, tmp_res)
+    elif jobs == 1:
         ok, err, secs = execute(arm, run_inj, tmp_nb, live=True, shown=inj)
     else:
         log = executed.with_suffix(".log")
@@ -301,6 +342,10 @@ def _run_arm(arm: Arm, base: str, force: bool, jobs: int, slot: int, procs: dict
     if ok and not isinstance(kernel_imports.get("modules"), dict):  # {} is fine: a notebook without genrep
         ok, err = False, (f"the kernel did not record its genrep imports ({_rel(record)} is missing or "
                           f"unreadable), so the cache could not key this run")
+    if ok:
+        refusal = standin_refusal(arm, tmp_res, res)
+        if refusal:
+            ok, err = False, refusal
     imports = cache.import_hashes(cache.imported_files(kernel_imports), snapshot) if ok else {}
     key = cache.full_key(base, imports) if ok else None
     status = "ok" if ok else "interrupted" if stop_requested() else "failed"
@@ -482,25 +527,38 @@ def _book_incomplete(chapter: str, tier: str, arms: list[Arm]) -> bool:
 
 # -- the command -------------------------------------------------------------------------------------
 def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None, overrides: dict | None = None,
-              force: bool = False, jobs: int = 1, do_publish: bool = True) -> int:
+              force: bool = False, jobs: int = 1, do_publish: bool = True, allow_standins: bool = False,
+              executor: str = "local") -> int:
     """Run a chapter; returns a process exit code (0 when every arm succeeded or was cached, 130 when
-    interrupted)."""
+    interrupted). Results made on procedural stand-ins are refused above ``reduced`` and where they would
+    replace real-data results, unless ``allow_standins``."""
+    if allow_standins:
+        os.environ["GENREP_ALLOW_STANDINS"] = "1"
     if tier not in TIERS:
         from .chapters import _unknown
 
         raise _unknown("tier", tier, TIERS)
     if not isinstance(jobs, int) or jobs < 1:
         raise ConfigError(f"--jobs must be an integer >= 1, got {jobs!r}")
+    from .ray_executor import EXECUTORS, require_ray, start
+
+    if executor not in EXECUTORS:
+        from .chapters import _unknown
+
+        raise _unknown("executor", executor, EXECUTORS)
     ch = load_chapter(chapter)
     ch.plan(tier, only, overrides)  # every name, type and constraint is validated before anything runs
     full = ch.plan(tier, None, overrides, check=False)
+    if executor == "ray":
+        start(require_ray())
+        jobs = max(jobs, len(full))  # Ray queues the tasks by the resources they ask for
     with chapter_lock(chapter, tier):
         _clean_leftovers(chapter, tier)
-        return _replicate(ch, tier, only, overrides or {}, full, force, jobs, do_publish)
+        return _replicate(ch, tier, only, overrides or {}, full, force, jobs, do_publish, executor)
 
 
 def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], force: bool, jobs: int,
-               do_publish: bool) -> int:
+               do_publish: bool, executor: str = "local") -> int:
     chapter = ch.name
     # keys over the whole chapter, so a filtered run shares them; an arm that must run gets its key (and
     # its dependents their base keys) once it has run
@@ -510,7 +568,9 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
     by_id = {a.id: a for a in full}
     n = len(arms)
     t_start = time.time()
-    print(f"replicate {chapter} at tier {tier}: {n} arm(s), jobs={jobs}", flush=True)
+    print(f"replicate {chapter} at tier {tier}: {n} arm(s), "
+          + (f"on Ray ({os.environ.get('RAY_ADDRESS') or 'a local runtime'})" if executor == "ray" else f"jobs={jobs}"),
+          flush=True)
     status: dict[str, str] = {a.id: "ok" for a in full if a not in arms and keys[a.id]}
     todo = []
     for i, arm in enumerate(arms, 1):
@@ -577,7 +637,7 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
                         print(f"[{i}/{n}] {arm.id}: running ({why}) ...", flush=True)
                         slot = min(set(range(jobs)) - set(slots.values()))
                         fut = pool.submit(_run_arm, arm, base, force, jobs, slot, procs,
-                                          {d: keys[d] for d in ds})
+                                          {d: keys[d] for d in ds}, executor)
                         running[fut], slots[fut] = (i, arm), slot
                 if not running:
                     continue
