@@ -152,3 +152,29 @@ def test_published_notebook_has_no_machine_path_or_progress_residue(path):
     found = find_residue(nbformat.read(path, as_version=4))
     assert not found, (f"{path.relative_to(REPO)} shows {len(found)} machine path(s) or progress residue, "
                        f"e.g. {found[:3]}; clean it with `python -m genrep book --pages-only`")
+
+
+def test_large_photo_grids_are_stored_as_jpeg_on_the_page_and_plots_stay_png():
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from genrep.report.publish import _shrink_image
+
+    def png_of(arr):
+        buf = io.BytesIO()
+        Image.fromarray(arr).save(buf, "PNG")
+        return base64.b64encode(buf.getvalue()).decode()
+
+    rng = np.random.default_rng(0)
+    photo = (rng.normal(128, 40, (400, 400, 3)).clip(0, 255)).astype(np.uint8)  # noisy, like a sample grid
+    data = {"image/png": png_of(photo), "text/plain": "<Figure>"}
+    assert _shrink_image(data) and "image/png" not in data and data["image/jpeg"]
+    assert Image.open(io.BytesIO(base64.b64decode(data["image/jpeg"]))).size == (400, 400)
+    assert not _shrink_image(data), "idempotent"
+    plot = np.full((300, 300, 3), 255, np.uint8)
+    plot[100:110] = 0
+    small = {"image/png": png_of(plot)}
+    assert not _shrink_image(small) and "image/png" in small

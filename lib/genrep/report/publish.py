@@ -135,6 +135,42 @@ def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else (value or "")
 
 
+BIG_PNG = 150_000  # base64 characters: a figure this large is a grid of photographs, which JPEG stores far smaller
+
+
+def _shrink_image(data: dict, quality: int = 85) -> bool:
+    """Re-encode a large ``image/png`` output as ``image/jpeg`` (the page's copy only: results/ keeps the
+    PNG) when that saves at least a third. Sample grids of photographs compress poorly as PNG; plots stay
+    PNG because they rarely pass the size threshold. Returns whether it changed ``data``."""
+    png = data.get("image/png")
+    if not isinstance(png, (str, list)) or "image/jpeg" in data:
+        return False
+    png = _text(png).replace("\n", "")
+    if len(png) < BIG_PNG:
+        return False
+    import base64
+    import io
+
+    from PIL import Image
+
+    try:
+        img = Image.open(io.BytesIO(base64.b64decode(png)))
+        if img.mode in ("RGBA", "LA", "P"):
+            rgba = img.convert("RGBA")
+            img = Image.new("RGB", rgba.size, (255, 255, 255))
+            img.paste(rgba, mask=rgba.split()[-1])
+        buf = io.BytesIO()
+        img.convert("RGB").save(buf, "JPEG", quality=quality, optimize=True)
+    except Exception:  # an unreadable image stays as it was
+        return False
+    jpeg = base64.b64encode(buf.getvalue()).decode()
+    if len(jpeg) > 2 * len(png) // 3:
+        return False
+    del data["image/png"]
+    data["image/jpeg"] = jpeg
+    return True
+
+
 def _clean_outputs(outputs: list, root: Path | None) -> list:
     new = []
     for out in outputs:
@@ -155,6 +191,7 @@ def _clean_outputs(outputs: list, root: Path | None) -> list:
             continue
         if kind in ("display_data", "execute_result"):
             data = out.get("data", {})
+            _shrink_image(data)
             for mime in list(data):
                 if mime.startswith(TEXT_MIMES) and isinstance(data[mime], (str, list)):
                     data[mime] = relativize(_text(data[mime]), root)
