@@ -62,14 +62,16 @@ def _md_cell(s: str) -> str:
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
-def _cell_link(chapter: str, c: dict) -> str:
-    """A MyST reference to the cell that produced the check, when the published notebook carries its target."""
-    nb = c.get("_notebook")
-    path = book_dir() / chapter / f"{nb}.ipynb" if nb else None
-    if path is None or not path.is_file():
-        return ""
-    label = checks_label(chapter, nb)
-    return f"{{ref}}`{nb} <{label}>`" if f"({label})=" in path.read_text() else ""
+def _cell_links(chapter: str, checks: list[dict]) -> dict[str, str]:
+    """Notebook -> a MyST reference to its cell that decided the checks, for the published notebooks that
+    carry the target (each notebook read once)."""
+    links = {}
+    for nb in {c.get("_notebook") for c in checks} - {None}:
+        path = book_dir() / chapter / f"{nb}.ipynb"
+        label = checks_label(chapter, nb)
+        if path.is_file() and f"({label})=" in path.read_text():
+            links[nb] = f"{{ref}}`{nb} <{label}>`"
+    return links
 
 
 def _claims_table(checks: list[dict], chapter: str | None = None) -> list[str]:
@@ -84,8 +86,9 @@ def _claims_table(checks: list[dict], chapter: str | None = None) -> list[str]:
     present = {key for _, key, _ in optional if any(c.get(key) not in (None, "", []) for c in checks)}
     cols += [(head, get) for head, key, get in optional if key in present]
     cols += [("verdict", lambda c: f"**{c['verdict']}**"), ("outcome", lambda c: c.get("outcome", ""))]
-    if chapter and any(_cell_link(chapter, c) for c in checks[:1] + checks[-1:]):
-        cols.append(("decided in", lambda c: _cell_link(chapter, c)))
+    links = _cell_links(chapter, checks) if chapter else {}
+    if links:
+        cols.append(("decided in", lambda c: links.get(c.get("_notebook"), "")))
     lines = ["| " + " | ".join(h for h, _ in cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(_md_cell(get(c)) for _, get in cols) + " |" for c in checks]
     return lines
