@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 CHAPTER ?= metrics
 CONFIG ?= reduced
-JOBS ?= 1
+JOBS ?=
 EXECUTOR ?= local
 ARGS ?=
 
@@ -35,7 +35,7 @@ list: install
 	$(PY) -m genrep list
 
 replicate: install
-	$(PY) -m genrep replicate $(CHAPTER) --config $(CONFIG) --jobs $(JOBS) --executor $(EXECUTOR) \
+	$(PY) -m genrep replicate $(CHAPTER) --config $(CONFIG) $(if $(JOBS),--jobs $(JOBS)) --executor $(EXECUTOR) \
 		$(if $(NOTEBOOK),--notebook $(NOTEBOOK)) $(if $(FORCE),--force) $(ARGS)
 
 # Unit + CLI tests, then every chapter's notebooks at the reduced tier through nbval (each executed once).

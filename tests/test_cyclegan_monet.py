@@ -341,7 +341,7 @@ def test_strip_roundtrip_and_unpaired_loader_choices(tmp_path):
     assert task.source == "stand-in" and "STAND-IN" in task.title and task.ref_name == "heldout64"
     assert task.photos.shape == (20, 3, 16, 16) and task.oracle.shape == task.photos.shape
     with pytest.raises(ValueError, match="data_source must be one of"):
-        load_photo2monet("monet2photo")
+        load_photo2monet("monet")
 
 
 # --- issue 13 (5): each comparison of 05_summary chooses its own judging metric --------------------------------

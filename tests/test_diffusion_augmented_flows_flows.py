@@ -186,3 +186,23 @@ def test_still_falling_uses_held_out_bound():
     assert ok is None and "not testable" in note
     assert held_out_still_falling({"100": 5.0, "500": 4.0}, last_epoch=500)[0] is None  # only one bound in the window
     assert held_out_still_falling({}, last_epoch=500)[0] is None
+
+
+def test_dequantize_draws_on_the_generators_device(monkeypatch):
+    """02_nsf_baseline dequantises GPU batches with a CPU generator; torch raises on CUDA when the two differ.
+    The check below plays CUDA's part on any machine: the images sit on the meta device."""
+    import genrep.flows.preprocess as pre
+
+    real_rand = torch.rand
+
+    def strict_rand(*shape, generator=None, device=None, **kw):
+        if generator is not None and torch.device(device or "cpu") != generator.device:
+            raise RuntimeError(f"generator on {generator.device} but noise requested on {device}")
+        return real_rand(*shape, generator=generator, device=device, **kw)
+
+    monkeypatch.setattr(pre.torch, "rand", strict_rand)
+    x = torch.full((2, 1, 4, 4), 7, dtype=torch.uint8, device="meta")
+    out = pre.dequantize(x, 8, torch.Generator().manual_seed(0))
+    assert out.device.type == "meta" and out.shape == x.shape
+    cpu = pre.dequantize(torch.full((2, 1, 4, 4), 7, dtype=torch.uint8), 8, torch.Generator().manual_seed(0))
+    assert ((cpu >= 7) & (cpu < 8)).all()

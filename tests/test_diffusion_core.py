@@ -91,3 +91,18 @@ def test_sinusoidal_embedding():
     assert torch.allclose(e[0, :16], torch.zeros(16)) and torch.allclose(e[0, 16:], torch.ones(16))
     assert not torch.allclose(e[1], e[2])
     assert sinusoidal_embedding(torch.tensor([1.0]), 7).shape == (1, 7)
+
+
+def test_clamp_xt_keeps_every_step_in_range_and_clip_x0_does_not():
+    """The Monet chapter's two samplers: ref. [12]'s clamps each x_t to [-1, 1]; the thesis's clips only the
+    predicted x0, so its chain (noise added after the mean) leaves [-1, 1]."""
+    wild = lambda x, t: 3 * torch.ones_like(x)           # an ε-network that pushes x0 far out of range
+    kw = {"T": 50, "schedule": "linear_scaled"}
+    ref = GaussianDiffusion(**kw, sigma_kind="beta_tilde", clip_x0=False, clamp_xt=True)
+    thesis = GaussianDiffusion(**kw, sigma_kind="beta", clip_x0=True)
+    g = lambda: torch.Generator().manual_seed(0)
+    x_ref, kept = ref.sample(wild, (4, 3, 8, 8), generator=g(), progress=False, keep_every=1)
+    assert all(k.abs().max() <= 1 for k in kept) and x_ref.abs().max() <= 1
+    _, kept_t = thesis.sample(wild, (4, 3, 8, 8), generator=g(), progress=False, keep_every=1)
+    assert max(float(k.abs().max()) for k in kept_t) > 1
+    assert "clamp_xt=True" in repr(ref)

@@ -137,3 +137,58 @@ def test_a_claim_row_links_to_the_cell_that_decided_it(toy_root):
     from genrep.report.book import landing_page
 
     assert "decided in" not in landing_page("toy")
+
+
+# --- per-seed runs of a summary (genrep.report.seeds) -----------------------------------------------------------
+
+
+def _runs(vals_a, vals_b, d=0.4):
+    from genrep.report.seeds import SeededRuns
+
+    res = {f"A-s{i}": {"scores": {"x": {"mifid": v, "fd": v - 1, "distance": d}}} for i, v in enumerate(vals_a)}
+    res.update({f"B-s{i}": {"scores": {"x": {"mifid": v, "fd": v - 1, "distance": d}}} for i, v in enumerate(vals_b)})
+    return SeededRuns(res, "x")
+
+
+def test_seeded_runs_read_arms_seeds_and_means():
+    from genrep.report.seeds import split_key
+
+    r = _runs([10.0, 12.0, 11.0], [20.0])
+    assert r.arms() == ["A", "B"] and r.n_seeds("A") == 3 and r.n_seeds("C") == 0
+    assert r.mean("A") == 11.0 and r.mean("C") is None and r.values("B", "fd") == [19.0]
+    assert r.spread("A").startswith("95 % CI over 3 seeds [") and r.spread("B") == ""
+    assert split_key("S1-BS32-TOPK-s12") == ("S1-BS32-TOPK", 12)
+    with pytest.raises(ValueError, match="not '<arm>-s<seed>'"):
+        _runs([1.0], [2.0]).__class__({"nokey": {}}, "x")
+
+
+def test_seeded_direction_turns_decided_as_seeds_are_added():
+    one = _runs([10.0], [20.0]).direction("A", "B")
+    assert one.ok is True and one.decision == "inconclusive" and one.metric == "mifid"
+    three = _runs([10.0, 11.0, 10.5], [20.0, 21.0, 19.5]).direction("A", "B")
+    assert three.decision == "replicated" and three.comparison.interval[1] < 0
+    wrong = _runs([20.0, 21.0, 19.5], [10.0, 11.0, 10.5]).direction("A", "B")
+    assert wrong.decision == "not replicated"
+    noisy = _runs([10.0, 30.0, 5.0], [12.0, 28.0, 9.0]).direction("A", "B")
+    assert noisy.decision == "inconclusive" and noisy.comparison.method.startswith("paired")
+    # seeds that move both arms together: unpaired it is noise, paired the steady gap of 1 decides
+    shared = _runs([10.0, 30.0, 50.0, 20.0], [11.0, 31.0, 51.2, 20.9])
+    assert shared.direction("A", "B").decision == "replicated"
+    assert shared.direction("A", "B", paired=False).decision == "inconclusive"
+    assert "Welch" in shared.direction("A", "B", paired=False).comparison.method
+    penalised = _runs([10.0, 11.0, 10.5], [20.0, 21.0, 19.5], d=0.05).direction("A", "B")
+    assert penalised.metric == "fd"          # MiFID is a ratio FD/d once the penalty fires
+
+
+def test_seed_dots_draws_every_seed_and_an_interval():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from genrep.report.seeds import seed_dots
+
+    fig, ax = plt.subplots()
+    seed_dots(ax, {"A": [1.0, 2.0, 3.0], "B": [4.0]}, "MiFID")
+    assert sum(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_offsets")) >= 4
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["A", "B"]
+    plt.close(fig)

@@ -429,3 +429,22 @@ def test_standin_results_never_replace_real_ones_nor_fill_a_real_data_tier(toy_r
     # and a stand-in run may replace stand-in results without the flag
     monkeypatch.delenv("GENREP_ALLOW_STANDINS", raising=False)
     assert main(["replicate", "toy", "--set", "data_source=stand-in", "--set", "steps=30"]) == 0
+
+
+def test_a_tier_can_declare_its_parallel_jobs(toy_root, capsys, monkeypatch):
+    import importlib
+
+    from genrep.runner.chapters import load_chapter
+
+    rep_mod = importlib.import_module("genrep.runner.replicate")
+    tier = toy_root / "chapters" / "toy" / "tiers" / "reduced.yaml"
+    assert load_chapter("toy").tier_jobs("reduced") == 1          # no jobs: key
+    tier.write_text("jobs: 3\n" + tier.read_text())
+    assert load_chapter("toy").tier_jobs("reduced") == 3
+    seen = []
+    monkeypatch.setattr(rep_mod, "_replicate", lambda ch, tier, only, ov, full, force, jobs, *a: seen.append(jobs) or 0)
+    assert rep_mod.replicate("toy") == 0 and rep_mod.replicate("toy", jobs=1) == 0
+    assert seen == [3, 1]                                          # --jobs wins over the tier's default
+    tier.write_text(tier.read_text().replace("jobs: 3", "jobs: zero"))
+    assert main(["replicate", "toy"]) == 2
+    assert "jobs must be an integer >= 1, got 'zero'" in capsys.readouterr().err

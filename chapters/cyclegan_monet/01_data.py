@@ -19,7 +19,7 @@ runs_dir = "runs/cyclegan_monet/reduced/01_data"
 seed = 0
 device = "auto"
 cpu_threads = 0           # > 0: torch threads on the CPU (1 is fastest for the tiny reduced nets on a busy CPU)
-data_source = "auto"      # "auto" | "kaggle" | "procedural"
+data_source = "auto"      # "auto" | "kaggle" | "procedural" | "monet2photo" (reference: monet2photo paintings not among the 300)
 img_size = 256
 n_photo = None            # None means all 7,038 photos
 n_monet = None            # None means all 300 paintings
@@ -87,7 +87,8 @@ for name, imgs in subs.items():
         rows.append({"submission": name, "extractor": ext, "score": s["metric"], "FD": s["fd"], "d": s["distance"],
                      "penalised": s["distance"] < eps, "MiFD": s["mifid"], "KID": s["kid"]})
 sanity = pd.DataFrame(rows)
-print(f"{task.title}; reference {task.ref_name}; {tier} tier; proxy features, not Inception")
+print(f"{task.title}; reference {task.ref_name}; {tier} tier; features: "
+      + ", ".join(f"{e.name} ({'TF-Inception' if e.name == 'inception' else 'proxy'})" for e in exts))
 sanity.round(4)
 
 # %%

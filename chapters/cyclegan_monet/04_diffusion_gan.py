@@ -13,7 +13,9 @@
 # ("Vanilla Stable Diffusion") is one `SimpleUnet` trained on the paintings only. The paper gave both
 # 5 h of training; we **match compute**: the double model runs 4 U-Nets per sample, so the vanilla model
 # gets 4× the steps. Sampling is unconditional DDPM ancestral sampling (`genrep.diffusion.GaussianDiffusion`)
-# with G_M as the ε-network.
+# with G_M as the ε-network. Two samplers are offered (`sampler`): the thesis's, σ_t² = β_t with the
+# predicted x₀ clipped to [−1, 1] (the default, which every table uses), and ref. [12]'s, the posterior
+# variance β̃_t with each x_t clamped to [−1, 1] and no x₀ clipping.
 
 # %% tags=["parameters"]
 tier = "reduced"
@@ -35,6 +37,7 @@ T = 300
 schedule = "linear"        # ref. [12]: linear β; "linear_scaled" stretches it by 1000/T so a short chain ends in noise
 beta_start = 1e-4
 beta_end = 0.02
+sampler = "thesis"         # "thesis": σ² = β_t, x0 clipped (the tables); "reference": ref. [12]'s β̃_t with x_t clamped
 lr = 1e-3
 s2_batch = 32
 s2_steps_double = 8000
@@ -83,7 +86,11 @@ S = s2_img_size or img_size
 resize = lambda x: x if x.shape[-1] == S else F.interpolate(x.float(), size=(S, S), mode="bilinear", antialias=True,
                                                            align_corners=False).round().clamp(0, 255).to(torch.uint8)
 paintings, photos = resize(task.paintings), resize(task.photos)
-diffusion = GaussianDiffusion(T=T, schedule=schedule, beta_start=beta_start, beta_end=beta_end)
+SAMPLERS = {"thesis": {"sigma_kind": "beta", "clip_x0": True},
+            "reference": {"sigma_kind": "beta_tilde", "clip_x0": False, "clamp_xt": True}}
+if sampler not in SAMPLERS:
+    raise ValueError(f"unknown sampler {sampler!r}; valid: {', '.join(SAMPLERS)}")
+diffusion = GaussianDiffusion(T=T, schedule=schedule, beta_start=beta_start, beta_end=beta_end, **SAMPLERS[sampler])
 exts = resolve_extractors(extractors, dev)
 ref_feats = {e.name: e(task.reference) for e in exts}
 clock = Stopwatch(dev)
@@ -208,7 +215,8 @@ for name, smp in [("S2-VAN", samples_v), ("S2-DUNET", samples_d)]:
 save_strip(res.dir / "middle_S2-DUNET.png", upscale(middle))
 rows = [{"arm": k, **{f"{s['metric']} ({task.ref_name})": s["mifid"] for s in v["scores"].values()},
          **{s["fd_name"]: s["fd"] for s in v["scores"].values()}} for k, v in results.items()]
-print(f"{task.title}; {S}²; {tier} tier; proxy features (not Inception)")
+print(f"{task.title}; {S}²; {tier} tier; n = {n_samples} samples; features: "
+      + ", ".join(f"{e.name} ({'TF-Inception' if e.name == 'inception' else 'proxy'})" for e in exts))
 pd.DataFrame(rows).set_index("arm").round(3)
 
 # %%
@@ -222,7 +230,7 @@ plt.show()
 
 # %%
 res.save_metrics(data=task.note, data_source=task.source, title=task.title, ref_name=task.ref_name, s2_img_size=S,
-                 T=T, steps={"S2-VAN": s2_steps_vanilla, "S2-DUNET": s2_steps_double}, params=sizes,
+                 T=T, sampler=sampler, steps={"S2-VAN": s2_steps_vanilla, "S2-DUNET": s2_steps_double}, params=sizes,
                  unet_evals_per_sample={"S2-VAN": 1, "S2-DUNET": 4}, results=results, device=device_name(dev),
                  throughput=clock.summary(), final_loss={"S2-VAN": hist_v[-1]["loss"], "S2-DUNET": hist_d[-1]["loss"]},
                  first_loss={"S2-VAN": hist_v[0]["loss"], "S2-DUNET": hist_d[0]["loss"]})

@@ -162,7 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="override a notebook parameter (converted to the type of its default, then checked)")
     r.add_argument("--force", action="store_true", help="re-run even when cached (discards checkpoints)")
-    r.add_argument("--jobs", type=_positive_int, default=1, help="independent arms in parallel (one per GPU)")
+    r.add_argument("--jobs", type=_positive_int, default=None,
+                   help="independent arms in parallel (one per GPU; default: the tier's jobs, else 1)")
     r.add_argument("--executor", default="local", choices=["local", "ray"],
                    help="where arms run: this machine (default) or a Ray cluster (RAY_ADDRESS, else a local "
                         "Ray runtime; pip install \"genrep[ray]\")")

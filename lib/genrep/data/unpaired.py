@@ -14,6 +14,10 @@
   (:func:`genrep.data.standins.two_domain_standin`): ``n_photo`` scenes (10 % with a brick patch), 32
   paintings made by a known style operator, 64 held-out paintings as the reference
   (``ref_name="heldout64"``) and the oracle target of every photo.
+* ``"monet2photo"``: the MiFID reference becomes CycleGAN's monet2photo paintings minus near-duplicates of the
+  training paintings (``ref_name="monet2photo<N>"``), from an archive the user supplies
+  (:mod:`genrep.data.monet2photo`); the training sets are Kaggle's when staged, else drawn from the archive
+  (labelled "NOT the competition data").
 * ``"auto"``: kaggle when both datasets are staged, else procedural (with a warning saying why).
 """
 from __future__ import annotations
@@ -27,7 +31,7 @@ from .loaders import load
 from .registry import DataError
 from .staging import verify
 
-DATA_SOURCES = ("auto", "kaggle", "procedural")
+DATA_SOURCES = ("auto", "kaggle", "procedural", "monet2photo")
 
 
 @dataclass
@@ -58,6 +62,16 @@ def load_photo2monet(data_source: str = "auto", size: int = 256, n_photo: int | 
                      n_monet: int | None = None, seed: int = 0) -> UnpairedTask:
     if data_source not in DATA_SOURCES:
         raise ValueError(f"data_source must be one of {', '.join(DATA_SOURCES)}; got {data_source!r}")
+    if data_source == "monet2photo":
+        from .monet2photo import monet2photo_task  # it imports this module (UnpairedTask)
+
+        try:
+            verify("monet")
+            verify("monet_photos")
+            kaggle = (load("monet_photos", size=size), load("monet", size=size))
+        except DataError:
+            kaggle = None
+        return monet2photo_task(size, n_photo, n_monet, seed, kaggle=kaggle)
     if data_source in ("auto", "kaggle"):
         try:
             verify("monet")

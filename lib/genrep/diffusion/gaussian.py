@@ -8,6 +8,8 @@ with ``t`` a long tensor of step indices 0..T-1 (index 0 is the paper's t = 1).
 - ``sample(model, shape)``: ancestral sampling (Algorithm 2), σ_t² = β_t (``sigma_kind="beta"``) or the
   posterior variance β̃_t (``"beta_tilde"``). ``clip_x0`` clips the predicted x0 to [-1, 1] before forming
   the posterior mean; it is right for pixels in [-1, 1] and must be off for latents of unknown range.
+  ``clamp_xt`` clamps every x_t of the chain to [-1, 1] instead (the sampler of the SimpleUnet tutorial
+  that the Monet chapter's solution 2 builds on, which pairs it with β̃_t and no x0 clipping).
 """
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ def _extract(a: torch.Tensor, t: torch.Tensor, ndim: int) -> torch.Tensor:
 
 class GaussianDiffusion:
     def __init__(self, T: int = 1000, schedule: str = "linear", beta_start: float = 1e-4, beta_end: float = 0.02,
-                 sigma_kind: str = "beta", clip_x0: bool = True, betas: torch.Tensor | None = None):
+                 sigma_kind: str = "beta", clip_x0: bool = True, betas: torch.Tensor | None = None,
+                 clamp_xt: bool = False):
         if sigma_kind not in ("beta", "beta_tilde"):
             raise ValueError(f"sigma_kind must be 'beta' or 'beta_tilde', got {sigma_kind!r}")
         b = (betas.double() if betas is not None else make_betas(schedule, T, beta_start, beta_end))
@@ -33,6 +36,7 @@ class GaussianDiffusion:
         self.schedule = schedule if betas is None else "custom"
         self.sigma_kind = sigma_kind
         self.clip_x0 = clip_x0
+        self.clamp_xt = bool(clamp_xt)
         a = 1.0 - b
         abar = torch.cumprod(a, 0)
         abar_prev = torch.cat([torch.ones(1, dtype=torch.float64), abar[:-1]])
@@ -53,7 +57,7 @@ class GaussianDiffusion:
 
     def __repr__(self) -> str:
         return (f"GaussianDiffusion(T={self.T}, schedule={self.schedule!r}, sigma_kind={self.sigma_kind!r}, "
-                f"clip_x0={self.clip_x0}, alpha_bar_T={float(self.alphas_bar[-1]):.3g})")
+                f"clip_x0={self.clip_x0}, clamp_xt={self.clamp_xt}, alpha_bar_T={float(self.alphas_bar[-1]):.3g})")
 
     # forward process -------------------------------------------------------------------------------
     def sample_t(self, n: int, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -120,6 +124,8 @@ class GaussianDiffusion:
         steps = range(self.T - 1, -1, -1)
         for t in tqdm(steps, desc="sampling", total=self.T, leave=False, disable=not progress):
             x, _ = self.p_sample(model, x, t, generator, clip_x0)
+            if self.clamp_xt:
+                x = x.clamp(-1, 1)
             if keep_every and (t % keep_every == 0):
                 kept.append(x.detach().clone())
         return (x, kept) if keep_every else x

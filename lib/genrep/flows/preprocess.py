@@ -23,12 +23,15 @@ def _check_bits(num_bits: int) -> None:
 
 def dequantize(x_uint8: torch.Tensor, num_bits: int = 8, generator: torch.Generator | None = None,
                noise: bool = True) -> torch.Tensor:
-    """uint8 (or float holding 0..255) images → float x_int + u in [0, 2^num_bits)."""
+    """uint8 (or float holding 0..255) images → float x_int + u in [0, 2^num_bits).
+
+    With a ``generator`` the noise is drawn on the generator's device and moved to the images' device, so a
+    CPU generator (reproducible across machines) works with images on a GPU."""
     _check_bits(num_bits)
     x = torch.floor(x_uint8.float() / 2 ** (8 - num_bits))
     if noise:
-        x = x + torch.rand(x.shape, generator=generator, device=x.device) if generator is not None \
-            else x + torch.rand_like(x)
+        x = x + torch.rand(x.shape, generator=generator, device=generator.device).to(x.device) \
+            if generator is not None else x + torch.rand_like(x)
     else:
         x = x + 0.5
     return x

@@ -6,6 +6,7 @@ order and dependencies, errata) and ``tiers/{reduced,cpu,budget,full}.yaml``::
 
     # tiers/reduced.yaml
     description: CPU smoke run on subsets
+    jobs: 1                            # optional: arms in parallel when --jobs is not given
     params: {seed: 0}                  # for every notebook that declares the name
     notebooks:
       02_disturbances:
@@ -50,7 +51,7 @@ from genrep.paths import chapters_dir
 from genrep.report.tables import TIERS
 
 INJECTED = ("tier", "results_dir", "runs_dir")  # every notebook declares these; the runner sets them
-TIER_KEYS = {"description", "params", "notebooks"}
+TIER_KEYS = {"description", "jobs", "params", "notebooks"}
 NB_KEYS = {"params", "arms"}
 OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq,
        "!=": operator.ne, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b}
@@ -293,7 +294,14 @@ class Chapter:
         bad = set(cfg) - TIER_KEYS
         if bad:
             raise ConfigError(f"{path}: unknown key(s) {sorted(bad)}; allowed: {sorted(TIER_KEYS)}")
+        jobs = cfg.get("jobs", 1)
+        if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+            raise ConfigError(f"{path}: jobs must be an integer >= 1, got {jobs!r}")
         return cfg
+
+    def tier_jobs(self, tier: str) -> int:
+        """How many arms the tier runs in parallel when ``--jobs`` is not given (its ``jobs:``, else 1)."""
+        return int(self.tier_config(tier).get("jobs", 1))
 
     def plan(self, tier: str, only: list[str] | None = None, overrides: dict | None = None,
              check: bool = True) -> list[Arm]:

@@ -527,18 +527,18 @@ def _book_incomplete(chapter: str, tier: str, arms: list[Arm]) -> bool:
 
 # -- the command -------------------------------------------------------------------------------------
 def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None, overrides: dict | None = None,
-              force: bool = False, jobs: int = 1, do_publish: bool = True, allow_standins: bool = False,
+              force: bool = False, jobs: int | None = None, do_publish: bool = True, allow_standins: bool = False,
               executor: str = "local") -> int:
     """Run a chapter; returns a process exit code (0 when every arm succeeded or was cached, 130 when
-    interrupted). Results made on procedural stand-ins are refused above ``reduced`` and where they would
-    replace real-data results, unless ``allow_standins``."""
+    interrupted). ``jobs=None`` takes the tier's ``jobs:`` (else 1). Results made on procedural stand-ins are
+    refused above ``reduced`` and where they would replace real-data results, unless ``allow_standins``."""
     if allow_standins:
         os.environ["GENREP_ALLOW_STANDINS"] = "1"
     if tier not in TIERS:
         from .chapters import _unknown
 
         raise _unknown("tier", tier, TIERS)
-    if not isinstance(jobs, int) or jobs < 1:
+    if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"--jobs must be an integer >= 1, got {jobs!r}")
     from .ray_executor import EXECUTORS, require_ray, start
 
@@ -547,6 +547,8 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
 
         raise _unknown("executor", executor, EXECUTORS)
     ch = load_chapter(chapter)
+    if jobs is None:
+        jobs = ch.tier_jobs(tier)
     ch.plan(tier, only, overrides)  # every name, type and constraint is validated before anything runs
     full = ch.plan(tier, None, overrides, check=False)
     if executor == "ray":
