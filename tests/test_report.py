@@ -176,6 +176,10 @@ def test_seeded_direction_turns_decided_as_seeds_are_added():
     assert shared.direction("A", "B").decision == "replicated"
     assert shared.direction("A", "B", paired=False).decision == "inconclusive"
     assert "Welch" in shared.direction("A", "B", paired=False).comparison.method
+    assert shared.compare("A", "B", "fd", expect=">").decision == "not replicated"
+    for k in shared.results:                                # a run-level number beside the scores
+        shared.results[k]["change_mean"] = 0.1 if k.startswith("A") else 0.3
+    assert shared.values("A", "change_mean") == [0.1] * 4
     penalised = _runs([10.0, 11.0, 10.5], [20.0, 21.0, 19.5], d=0.05).direction("A", "B")
     assert penalised.metric == "fd"          # MiFID is a ratio FD/d once the penalty fires
 

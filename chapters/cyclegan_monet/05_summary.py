@@ -417,6 +417,16 @@ check("buffer_100_beats_10", "4", vs("mifid_s1_bs32_topk", "mifid_s1_buf10"), "S
 check("double_unet_beats_vanilla", "5", vs("mifid_s2_dunet", "mifid_s2_van"), "S2-DUNET", "S2-VAN",
       a_scores=s2s["S2-DUNET"], b_scores=s2s["S2-VAN"], n_scored=s2s["S2-DUNET"][0].get("n_gen", "?"))
 check("idweight_weak", "6a", vs("mifid_s1_base", "mifid_s1_idlow"), "S1-BASE", "S1-IDLOW")
+if runs.n_seeds("S1-BASE") and runs.n_seeds("S1-IDLOW"):   # the palette: how much G changes the photos
+    col = runs.compare("S1-BASE", "S1-IDLOW", "change_mean")
+    checks.append(claimed("idweight_keeps_colours", "Tables 3.5, 3.6 (text)", col.ok,
+                          {"S1-BASE (λ_id 10)": runs.mean("S1-BASE", "change_mean"),
+                           "S1-IDLOW (λ_id 1)": runs.mean("S1-IDLOW", "change_mean"), "difference": col.difference},
+                          col.method, prefix="6a'. ", interval=col.interval, n=list(col.n), decision=col.decision,
+                          metric=f"mean |G(x) − x| per photo, [0, 1] (n = {n_scored} photos per run)", data=data["data"]))
+else:
+    checks.append(claimed("idweight_keeps_colours", "Tables 3.5, 3.6 (text)", None, {}, "S1-BASE or S1-IDLOW not run",
+                          prefix="6a'. "))
 if best_pp:
     check("postprocessing_hurts", "6b", vs("mifid_s1_pp", "mifid_s1_base"), "S1-BASE", best_pp)
 check("better_cycles_hurts", "6c", vs("mifid_s1_bc", "mifid_s1_base", None), "S1-BASE", "S1-BC")

@@ -82,7 +82,15 @@ class SeededRuns:
         return [split_key(k)[1] for k in self.keys(arm)]
 
     def values(self, arm: str, what: str = "mifid", ext: str | None = None) -> list[float]:
-        return [float(s[what]) for s in self.scores(arm, ext)]
+        """Per-seed values of a score (``what`` in the extractor's score dict) or of a run-level number (e.g.
+        ``change_mean``, read from the result itself when the score dict has no such key)."""
+        ext = ext or self.primary
+        out = []
+        for k in self.keys(arm):
+            r = self.results[k]
+            sc = r["scores"][ext]
+            out.append(float(sc[what] if what in sc else r[what]))
+        return out
 
     def mean(self, arm: str, what: str = "mifid", ext: str | None = None) -> float | None:
         v = self.values(arm, what, ext)
@@ -109,16 +117,23 @@ class SeededRuns:
         if judge is None:
             return Direction(a, b, va, vb, ok, judge, None)
         xa, xb = [s[judge] for s in sa], [s[judge] for s in sb]
-        seeds_a, seeds_b = ([], []) if explicit else (self.seeds(a), self.seeds(b))
-        if paired and not explicit and len(seeds_a) >= 2 and sorted(seeds_a) == sorted(seeds_b):
+        if explicit:
+            return Direction(a, b, va, vb, ok, judge, compare_seeds(xa, xb, "<"))
+        return Direction(a, b, va, vb, ok, judge, self.compare(a, b, judge, paired=paired))
+
+    def compare(self, a: str, b: str, what: str = "mifid", ext: str | None = None, expect: str = "<",
+                paired: bool = True) -> Comparison:
+        """Is ``what`` of arm a ``expect`` (``<`` / ``>``) that of arm b? Paired over seeds when both arms ran the
+        same (≥ 2) seeds and ``paired``; else Welch's interval of the difference of means."""
+        xa, xb = self.values(a, what, ext), self.values(b, what, ext)
+        seeds_a, seeds_b = self.seeds(a), self.seeds(b)
+        if paired and len(seeds_a) >= 2 and sorted(seeds_a) == sorted(seeds_b):
             by_b = dict(zip(seeds_b, xb))
-            comp = compare_mean([x - by_b[sd] for sd, x in zip(seeds_a, xa)], "<", 0.0)
-            comp = Comparison(comp.decision, comp.difference, comp.interval, (len(xa), len(xb)),
+            c = compare_mean([x - by_b[sd] for sd, x in zip(seeds_a, xa)], expect, 0.0)
+            return Comparison(c.decision, c.difference, c.interval, (len(xa), len(xb)),
                               f"paired over seeds {sorted(seeds_a)} (same seed, same initial weights and data order): "
-                              + comp.method, comp.expect, comp.confidence)
-        else:
-            comp = compare_seeds(xa, xb, "<")
-        return Direction(a, b, va, vb, ok, judge, comp)
+                              + c.method, c.expect, c.confidence)
+        return compare_seeds(xa, xb, expect)
 
 
 def seed_dots(ax, groups: Mapping[str, list[float]], ylabel: str, title: str = ""):
