@@ -9,7 +9,8 @@
 #   CPU smoke run (32² images, narrow networks, a few dozen steps): it exercises every code path, it does
 #   not replicate anything, and its verdicts are always "not testable at this tier". The `cpu` tier trains
 #   real 64² data at half width for a fraction of the paper's steps with three seeds per arm, and decides
-#   the directions whose difference exceeds the seed noise (Welch t-interval over seeds, shown).
+#   the directions whose difference exceeds the seed noise (a t-interval of the per-seed differences, paired
+#   where two arms ran the same seeds, else Welch's; shown).
 # * **metric**: Kaggle's scoring set is hidden; our reference is the 300 training paintings
 #   (`train300`). That makes the memorisation distance *d* a measure of closeness to the **training**
 #   paintings, which Kaggle's disjoint hidden set is not, and it makes the reference covariance rank-deficient
@@ -442,14 +443,14 @@ checks.append(claimed("memorisation_inactive", "d ≥ 0.1 (Kaggle)", bool(traine
                        "the training set, not to Kaggle's hidden one" if prim == "inception" else
                        "ε = 0.1 is calibrated for Inception features; proxy features of non-negative ReLU activations "
                        "have small cosine distances for any image"), prefix="8. ",
-                      metric=f"Mi{exts[prim]} cosine distance d (n = {n_scored})", data=data["data"]))
+                      metric=f"Mi{exts[prim]} cosine distance d (n = {n_scored})", n=len(trained), data=data["data"]))
 copies = next((r for r in data["sanity"] if r["extractor"] == prim and r["submission"].startswith("copies")), None)
 checks.append(claimed("memorisation_catches_copies", "d < 0.1 for copies (Kaggle's MiFID)",
                       bool(copies["d"] < 0.1) if copies else None,
                       {"d, copies": copies["d"] if copies else None, "MiFID, copies": copies["MiFD"] if copies else None,
                        "d, untranslated photos": photos0["d"] if photos0 else None},
                       "the 300 training paintings shifted by one pixel and JPEG round-tripped, scored against themselves",
-                      prefix="8b. ", metric=f"Mi{exts[prim]} cosine distance d (n = {n_ref})", data=data["data"]))
+                      prefix="8b. ", metric=f"Mi{exts[prim]} cosine distance d (n = {n_ref})", n=n_ref, data=data["data"]))
 best = runs.first("S1-BEST") or {}
 if "change_ood" in best:
     c9 = paper.claim("least_changed_foreign")  # on the stand-in, the claim is tested on the brick patches
