@@ -206,3 +206,48 @@ def test_dequantize_draws_on_the_generators_device(monkeypatch):
     assert out.device.type == "meta" and out.shape == x.shape
     cpu = pre.dequantize(torch.full((2, 1, 4, 4), 7, dtype=torch.uint8), 8, torch.Generator().manual_seed(0))
     assert ((cpu >= 7) & (cpu < 8)).all()
+
+
+def test_loss_claims_from_short_runs_read_the_training_curve():
+    from genrep.report.guards import still_falling, within_unless_falling
+
+    assert still_falling([1.5, 1.3, 1.2], noise=0.01) is True
+    assert still_falling([1.5, 1.2, 1.195], noise=0.01) is False       # the last drop is within twice the noise
+    assert still_falling([1.2]) is None
+    assert within_unless_falling(1.03, 0.1, 1.05, [1.4, 1.1])[0] == "replicated"
+    assert within_unless_falling(1.03, 0.1, 0.90, [1.4, 1.1])[0] == "not replicated"  # already below the band
+    decision, note = within_unless_falling(1.03, 0.1, 1.40, [1.6, 1.45], noise=0.002)
+    assert decision == "inconclusive" and "still falling" in note
+    assert within_unless_falling(1.03, 0.1, 1.40, [1.41, 1.41], noise=0.002)[0] == "not replicated"
+    assert within_unless_falling(1.03, 0.1, 1.40, [])[0] == "not replicated"
+
+
+def test_celeba_test_images_are_never_training_images():
+    from genrep.flows.preprocess import CELEBA_N, celeba_split_indices
+
+    tr, te = celeba_split_indices(CELEBA_N)
+    assert (len(tr), len(te)) == (162_770, 19_962)            # the official partition; validation unused
+    assert tr.max() < te.min() and te.max() == CELEBA_N - 1
+    for n in (2, 32, 1000):
+        tr, te = celeba_split_indices(n, seed=3)
+        assert len(tr) + len(te) == n and len(te) >= 1 and not set(tr.tolist()) & set(te.tolist())
+    assert torch.equal(celeba_split_indices(1000, seed=3)[1], celeba_split_indices(1000, seed=3)[1])
+    with pytest.raises(ValueError, match="at least 2"):
+        celeba_split_indices(1)
+
+
+def test_true_fid_bootstrap_is_paired_on_the_real_side():
+    """Two arms scored against the same real images draw the same real-side resamples (same seed)."""
+    from genrep.metrics.sampling import true_fid
+
+    g = torch.Generator().manual_seed(0)
+    real = torch.randint(0, 256, (24, 1, 16, 16), generator=g, dtype=torch.uint8)
+    near = real.clone()
+    far = torch.randint(0, 64, (24, 1, 16, 16), generator=g, dtype=torch.uint8)
+    a = true_fid(near, real, ("randconv",), n_boot=20, seed=1, device="cpu")["randconv"]
+    b = true_fid(far, real, ("randconv",), n_boot=20, seed=1, device="cpu")["randconv"]
+    assert a["metric"] == "FD-randconv" and a["n_fake"] == a["n_real"] == 24 and len(a["boot"]) == 20
+    assert a["value"] < 1e-6 < b["value"]                 # identical sets score 0; a different set does not
+    assert min(b["boot"]) > max(a["boot"])
+    with pytest.raises(ValueError, match="at least 2"):
+        true_fid(near[:1], real, ("randconv",), n_boot=2)

@@ -448,3 +448,13 @@ def test_a_tier_can_declare_its_parallel_jobs(toy_root, capsys, monkeypatch):
     tier.write_text(tier.read_text().replace("jobs: 3", "jobs: zero"))
     assert main(["replicate", "toy"]) == 2
     assert "jobs must be an integer >= 1, got 'zero'" in capsys.readouterr().err
+
+
+def test_parallel_jobs_share_the_cores_among_their_blas_pools():
+    from genrep.runner.replicate import BLAS_THREAD_VARS, job_env
+
+    env = job_env({"PATH": "/bin"}, jobs=2, cpus=2)
+    assert all(env[v] == "1" for v in BLAS_THREAD_VARS) and env["PATH"] == "/bin"
+    assert job_env({}, jobs=2, cpus=16)["OPENBLAS_NUM_THREADS"] == "8"
+    assert job_env({}, jobs=4, cpus=2)["OMP_NUM_THREADS"] == "1"          # never below one thread
+    assert job_env({"OMP_NUM_THREADS": "3"}, jobs=2, cpus=2)["OMP_NUM_THREADS"] == "3"  # the user's choice stays

@@ -41,6 +41,8 @@ batch_size = 128
 temperature = 1.0
 max_minutes = None
 n_fid = 10000
+fid_extractors = []      # true FID: ["inception", "inception192"] (n_fid samples vs n_fid test images)
+fid_boot = 200
 fid_repeats = 20
 n_timing = 25
 timing_repeats = 5
@@ -55,7 +57,7 @@ import torch
 from genrep.data import Batcher
 from genrep.flows import MultiscaleFlow, dequantize, quantize
 from genrep.flows.preprocess import load_train_test
-from genrep.metrics.sampling import fd_protocols, feature_fn, latent_gaussianity, time_sampling
+from genrep.metrics.sampling import fd_protocols, feature_fn, latent_gaussianity, time_sampling, true_fid
 from genrep.report import Results, show_grid
 from genrep.train import EMA, Checkpointer, Stopwatch, count_params, seed_everything, prepare_device
 from genrep.train.budget import adam_with_schedule, train_for
@@ -103,6 +105,7 @@ if not complete:
 h = pd.DataFrame(history)
 h["epoch"] = h["step"] // steps_per_epoch + 1
 epoch_log = h.groupby("epoch").agg(train_bpd=("bpd", "mean")).reset_index()
+tenths = h.groupby(h["step"] * 10 // total_steps)["bpd"].mean().tolist()   # the training curve in tenths
 
 # %% [markdown]
 # ## Test bits/dim, samples, sampling time and the latent's Gaussianity
@@ -123,6 +126,12 @@ gauss = latent_gaussianity(z0)
 timing = time_sampling(lambda: model.sample(n_timing, temperature, dev), dev, repeats=timing_repeats)
 feats, fd_name = feature_fn(dataset, Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt", dev, image_size)
 fd = fd_protocols(feats, samples, test.images, small_repeats=fid_repeats, large_n=n_fid, seed=seed)
+n_true = min(n_fid, len(samples), len(test.images))
+fid = (true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev)
+       if fid_extractors else {})
+for f in fid.values():
+    print(f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
+          f"TF-Inception; {tier} tier)")
 print(f"test bpd {test_bpd:.3f} ({tier} tier); {fd_name}: {fd['large']:.2f} (n={fd['large_n']}), "
       f"{fd['small_mean']:.2f} ± {fd['small_sd']:.2f} (25 vs 25); {n_timing} samples in {timing['median_s']:.3f} s")
 
@@ -142,5 +151,7 @@ res.save_metrics(model="nsf", dataset=dataset, data=train.title, data_source=tra
                  steps_per_level=steps_per_level, num_transforms=flow.num_transforms, hidden_channels=hidden_channels,
                  nflow_res_blocks=nflow_res_blocks, epochs=epochs, batch_size=batch_size, params=count_params(flow),
                  test_bpd=test_bpd, test_bpd_sd=bpd.std().item(), final_train_bpd=float(epoch_log.train_bpd.iloc[-1]),
-                 epoch_log=epoch_log.to_dict("records"), fd_name=fd_name, fd=fd, timing=timing, n_timing=n_timing,
+                 train_bpd_tenths=tenths, n_eval=len(xe),
+                 epoch_log=epoch_log.to_dict("records"), fd_name=fd_name, fd=fd, true_fid=fid,
+                 timing=timing, n_timing=n_timing,
                  latent_gaussianity=gauss, throughput=clock.summary(), steps_per_s=clock.summary().get("NSF", {}))

@@ -38,6 +38,8 @@ epochs = 300
 batch_size = 128
 max_minutes = None
 n_fid = 10000
+fid_extractors = []      # true FID: ["inception", "inception192"] (n_fid samples vs n_fid test images)
+fid_boot = 200
 fid_repeats = 20
 n_timing = 25
 timing_repeats = 5
@@ -54,7 +56,7 @@ import torch
 from genrep.data import Batcher, to_float, to_uint8
 from genrep.diffusion import GaussianDiffusion
 from genrep.flows.preprocess import load_train_test
-from genrep.metrics.sampling import fd_protocols, feature_fn, time_sampling
+from genrep.metrics.sampling import fd_protocols, feature_fn, time_sampling, true_fid
 from genrep.models.unet import UNet
 from genrep.report import Results, show_grid
 from genrep.train import EMA, Checkpointer, Stopwatch, autocast, count_params, seed_everything, prepare_device
@@ -101,6 +103,7 @@ if not complete:
 h = pd.DataFrame(history)
 h["epoch"] = h["step"] // steps_per_epoch + 1
 epoch_log = h.groupby("epoch").agg(train_mse=("mse", "mean")).reset_index()
+tenths = h.groupby(h["step"] * 10 // total_steps)["mse"].mean().tolist()   # the training curve in tenths
 
 # %% [markdown]
 # ## Final training MSE (what the thesis reports), test MSE, samples and sampling time
@@ -122,6 +125,12 @@ with clock.timed("sampling", images=n_fid):
 timing = time_sampling(lambda: sample(n_timing), dev, repeats=timing_repeats)
 feats, fd_name = feature_fn(dataset, Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt", dev, image_size)
 fd = fd_protocols(feats, samples, test.images, small_repeats=fid_repeats, large_n=n_fid, seed=seed)
+n_true = min(n_fid, len(samples), len(test.images))
+fid = (true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev)
+       if fid_extractors else {})
+for f in fid.values():
+    print(f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
+          f"TF-Inception; {tier} tier)")
 final_mse = float(epoch_log.train_mse.iloc[-1])
 print(f"final train MSE {final_mse:.4f}, test MSE {test_mse:.4f} ({tier} tier); {fd_name}: {fd['large']:.2f} "
       f"(n={fd['large_n']}); {n_timing} samples ({timesteps} steps) in {timing['median_s']:.3f} s")
@@ -139,6 +148,8 @@ res.save_images("samples25", samples[:25])
 res.save_metrics(model="ddpm", dataset=dataset, data=train.title, data_source=train.source, n_train=len(train.images),
                  image_size=image_size, shape=list(shape), timesteps=timesteps, beta_schedule=beta_schedule,
                  unet_channels=unet_channels, ch_mult=ch_mult, unet_res_blocks=unet_res_blocks, epochs=epochs,
-                 batch_size=batch_size, params=count_params(unet), final_train_mse=final_mse, test_mse=test_mse,
-                 epoch_log=epoch_log.to_dict("records"), fd_name=fd_name, fd=fd, timing=timing, n_timing=n_timing,
+                 batch_size=batch_size, params=count_params(unet), final_train_mse=final_mse,
+                 train_mse_tenths=tenths, test_mse=test_mse,
+                 epoch_log=epoch_log.to_dict("records"), fd_name=fd_name, fd=fd, true_fid=fid,
+                 timing=timing, n_timing=n_timing,
                  sec_per_step=timing["median_s"] / timesteps, throughput=clock.summary())

@@ -69,6 +69,8 @@ bound_every = 10          # epochs between held-out bounds during training (Fig.
 nll_t_samples = 4
 n_eval = 10000
 n_fid = 10000
+fid_extractors = []      # true FID: ["inception", "inception192"] (n_fid samples vs n_fid test images)
+fid_boot = 200
 fid_repeats = 20
 n_timing = 25
 timing_repeats = 5
@@ -92,6 +94,7 @@ from genrep.metrics.sampling import (
     grey_background_fraction,
     latent_gaussianity,
     time_sampling,
+    true_fid,
 )
 from genrep.models.diffused_flow import AutocastNet, DiffusedFlow
 from genrep.models.unet import UNet
@@ -249,6 +252,12 @@ with clock.timed("sampling", images=n_fid):
 timing = time_sampling(lambda: sample(n_timing), dev, repeats=timing_repeats)
 feats, fd_name = feature_fn(dataset, Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt", dev, image_size)
 fd = fd_protocols(feats, samples, test.images, small_repeats=fid_repeats, large_n=n_fid, seed=seed)
+n_true = min(n_fid, len(samples), len(test.images))
+fid = (true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev)
+       if fid_extractors else {})
+for f in fid.values():
+    print(f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
+          f"TF-Inception; {tier} tier)")
 grey = grey_background_fraction(samples)
 fig, ax = plt.subplots(figsize=(4, 4.3))
 show_grid(ax, samples[:25], nrow=5, title=f"Diffused-Flows, {train.title}\n({tier} tier)")
@@ -270,5 +279,6 @@ res.save_metrics(model="diffused_flows", dataset=dataset, data=train.title, data
                  final_mse=float(epoch_log.mse.iloc[-1]), final_logdet=float(epoch_log.logdet.iloc[-1]),
                  final_latent_std=float(epoch_log.latent_std.iloc[-1]), stopped_at=stopped,
                  loss_slope_last50=slope, held_out_bounds=bounds, epoch_log=epoch_log.to_dict("records"),
-                 fd_name=fd_name, fd=fd, timing=timing, n_timing=n_timing, sec_per_step=timing["median_s"] / timesteps,
+                 fd_name=fd_name, fd=fd, true_fid=fid,
+                 timing=timing, n_timing=n_timing, sec_per_step=timing["median_s"] / timesteps,
                  grey_background_fraction=grey, latent_gaussianity=gauss, throughput=clock.summary())

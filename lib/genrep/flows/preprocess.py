@@ -9,6 +9,7 @@ is bits/dim. ``quantize`` undoes the dequantization (floor, clamp) and returns 8
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import torch
 import torch.nn.functional as F
@@ -85,12 +86,43 @@ def load_image_data(dataset: str, split: str = "train", image_size: int | None =
     return d
 
 
+# CelebA's official partition (list_eval_partition.txt): images 1-162,770 train, 162,771-182,637 validation,
+# 182,638-202,599 test, in file-name order.
+CELEBA_N = 202_599
+CELEBA_PARTITION = {"train": (0, 162_770), "valid": (162_770, 182_637), "test": (182_637, 202_599)}
+
+
+def celeba_split_indices(n_images: int, seed: int = 0, test_fraction: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
+    """(train, test) indices into a CelebA folder read in file-name order; disjoint by construction. The full
+    aligned set (202,599 images) uses the official partition (train 162,770 / test 19,962; validation unused);
+    any other folder a seeded hold-out of ``test_fraction`` of its images."""
+    if n_images < 2:
+        raise ValueError(f"CelebA needs at least 2 images for a train/test split, got {n_images}")
+    if n_images == CELEBA_N:
+        (a, b), (c, d) = CELEBA_PARTITION["train"], CELEBA_PARTITION["test"]
+        return torch.arange(a, b), torch.arange(c, d)
+    perm = torch.randperm(n_images, generator=torch.Generator().manual_seed(seed))
+    n_test = min(n_images - 1, max(1, round(test_fraction * n_images)))
+    return perm[n_test:].sort().values, perm[:n_test].sort().values
+
+
+def _subset(d, idx: torch.Tensor, n: int | None, seed: int, split: str, how: str):
+    if n is not None and n < len(idx):
+        idx = idx[torch.randperm(len(idx), generator=torch.Generator().manual_seed(seed))[:n].sort().values]
+    return replace(d, images=d.images[idx], labels=d.labels[idx] if d.labels is not None else None, split=split,
+                   title=d.title + how)
+
+
 def load_train_test(dataset: str, image_size: int | None, n_train: int | None = None, n_test: int | None = None,
                     seed: int = 0):
-    """(train, test) ``Data`` for a flow/diffusion notebook. CelebA has one split here, so its "test" images are
-    a second seeded subset of the same images (said in the title)."""
-    train = load_image_data(dataset, "train", image_size, n=n_train, seed=seed)
-    test = load_image_data(dataset, "test" if dataset != "celeba" else "train", image_size, n=n_test, seed=seed + 1)
+    """(train, test) ``Data`` for a flow/diffusion notebook. CelebA is staged as one folder: its test images
+    are the official test partition (full folder) or a seeded hold-out, never training images (said in the title)."""
     if dataset == "celeba":
-        test.title += " (no test split staged: a second subset of the train split)"
+        d = load_image_data(dataset, "train", image_size)
+        tr, te = celeba_split_indices(len(d.images), seed)
+        how = " (official partition)" if len(d.images) == CELEBA_N else f" (seeded {len(te)}-image hold-out)"
+        return (_subset(d, tr, n_train, seed, "train", how + ", train part"),
+                _subset(d, te, n_test, seed + 1, "test", how + ", held-out part"))
+    train = load_image_data(dataset, "train", image_size, n=n_train, seed=seed)
+    test = load_image_data(dataset, "test", image_size, n=n_test, seed=seed + 1)
     return train, test

@@ -5,6 +5,10 @@ how Gaussian a latent is.
 - ``fd_protocols(features_fn, fake, real, small_n, small_repeats, large_n, seed)``: the "thesis-like"
   protocol (n = 25 vs 25, repeated over seeds: mean ± sd; rank-deficient and biased) and the standard one
   (n fakes vs the real reference set).
+- ``true_fid(fake, real, extractors, n_boot, seed, device)``: FID (TF-Inception pool3, 2,048-d) and FID-192
+  (the same network after its second max pool) of uint8 samples against real images, with ``n_boot``
+  bootstrap replicates drawn with index streams fixed by ``seed`` alone, so that two arms scored against the
+  same real images get the same real-side resamples (their replicate-wise differences are paired).
 - ``latent_gaussianity(z)``: per-dimension mean/std, excess kurtosis, a KS statistic against N(0, 1) (with
   the KS of N(0, 1) draws of the same size as a baseline), and the Gaussian "gap"
   E[−log N(z)]/D − ½·log(2πe) (0 for a standard normal latent).
@@ -46,6 +50,26 @@ def fd_protocols(features_fn, fake: torch.Tensor, real: torch.Tensor, small_n: i
     large = fid_from_features(ff[:n].numpy(), fr.numpy())
     return {"small_n": small_n, "small_mean": float(np.mean(small)), "small_sd": float(np.std(small)),
             "large_n": n, "real_n": len(fr), "large": float(large)}
+
+
+def true_fid(fake: torch.Tensor, real: torch.Tensor, extractors=("inception", "inception192"), n_boot: int = 200,
+             seed: int = 0, device=None) -> dict:
+    """{extractor name: {"metric", "value", "boot", "n_fake", "n_real", "impl"}} for uint8 image batches."""
+    from genrep.metrics.extractors import get_extractor
+
+    if len(fake) < 2 or len(real) < 2:
+        raise ValueError(f"true_fid needs at least 2 fake and 2 real images, got {len(fake)} and {len(real)}")
+    out = {}
+    for name in extractors:
+        ext = get_extractor(name, device)
+        ff, fr = ext(fake).double().numpy(), ext(real).double().numpy()
+        rf, rr = np.random.default_rng([seed, 1]), np.random.default_rng([seed, 2])
+        boot = [fid_from_features(ff[rf.integers(0, len(ff), len(ff))], fr[rr.integers(0, len(fr), len(fr))])
+                for _ in range(n_boot)]
+        out[name] = {"metric": ext.metric_name, "value": float(fid_from_features(ff, fr)),
+                     "boot": [round(float(b), 4) for b in boot], "n_fake": len(ff), "n_real": len(fr),
+                     "impl": ext.impl}
+    return out
 
 
 def _ks_normal(x: torch.Tensor) -> float:

@@ -94,6 +94,36 @@ def toy_on_data(scores: Mapping[str, float]) -> tuple[bool | None, str]:
 # --- diffusion_augmented_flows ----------------------------------------------------------------------------
 
 
+def still_falling(curve: Sequence[float], noise: float = 0.0) -> bool | None:
+    """Is a training curve (means over equal parts of the run, in order) still falling at the end: is its last
+    part below the one before by more than ``2 × noise``? None with fewer than two finite parts."""
+    pts = [float(v) for v in curve if v is not None and math.isfinite(float(v))]
+    if len(pts) < 2:
+        return None
+    return pts[-1] < pts[-2] - 2 * noise
+
+
+def within_unless_falling(target: float, tol: float, ours: float, curve: Sequence[float],
+                          noise: float = 0.0) -> tuple[str, str]:
+    """The decision on "the converged value of a loss is ``target`` ± ``tol``" from a run that may have stopped
+    early. Within the band: replicated. Below it: not replicated (training only lowers it further). Above it:
+    inconclusive while ``curve`` is still falling (the converged value lies below ours, by an unknown amount),
+    not replicated once it has stopped falling. Returns (decision, note)."""
+    lo, hi = target - tol, target + tol
+    if lo <= ours <= hi:
+        return "replicated", f"{ours:.4g} lies in [{lo:.4g}, {hi:.4g}]"
+    if ours < lo:
+        return "not replicated", f"{ours:.4g} is already below {lo:.4g}; more training would lower it further"
+    falling = still_falling(curve, noise)
+    if falling:
+        return "inconclusive", (f"{ours:.4g} is above {hi:.4g} but the training curve is still falling "
+                                f"({curve[-2]:.4g} → {curve[-1]:.4g} over the last two tenths of the run): "
+                                "the converged value lies lower, by an amount this run cannot tell")
+    why = "has stopped falling" if falling is False else "has no curve to show it is still falling"
+    return "not replicated", f"{ours:.4g} is above {hi:.4g} and the training curve {why}"
+
+
+
 def held_out_still_falling(bounds: Mapping, last_epoch: int | None = None, window: int = 50,
                            noise: float | None = None) -> tuple[bool | None, str]:
     """'The loss is still falling at the end', on the held-out bound (bits/dim; bounded below, unlike the
