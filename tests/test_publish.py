@@ -178,3 +178,33 @@ def test_large_photo_grids_are_stored_as_jpeg_on_the_page_and_plots_stay_png():
     plot[100:110] = 0
     small = {"image/png": png_of(plot)}
     assert not _shrink_image(small) and "image/png" in small
+
+
+def test_thin_png_palettes_big_figures_only(tmp_path):
+    import numpy as np
+    from genrep.report.publish import thin_figures, thin_png
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    # a photo-like figure: smooth colour fields with noise compress poorly as RGB PNG
+    yy, xx = np.mgrid[0:300, 0:400]
+    base = np.stack([(xx / 400 * 255), (yy / 300 * 255), ((xx + yy) / 700 * 255)], -1)
+    img = np.clip(base + rng.normal(0, 25, base.shape), 0, 255).astype(np.uint8)
+    big = tmp_path / "sub" / "grid.png"
+    big.parent.mkdir()
+    Image.fromarray(img).save(big)
+    small = tmp_path / "plot.png"
+    Image.fromarray(img[:20, :20]).save(small)
+    junk = tmp_path / "junk.png"
+    junk.write_bytes(b"not a png" * 20_000)
+    before = big.stat().st_size
+    assert before > 100_000
+    assert thin_figures(tmp_path) == 1
+    assert big.stat().st_size <= 2 * before // 3
+    with Image.open(big) as im:
+        assert im.size == (400, 300) and im.mode == "P"
+        err = np.abs(np.asarray(im.convert("RGB"), float) - img).mean()
+    assert err < 20                          # a palette, not a different picture
+    assert thin_png(small, min_bytes=0) in (True, False) and Image.open(small).size == (20, 20)
+    assert junk.read_bytes().startswith(b"not a png")   # unreadable: kept as it was
+    assert thin_png(big) is False                       # already thin: nothing more to gain

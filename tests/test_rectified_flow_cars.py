@@ -221,3 +221,55 @@ def test_fd_floor_needs_equal_n():
     assert not ok and "N = 128" in note and "256" in note
     ok, note = fd_floor_comparable([256, 256], 256)
     assert ok
+
+
+def test_cars_split_counts_and_train_only_calibration():
+    """635 train / 158 held-out photos; the rating scale comes from the training photos alone."""
+    from genrep.data.raters import rate_images
+    d = load_rated_cars("cars", "train", height=24, width=32)
+    t = load_rated_cars("cars", "test", height=24, width=32)
+    assert (len(d.images), len(t.images)) == (635, 158)
+    cal = d.ratings.attrs["calibration"]
+    assert cal["n"] == 635
+    x = torch.cat([d.images, t.images])
+    train_mask = np.r_[np.ones(635, bool), np.zeros(158, bool)]
+    on_train = rate_images(x, calibrate_on=train_mask).attrs["calibration"]
+    on_all = rate_images(x).attrs["calibration"]
+    # the held-out photos shift the scale when they are used, and do not when they are masked out
+    assert on_all["mean"] != pytest.approx(on_train["mean"], abs=1e-6)
+    on_train_only = rate_images(d.images).attrs["calibration"]
+    assert on_train["sd"] > 0 and on_train_only["n"] == 635
+    with pytest.raises(ValueError, match="boolean mask"):
+        rate_images(x, calibrate_on=np.zeros(len(x), bool))
+
+
+def test_fd_table_pairs_methods_and_scores_the_floor_at_equal_n():
+    from genrep.metrics import get_extractor
+    from genrep.metrics.sample_sets import fd_bootstrap, score_fd_table
+    from genrep.report.intervals import combine, compare_boot, compare_spearman, spearman_interval
+
+    g = torch.Generator().manual_seed(0)
+    ref = torch.randint(0, 256, (40, 3, 16, 16), generator=g, dtype=torch.uint8)
+    held = torch.randint(0, 256, (12, 3, 16, 16), generator=g, dtype=torch.uint8)
+    near = torch.randint(0, 256, (30, 3, 16, 16), generator=g, dtype=torch.uint8)
+    far = torch.randint(0, 40, (30, 3, 16, 16), generator=g, dtype=torch.uint8)
+    t = score_fd_table({"near": near, "far": far}, ref, held, get_extractor("randconv", "cpu"), n=24, n_boot=30,
+                       seed=3, progress=False)
+    assert t["metric"] == "FD-randconv" and t["n_eq"] == 12 and t["n_reference"] == 40
+    assert set(t["methods"]) == {"near", "far", "held-out (real)"}
+    assert "value" not in t["methods"]["held-out (real)"] and t["methods"]["held-out (real)"]["eq"]["n_fake"] == 12
+    assert t["methods"]["near"]["n_fake"] == 24 and t["methods"]["near"]["eq"]["n_fake"] == 12
+    c = compare_boot(t["methods"]["near"], t["methods"]["far"])
+    assert c.decision == "replicated" and c.interval[1] < 0
+    assert compare_boot(t["methods"]["far"], t["methods"]["near"]).decision == "not replicated"
+    # the same set against itself: the paired difference is exactly 0 in every replicate -> not "<" decided
+    ff = np.random.default_rng(0).normal(size=(20, 4))
+    a, b = fd_bootstrap(ff, ff[::-1], 10, seed=1), fd_bootstrap(ff, ff[::-1], 10, seed=1)
+    assert a["boot"] == b["boot"] and compare_boot(a, b).decision == "inconclusive"
+    assert combine([c, compare_boot(t["methods"]["far"], t["methods"]["near"])]).decision == "not replicated"
+    assert combine([c, compare_boot(a, b)]).decision == "inconclusive"
+    lo, hi = spearman_interval(0.1, 30)
+    assert lo < 0 < hi and compare_spearman(0.1, 30).decision == "inconclusive"
+    assert compare_spearman(0.5, 500).decision == "replicated"
+    with pytest.raises(ValueError, match="at least 2"):
+        fd_bootstrap(ff[:1], ff, 5)

@@ -26,6 +26,7 @@ import pandas as pd
 import torch
 from genrep.report import Check, ReplicationTable, Results, checks_frame, show_grid, within
 from genrep.report.guards import held_out_still_falling, within_unless_falling
+from genrep.report.intervals import boot_difference_interval
 from genrep.report.verdicts import decide
 
 res = Results(results_dir, tier)
@@ -82,9 +83,7 @@ def fid_of(m, name="inception"):
 def boot_interval(a, b, name="inception", confidence=0.95):
     """Percentile interval of FID(a) − FID(b) over their bootstrap replicates (the real-side resamples are the
     same in every arm, so the replicate-wise difference is paired on the real images)."""
-    ba, bb = np.asarray(a["true_fid"][name]["boot"]), np.asarray(b["true_fid"][name]["boot"])
-    q = (1 - confidence) / 2
-    return tuple(float(v) for v in np.quantile(ba - bb, [q, 1 - q]))
+    return boot_difference_interval(a["true_fid"][name]["boot"], b["true_fid"][name]["boot"], confidence)
 
 
 nsf = {d: get(f"02_nsf_baseline-{d}") for d in ("mnist", "celeba")}

@@ -29,6 +29,8 @@ steps = 20000
 warmup_steps = 1000
 ema_decay = 0.999
 standardize = True
+extra_seeds = []               # more training seeds of the first latent variant (the kept dims): their samples
+                               # (seed_samples.npz) give the between-seed spread of FID in 05_selection
 sampler = "euler"
 nfe = 100
 nfe_sweep = [1, 2, 4, 8, 16, 32, 64, 100]
@@ -78,20 +80,32 @@ print(f"{data.title}; latents from {vae_arm}: {mu.shape}; variants {list(variant
 # %%
 ext = get_extractor(feature_extractor, dev)
 train_feats = ext(data.images)
-samples, reports, models, speeds, hists = {}, {}, {}, {}, {}
+samples, reports, models, speeds, hists, seed_samples = {}, {}, {}, {}, {}, {}
+train_seeds = [seed, *extra_seeds]
+if len(set(train_seeds)) != len(train_seeds):
+    raise ValueError(f"extra_seeds must differ from each other and from seed={seed}, got {extra_seeds}")
 for name, d_sel in variants.items():
     x = mu[:, d_sel]
     m_, s_ = (x.mean(0), x.std(0).clamp_min(1e-6)) if standardize else (torch.zeros(x.shape[1]), torch.ones(x.shape[1]))
-    net = TimeMLP(len(d_sel), hidden, depth, time_freqs)
-    ema, hist, speeds[name] = train_velocity_field(
-        net, (x - m_) / s_, steps=steps, batch_size=batch_size, lr=lr, warmup_steps=warmup_steps, grad_clip=1.0,
-        ema_decay=ema_decay, seed=seed, device=dev, checkpoint=Path(runs_dir) / f"{name}.ckpt", desc=name,
-        log_every=max(1, steps // 200))
-    z = sample_rf_latents(ema.module, n_samples, len(d_sel), nfe=nfe, method=sampler, seed=seed + 1) * s_ + m_
-    samples[name] = decode_latents(vae, embed_subset(z.numpy(), d_sel, cfg["latent_dim"]))
-    reports[name] = evaluate_samples(samples[name], data.images, ext, train_feats=train_feats, seed=seed)
-    reports[name]["params"] = count_params(net)
-    models[name], hists[name] = (ema.module, m_, s_, d_sel), hist
+    for j, ts in enumerate(train_seeds if name == next(iter(variants)) else train_seeds[:1]):
+        torch.manual_seed(ts)
+        net = TimeMLP(len(d_sel), hidden, depth, time_freqs)
+        tag = name if j == 0 else f"{name}@seed{ts}"
+        ema, hist, speed = train_velocity_field(
+            net, (x - m_) / s_, steps=steps, batch_size=batch_size, lr=lr, warmup_steps=warmup_steps, grad_clip=1.0,
+            ema_decay=ema_decay, seed=ts, device=dev, checkpoint=Path(runs_dir) / f"{tag.replace('@', '_')}.ckpt",
+            desc=tag, log_every=max(1, steps // 200))
+        z = sample_rf_latents(ema.module, n_samples, len(d_sel), nfe=nfe, method=sampler, seed=ts + 1) * s_ + m_
+        imgs = decode_latents(vae, embed_subset(z.numpy(), d_sel, cfg["latent_dim"]))
+        if j:
+            seed_samples[tag] = imgs
+            continue
+        samples[name], speeds[name] = imgs, speed
+        reports[name] = evaluate_samples(imgs, data.images, ext, train_feats=train_feats, seed=seed)
+        reports[name]["params"] = count_params(net)
+        models[name], hists[name] = (ema.module, m_, s_, d_sel), hist
+if seed_samples:
+    np.savez_compressed(Path(runs_dir) / "seed_samples.npz", **{k: v.numpy() for k, v in seed_samples.items()})
 np.savez_compressed(Path(runs_dir) / "samples.npz", **{k: v.numpy() for k, v in samples.items()})
 pd.DataFrame(reports).T[["params", "fd", "kid", "precision", "recall", "vendi", "sharpness_rel", "oracle_mean"]].astype(float).round(4)
 
@@ -128,6 +142,7 @@ plt.show()
 
 # %%
 res.save_metrics(dataset=dataset, data=data.title, vae_arm=vae_arm, n_train=len(data.images), steps=steps,
+                 train_seeds=list(train_seeds), seed_sample_sets=sorted(seed_samples),
                  methods=reports, throughput=speeds, nfe_sweep=sw.to_dict("records"),
                  loss_first={k: h[0]["loss"] for k, h in hists.items()},
                  loss_last={k: h[-1]["loss"] for k, h in hists.items()}, histories=hists)

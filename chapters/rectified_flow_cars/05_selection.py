@@ -34,6 +34,9 @@ submit_method = "vae_gmm_18"
 n_samples_sweep = [1000, 4000, 16000]   # ablation A6, scored samples per method
 dup_percentile = 1.0
 feature_extractor = "cifarnet"
+fid_extractor = None            # "inception": true FID (TF-Inception) with bootstrap replicates; None skips it
+n_fid = 500                     # samples per method scored by fid_extractor (against the training images)
+fid_boot = 200
 
 # %%
 from collections import Counter
@@ -52,6 +55,7 @@ from genrep.metrics.sample_sets import (
     mean_pairwise_cosine_distance,
     near_duplicate_clusters,
     regression_report,
+    score_fd_table,
 )
 from genrep.models.preference import PreferenceRegressor, score_images, select_top_k
 from genrep.report import Results
@@ -73,6 +77,12 @@ for arm in gen_arms:
     with np.load(f) as z:
         samples.update({k: torch.from_numpy(z[k]) for k in z.files})
     method_reports.update(res.metrics(arm)["methods"])
+seed_samples = {}   # extra training seeds of a method (scored for FID only)
+for arm in gen_arms:
+    f = Path(runs_dir).parent / arm / "seed_samples.npz"
+    if f.exists():
+        with np.load(f) as z:
+            seed_samples.update({k: torch.from_numpy(z[k]) for k in z.files})
 print(f"{train.title}; held out: {test.title}; methods: {', '.join(f'{k} ({len(v)})' for k, v in samples.items())}")
 
 # %% [markdown]
@@ -126,6 +136,30 @@ plt.show()
 comp.round(3)
 
 # %% [markdown]
+# ## True FID of every method, with bootstrap replicates (Table R1's distance)
+#
+# Each method's first `n_fid` samples against the training images, in TF-Inception features (FID) when
+# `fid_extractor` is `inception`; the replicates resample samples and training images with a stream shared by
+# every method, so the summary's differences between methods are paired. The held-out photos give the
+# real-vs-real floor, and every method is scored again at their count (FD's bias is O(1/n)).
+
+# %%
+fid = {}
+if fid_extractor:
+    fid = score_fd_table({**samples, **seed_samples}, train.images[torch.randperm(
+        len(train.images), generator=torch.Generator().manual_seed(seed))[:n_fid].sort().values],
+        test.images, get_extractor(fid_extractor, dev), n_fid, fid_boot, seed)
+    print(f"{fid['metric']}: {fid['n']} samples per method vs {fid['n_reference']} training images; "
+          f"floor at n = {fid['n_eq']}")
+    display_fid = pd.DataFrame({m: {f"{fid['metric']} (n={fid['n']})": r.get("value"), f"{fid['kid_metric']}×1e3":
+                                    1e3 * r["kid"] if "kid" in r else None,
+                                    f"{fid['metric']} (n={fid['n_eq']})": r["eq"]["value"]}
+                                for m, r in fid["methods"].items()}).T
+else:
+    display_fid = pd.DataFrame()
+display_fid.round(2)
+
+# %% [markdown]
 # ## Figures 6, 7, 7b: the regressor's top 20 per method (ascending, best bottom-right)
 #
 # Panel labels: predicted score | oracle utility.
@@ -152,7 +186,10 @@ for m, s in samples.items():
                "warm": warm, "silver": fams.get("silver", 0), "pct_silver": 100 * fams.get("silver", 0) / len(idx),
                "colors": dict(fams), "pred_mean_top": float(pred[m][idx].mean()),
                "oracle_mean_top": float(oracle[m][idx].mean()), "oracle_mean_random": random_oracle[m],
-               "oracle_mean_all": float(oracle[m].mean())})
+               "oracle_mean_all": float(oracle[m].mean()),
+               # per-image oracle values behind the selection comparison (top k vs the samples not selected)
+               "oracle_top": np.round(oracle[m][idx], 4).tolist(),
+               "oracle_rest": np.round(np.delete(oracle[m], idx), 4).tolist()})
     fam = next((v for k, v in fig_names.items() if m.startswith(k)), "figS")
     fig = ranked_grid(s[idx], pred[m][idx], extra=oracle[m][idx],
                       title=f"{fam.replace('fig', 'Fig. ')}: top {top_k} of {len(s)} {m} samples by predicted score "
@@ -160,7 +197,7 @@ for m, s in samples.items():
     res.save_figure(fig, f"{fam}_top{top_k}_{m}")
     plt.show()
 r2 = pd.DataFrame(r2)
-r2.drop(columns="colors").round(3)
+r2.drop(columns=["colors", "oracle_top", "oracle_rest"]).round(3)
 
 # %% [markdown]
 # ## Appendix images 1–10: the submission (top 10 of the VAE-GMM), each with its predicted score
@@ -193,7 +230,7 @@ res.save_metrics(dataset=dataset, data=train.title, test_data=test.title, regres
                  pretrained_weights=pretrained_weights, cv=cv.to_dict("records"), best=best, honest_test=honest,
                  train_fit=fit, compression=comp.to_dict("records"), true_max=true_max, top_k=top_k,
                  r2=r2.to_dict("records"), submission=submission, submit_method=sub_m, a6=a6,
-                 dup_threshold=thr, methods=method_reports,
+                 dup_threshold=thr, methods=method_reports, fid=fid,
                  pred_summary={m: {"mean": float(p.mean()), "max": float(p.max()),
                                    "top10_range": [float(np.sort(p)[-min(10, len(p))]), float(p.max())]}
                                for m, p in pred.items()},

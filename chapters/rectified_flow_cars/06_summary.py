@@ -7,8 +7,9 @@
 # ours" below (declared in `paper.yaml`). Below, the report's words and numbers sit beside ours,
 # on both substitute data sets. **Every number here comes from the tier named in the captions**; the reduced
 # tier (24×32 images, 512 training images, a few hundred training steps, 256 samples per method) tests the
-# pipeline, not the claims, and is never called a replication. Distances are FD-cifarnet / KID-cifarnet
-# (a proxy extractor), never FID.
+# pipeline, not the claims, and is never called a replication. "FID" is the TF-Inception network (the `cpu`
+# tier and above, scored in 05_selection with paired bootstrap replicates); FD-cifarnet / KID-cifarnet and
+# FD-randconv are proxies and keep their names.
 
 # %% tags=["parameters"]
 tier = "reduced"
@@ -16,10 +17,15 @@ results_dir = "results/rectified_flow_cars/reduced/06_summary"
 runs_dir = "runs/rectified_flow_cars/reduced/06_summary"
 
 # %%
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
+import matplotlib.pyplot as plt
 from genrep.report import Check, ReplicationTable, Results, checks_frame
 from genrep.report.guards import collapses_more, fd_floor_comparable
+from genrep.report.intervals import combine, compare_boot, compare_spearman
+from genrep.report.verdicts import compare_seeds
 from IPython.display import display
 
 res = Results(results_dir, tier)
@@ -59,7 +65,13 @@ def method_names(ds):
     k_all, k_act = v["latent_dim"], len(v["kept_dims"])
     return {"RF-UNet": "rf_unet", "VAE-prior": "vae_prior", f"VAE-GMM-{k_all}": f"vae_gmm_{k_all}",
             f"VAE-GMM-{k_act}": f"vae_gmm_{k_act}", f"VAE-RF-{k_all}": f"vae_rf_{k_all}",
-            f"VAE-RF-{k_act}": f"vae_rf_{k_act}", "test (real)": "test (real)"}
+            f"VAE-RF-{k_act}": f"vae_rf_{k_act}", "test (real)": "test (real)",
+            **{k.replace("vae_rf_", "VAE-RF-"): k for k in fid_of(ds).get("methods", {}) if "@seed" in k}}
+
+
+def fid_of(ds) -> dict:
+    """The true-FID table 05_selection scored ({} when the tier skipped it)."""
+    return run[ds]["05_selection"].get("fid") or {}
 
 
 for ds in run:
@@ -75,13 +87,21 @@ for ds in run:
     r2 = {r["method"]: r for r in sel["r2"]}
     for label, m in method_names(ds).items():
         rep = sel["methods"].get(m)
-        if rep is None:
+        if rep is None and m not in fid_of(ds).get("methods", {}):
             continue
         ps = sel["pred_summary"].get(m, {})
         floor_note = ""
         if m == "test (real)":  # the real-vs-real floor: FD's bias is O(1/N), so it is a floor only at the methods' N
             _, floor_note = fd_floor_comparable([r["n"] for k, r in sel["methods"].items() if k != m], rep["n"])
-        r1_all.append({"data": NICE[ds], "method": label, "N": rep.get("n"), "floor note": floor_note,
+        F = fid_of(ds)
+        fr = F.get("methods", {}).get("held-out (real)" if m == "test (real)" else m, {})
+        fid_cols = {} if not F else {
+            f"{F['metric']} (n={F['n']})": fr.get("value"), f"{F['kid_metric']}×1e3": 1e3 * fr["kid"] if "kid" in fr else None,
+            f"{F['metric']} at equal n": fr.get("eq", {}).get("value"), "equal n": F["n_eq"]}
+        if rep is None and fr:
+            r1_all.append({"data": NICE[ds], "method": label, **fid_cols})
+            continue
+        r1_all.append({"data": NICE[ds], "method": label, "N": rep.get("n"), "floor note": floor_note, **fid_cols,
                        rep["metric"]: rep["fd"], rep["kid_metric"] + "×1e3": 1e3 * rep["kid"],
                        "precision": rep["precision"], "recall": rep["recall"], "vendi": rep["vendi"],
                        "sharpness/real": rep["sharpness_rel"], "NN ratio median": rep["mem_ratio_median"],
@@ -91,14 +111,50 @@ for ds in run:
                        f"oracle mean top-{P('top_selected')}": r2[m]["oracle_mean_top"] if m in r2 else None})
 r1 = pd.DataFrame(r1_all)
 r1.to_csv(res.dir / "table_R1.csv", index=False)
-print(f"Table R1 ({tier} tier; distances on the cifarnet proxy extractor; oracle = Moira's noise-free pixel utility)")
+F0 = fid_of(next(iter(run))) if run else {}
+print(f"Table R1 ({tier} tier; {F0.get('metric', 'no true FID')}"
+      + (f" of {F0['n']} samples per method against the training images, and at equal n = the held-out count beside "
+         "the held-out photos (the real-vs-real floor)" if F0 else "") + "; FD-/KID-cifarnet are proxies; oracle = "
+      "Moira's noise-free pixel utility; VAE-RF-…@seedN rows are more training seeds of the latent RF)")
 r1.round(3)
+
+# %% [markdown]
+# ### FID per method, with the spread of its bootstrap replicates
+#
+# Filled dots: each method's FID at n samples, with bars from 2.5 to 97.5 % of its bootstrap replicates (a single
+# FID's percentile interval sits above its point estimate, since FID is biased upward at finite n; the verdicts
+# below use *paired* intervals of differences). Hollow dots: the same method at the held-out set's n, which is
+# the n of the dashed line, the held-out photos against the same training images (the real-vs-real floor).
+
+# %%
+if any(fid_of(ds) for ds in run):
+    fig, axes = plt.subplots(1, len(run), figsize=(6 * len(run), 3.6), squeeze=False)
+    for ax, ds in zip(axes[0], run):
+        F = fid_of(ds)
+        if not F:
+            continue
+        rows = [(label, F["methods"][m]) for label, m in method_names(ds).items() if "value" in F["methods"].get(m, {})]
+        for i, (label, r) in enumerate(rows):
+            lo, hi = np.quantile(r["boot"], [0.025, 0.975])
+            ax.errorbar(r["value"], i, xerr=[[max(r["value"] - lo, 0)], [max(hi - r["value"], 0)]], fmt="o",
+                        color="tab:red" if label == "RF-UNet" else "tab:blue", capsize=3,
+                        label=f"n = {F['n']}" if i == 0 else None)
+            ax.plot(r["eq"]["value"], i, "o", mfc="none", color="gray", label=f"n = {F['n_eq']}" if i == 0 else None)
+        floor = F["methods"].get("held-out (real)", {}).get("eq", {}).get("value")
+        if floor is not None:
+            ax.axvline(floor, color="k", ls="--", lw=0.8, label=f"held-out photos, n = {F['n_eq']}")
+        ax.legend(fontsize=7, loc="lower left")
+        ax.set_yticks(range(len(rows)), [label for label, _ in rows], fontsize=8)
+        ax.set(xlabel=f"{F['metric']} against {F['n_reference']} training images", title=f"{NICE[ds]} ({tier} tier)")
+    fig.tight_layout()
+    res.save_figure(fig, "fid_per_method")
+    plt.show()
 
 # %% [markdown]
 # ## Table R2: the top-k selection of each method (diversity and colour), and what Moira would think of it
 
 # %%
-r2 = pd.DataFrame([{"data": NICE[ds], **{k: v for k, v in r.items() if k != "colors"},
+r2 = pd.DataFrame([{"data": NICE[ds], **{k: v for k, v in r.items() if k not in ("colors", "oracle_top", "oracle_rest")},
                     "colours": ", ".join(f"{c} {n}" for c, n in sorted(r["colors"].items(), key=lambda t: -t[1]))}
                    for ds in run for r in run[ds]["05_selection"]["r2"]])
 r2.to_csv(res.dir / "table_R2.csv", index=False)
@@ -259,11 +315,15 @@ a6.round(3)
 checks = []
 
 
-def add(cid, claim, paper_text, ok, ds, ours, note_="", metric=None):
-    """A check of the claim ``cid`` of paper.yaml on data set ``ds`` (its id, minimal tier and, unless given, metric)."""
+def add(cid, claim, paper_text, ok, ds, ours, note_="", metric=None, comp=None):
+    """A check of the claim ``cid`` of paper.yaml on data set ``ds`` (its id, minimal tier and, unless given, metric);
+    ``comp`` (a noise-aware Comparison) decides it when given, else the plain outcome ``ok``."""
     c = paper.claim(cid)
-    checks.append(Check(f"{claim} [{NICE[ds]}]", paper_text, None if ok is None else bool(ok), tier, ours, note_,
-                        claim_id=c.id, min_tier=c.min_tier, metric=metric or c.metric))
+    kw = dict(claim_id=c.id, min_tier=c.min_tier, metric=metric or c.metric)
+    if comp is not None:
+        checks.append(Check.from_comparison(f"{claim} [{NICE[ds]}]", paper_text, tier, comp, ours, note=note_, **kw))
+    else:
+        checks.append(Check(f"{claim} [{NICE[ds]}]", paper_text, None if ok is None else bool(ok), tier, ours, note_, **kw))
 
 
 for ds in run:
@@ -273,8 +333,20 @@ for ds in run:
     k_all, k_act = v["latent_dim"], len(v["kept_dims"])
     g_act, g_all, r_act, r_all = f"vae_gmm_{k_act}", f"vae_gmm_{k_all}", f"vae_rf_{k_act}", f"vae_rf_{k_all}"
     top = {r["method"]: r for r in sel["r2"]}
-    fd = {m: M[m]["fd"] for m in M}
-    fdm = M["rf_unet"]["metric"]  # the distance actually computed (a proxy where the Inception weights are absent)
+    F = fid_of(ds)
+    FM = F.get("methods", {})
+    if FM:   # true FID (or the tier's named extractor) with paired bootstrap replicates
+        fd = {m: r["value"] for m, r in FM.items() if "value" in r}
+        fdm = f"{F['metric']} of {F['n']} samples per method vs {F['n_reference']} training images"
+    else:
+        fd = {m: M[m]["fd"] for m in M}
+        fdm = M["rf_unet"]["metric"]  # the distance actually computed (a proxy where the Inception weights are absent)
+
+    def lower(a, b, scale=1.0):
+        """Paired-bootstrap comparison FID(a) < scale·FID(b), or None without replicates."""
+        return compare_boot(FM[a], FM[b], "<", scale=scale) if a in FM and b in FM else None
+
+    r_seeds = [r_act] + sorted(k for k in FM if k.startswith(f"{r_act}@seed"))
     add("h1_inactive_units", f"H1 many latent units are inactive (8 ≤ AU ≤ 32 of {P('vae_latent')})",
         f"{P('active_dims')} most activated of {P('vae_latent')} kept",
         8 <= v["active_units"] <= 32, ds, {"AU": v["active_units"], "latent": k_all, "β": v["beta"]})
@@ -302,14 +374,18 @@ for ds in run:
         "VAE-GMM best in image quality",
         fd[g_act] <= min(fd["rf_unet"], fd.get(r_act, np.inf)), ds,
         {"FD": {m: fd[m] for m in ("rf_unet", g_act, r_act) if m in fd}, "sharpness/real RF / GMM":
-         [M["rf_unet"]["sharpness_rel"], M[g_act]["sharpness_rel"]]}, "distances are FD-cifarnet", metric=fdm)
+         [M["rf_unet"]["sharpness_rel"], M[g_act]["sharpness_rel"]]}, metric=fdm,
+        comp=combine([lower(g_act, "rf_unet"), lower(g_act, r_act)]) if FM else None)
     add("h7_latent_rf_not_better", "H7 latent RF is about as good as GMM but not better (FD-GMM ≤ 1.05 × FD-RF, kept dims)",
-        "latent RF ≈ GMM, not better", fd[g_act] <= 1.05 * fd[r_act], ds, {"FD GMM": fd[g_act], "FD latent RF": fd[r_act]},
-        metric=fdm)
+        "latent RF ≈ GMM, not better", fd[g_act] <= 1.05 * fd[r_act], ds,
+        {"FD GMM": fd[g_act], "FD latent RF per training seed": [fd[k] for k in r_seeds if k in fd]}, metric=fdm,
+        comp=combine([lower(g_act, k, 1.05) for k in r_seeds],
+                     f"paired bootstrap per latent-RF training seed ({len(r_seeds)}); decided only when all agree")
+        if FM else None)
     add("h8_gmm_beats_prior", "H8 GMM sampling beats the N(0, I) prior", "GMM instead of the standard normal",
         fd[g_all] < fd["vae_prior"], ds,
         {"FD GMM (all dims)": fd[g_all], "FD prior": fd["vae_prior"], "precision GMM / prior":
-         [M[g_all]["precision"], M["vae_prior"]["precision"]]}, metric=fdm)
+         [M[g_all]["precision"], M["vae_prior"]["precision"]]}, metric=fdm, comp=lower(g_all, "vae_prior"))
     add("h9_kept_dims_help", f"H9 the {k_act} most active dims beat all {k_all} for GMM and latent RF",
         "reduced latent 'slightly improved' fidelity", fd[g_act] <= fd[g_all] and fd[r_act] <= fd[r_all], ds,
         {"GMM kept / all": [fd[g_act], fd[g_all]], "RF kept / all": [fd[r_act], fd[r_all]]}, metric=fdm)
@@ -320,7 +396,8 @@ for ds in run:
         top[g_act]["warm"] >= 0.7 * sel["top_k"] and top[g_act]["silver"] <= 1, ds,
         {"warm": top[g_act]["warm"], "silver": top[g_act]["silver"], "colours": top[g_act]["colors"]})
     add("h12_rf_hypothesis_rejected", "H12 VAE-GMM beats RF-UNet (FD), i.e. the hypothesis 'RF > VAE' is rejected",
-        "RF hypothesis rejected", fd[g_act] < fd["rf_unet"], ds, {"FD GMM": fd[g_act], "FD RF": fd["rf_unet"]}, metric=fdm)
+        "RF hypothesis rejected", fd[g_act] < fd["rf_unet"], ds, {"FD GMM": fd[g_act], "FD RF": fd["rf_unet"]}, metric=fdm,
+        comp=lower(g_act, "rf_unet"))
     add("h13_all_blurry", "H13 every method is blurrier than the real images (sharpness/real < 1)", "all methods blurry",
         all(M[m]["sharpness_rel"] < 1 for m in M if m != "test (real)"), ds,
         {m: M[m]["sharpness_rel"] for m in M})
@@ -332,9 +409,14 @@ for ds in run:
         f"random {P('top_selected')}, VAE-GMM)",
         "selection by the regressor approximates Moira's taste", top[g_act]["oracle_mean_top"] > top[g_act]["oracle_mean_random"],
         ds, {f"top {P('top_selected')}": top[g_act]["oracle_mean_top"],
-             f"random {P('top_selected')}": top[g_act]["oracle_mean_random"]})
+             f"random {P('top_selected')}": top[g_act]["oracle_mean_random"]},
+        comp=replace(compare_seeds(top[g_act]["oracle_top"], top[g_act]["oracle_rest"], ">"),
+                     method=f"Welch t-interval over images: the top {sel['top_k']} vs the samples not selected")
+        if "oracle_top" in top[g_act] else None)
     add("regressor_ranks", "the regressor ranks held-out images in the right order (Spearman > 0)", "ranking 'effectively maintained'",
-        sel["honest_test"]["spearman"] > 0, ds, sel["honest_test"])
+        sel["honest_test"]["spearman"] > 0, ds, sel["honest_test"],
+        comp=compare_spearman(sel["honest_test"]["spearman"], sel["honest_test"]["n"])
+        if np.isfinite(sel["honest_test"]["spearman"]) and sel["honest_test"]["n"] >= 4 else None)
 if len(a7) > 1:
     syn = a7[a7.data.str.startswith("SynthCars")].sort_values("n_train")
     if len(syn) > 1:

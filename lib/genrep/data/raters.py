@@ -13,8 +13,8 @@ preference is known, any image -- real or generated -- has an oracle score.
 
 Ratings: ``clip(round(A + B·(u − m)/s), 1, 10)`` as integers, A=3, B=1.6 (mean ≈ 3, SD ≈ 1.6, max 9 on
 6,000 images, like the report's Moira). For SynthCars m and s are frozen constants; for a real image set
-they are the rated set's own mean and SD (stored with the ratings, so generated images can be put on the
-same scale).
+they are the mean and SD of its calibration images -- the training photos only, never the held-out ones
+(``calibrate_on``) -- stored with the ratings, so generated images can be put on the same scale.
 """
 from __future__ import annotations
 
@@ -143,25 +143,31 @@ def image_utility(images) -> np.ndarray:
     return 1.2 * warm + 0.6 * silver + 0.8 * long_low + 0.5 * sat_z
 
 
-def rate_images(images, seed: int = 0, n_raters: int = 5) -> pd.DataFrame:
-    """Ratings of real photos: Moira = image utility + N(0, 0.5²) on the report-like scale (calibrated on
-    this set); other raters weight the same pixel features randomly. Columns: moira, moira_utility,
-    moira_true_utility, rater1…, and the pixel statistics."""
+def rate_images(images, seed: int = 0, n_raters: int = 5, calibrate_on=None) -> pd.DataFrame:
+    """Ratings of real photos: Moira = image utility + N(0, 0.5²) on the report-like scale, calibrated on
+    the images where the boolean mask ``calibrate_on`` is true (all when None: pass the training mask so
+    that held-out photos do not shape the scale); other raters weight the same pixel features randomly.
+    Columns: moira, moira_utility, moira_true_utility, rater1…, and the pixel statistics."""
     st = image_statistics(images)
     true_u = image_utility(images)
     r = np.random.default_rng(np.random.SeedSequence([seed, 0x7A7F]))
     noisy = true_u + r.normal(0, NOISE_SD, len(true_u))
-    mean, sd = float(noisy.mean()), float(noisy.std()) + 1e-9
+    cal = np.ones(len(noisy), bool) if calibrate_on is None else np.asarray(calibrate_on, bool)
+    if cal.shape != noisy.shape or cal.sum() < 2:
+        raise ValueError(f"calibrate_on must be a boolean mask over the {len(noisy)} images selecting at least 2, "
+                         f"got shape {cal.shape} with {int(cal.sum())} selected")
+    mean, sd = float(noisy[cal].mean()), float(noisy[cal].std()) + 1e-9
     out = pd.DataFrame({"moira": to_rating(noisy, mean, sd), "moira_utility": noisy,
                         "moira_true_utility": true_u})
     wr = np.random.default_rng(1234)
     feats = st[["warm", "silver", "saturation", "aspect"]].to_numpy()
-    feats = (feats - feats.mean(0)) / (feats.std(0) + 1e-9)
+    feats = (feats - feats[cal].mean(0)) / (feats[cal].std(0) + 1e-9)
     for k in range(1, n_raters):
         u = feats @ wr.normal(0, 0.6, feats.shape[1]) + r.normal(0, NOISE_SD, len(feats))
-        out[f"rater{k}"] = to_rating(u, float(u.mean()), float(u.std()) + 1e-9)
-    out.attrs["calibration"] = {"mean": mean, "sd": sd}
-    return pd.concat([out, st], axis=1)
+        out[f"rater{k}"] = to_rating(u, float(u[cal].mean()), float(u[cal].std()) + 1e-9)
+    out = pd.concat([out, st], axis=1)
+    out.attrs["calibration"] = {"mean": mean, "sd": sd, "n": int(cal.sum())}   # (pd.concat drops attrs)
+    return out
 
 
 def dominant_color_family(images) -> list[str]:

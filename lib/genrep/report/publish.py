@@ -171,6 +171,44 @@ def _shrink_image(data: dict, quality: int = 85) -> bool:
     return True
 
 
+BIG_PNG_FILE = 100_000  # bytes: a results figure this large is worth a palette
+
+
+def thin_png(path: str | Path, min_bytes: int = BIG_PNG_FILE) -> bool:
+    """Re-encode a large results PNG as a 256-colour palette PNG (no dithering) when that saves at least a
+    third; transparency is flattened onto white. Keeps the file (and returns False) otherwise or when it cannot
+    be read. The committed figures stay small enough for the repository and the device's file limit."""
+    import io
+
+    from PIL import Image
+
+    path = Path(path)
+    size = path.stat().st_size
+    if size < min_bytes:
+        return False
+    try:
+        with Image.open(path) as im:
+            img = im.convert("RGBA")
+        flat = Image.new("RGB", img.size, (255, 255, 255))
+        flat.paste(img, mask=img.split()[-1])
+        buf = io.BytesIO()
+        flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            buf, "PNG", optimize=True)
+    except Exception:  # an unreadable image stays as it was
+        return False
+    if buf.tell() > 2 * size // 3:
+        return False
+    tmp = path.with_name(f".{path.name}.thin")
+    tmp.write_bytes(buf.getvalue())
+    tmp.replace(path)
+    return True
+
+
+def thin_figures(folder: str | Path, min_bytes: int = BIG_PNG_FILE) -> int:
+    """``thin_png`` every PNG under ``folder``; returns how many were re-encoded."""
+    return sum(thin_png(p, min_bytes) for p in sorted(Path(folder).rglob("*.png")))
+
+
 def _clean_outputs(outputs: list, root: Path | None) -> list:
     new = []
     for out in outputs:

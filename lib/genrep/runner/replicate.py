@@ -41,7 +41,7 @@ import nbformat
 
 from genrep.paths import book_dir, repo_root, results_dir, runs_dir
 from genrep.report.provenance import run_record, write_json
-from genrep.report.publish import publish_notebook
+from genrep.report.publish import publish_notebook, thin_figures
 from genrep.report.tables import TIERS
 
 from . import cache
@@ -301,6 +301,7 @@ def standin_refusal(arm: Arm, new: Path, old: Path) -> str | None:
 
 
 def _swap_in(new: Path, final: Path) -> None:
+    thin_figures(new)   # committed figures as palette PNGs where that saves a third
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
     if final.exists():
         final.rename(old)

@@ -1,0 +1,76 @@
+"""Intervals a summary forms from what an arm saved: paired bootstrap differences, Spearman correlations,
+and decisions that combine several comparisons.
+
+An arm that scores several methods against the same real images saves, per method, bootstrap replicates
+whose real-side resamples are identical across methods (``genrep.metrics.sample_sets.fd_bootstrap``,
+``genrep.metrics.sampling.true_fid``). The replicate-wise difference of two methods is then paired on the
+real images, and its percentile interval is the noise of the comparison over samples.
+
+- ``compare_boot(a, b, expect, scale)``: is value(a) − scale·value(b) below (``<``) or above 0?
+- ``spearman_interval(rho, n)``: Fisher-z interval of a Spearman correlation (SE √(1.06/(n − 3)), Fieller
+  et al. 1957).
+- ``combine(comparisons)``: one decision for a claim that needs all of several comparisons.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+
+from .verdicts import Comparison, decide
+
+
+def boot_difference_interval(boot_a, boot_b, confidence: float = 0.95) -> tuple[float, float]:
+    """Percentile interval of ``boot_a − boot_b`` (replicate by replicate)."""
+    a, b = np.asarray(boot_a, float), np.asarray(boot_b, float)
+    if a.shape != b.shape or a.ndim != 1 or len(a) < 2:
+        raise ValueError(f"need two equal-length replicate lists (≥ 2), got shapes {a.shape} and {b.shape}")
+    q = (1 - confidence) / 2
+    lo, hi = np.quantile(a - b, [q, 1 - q])
+    return float(lo), float(hi)
+
+
+def compare_boot(a: dict, b: dict, expect: str = "<", confidence: float = 0.95, scale: float = 1.0) -> Comparison:
+    """Decide ``value(a) − scale·value(b) expect 0`` from two ``{"value", "boot", "n_fake"}`` records."""
+    iv = boot_difference_interval(a["boot"], scale * np.asarray(b["boot"], float), confidence)
+    return Comparison(decide(iv, expect, 0.0), float(a["value"]) - scale * float(b["value"]), iv,
+                      (int(a.get("n_fake", len(a["boot"]))), int(b.get("n_fake", len(b["boot"])))),
+                      f"paired bootstrap over samples ({len(a['boot'])} replicates, {confidence:.0%}; the real-side "
+                      "resamples are shared)", expect, confidence)
+
+
+def spearman_interval(rho: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Fisher-z interval of a Spearman correlation from ``n`` pairs."""
+    from scipy import stats
+    if n < 4 or not -1 < rho < 1:
+        raise ValueError(f"need n >= 4 and |rho| < 1, got n={n}, rho={rho}")
+    z, se = math.atanh(rho), math.sqrt(1.06 / (n - 3))
+    q = float(stats.norm.ppf(0.5 + confidence / 2))
+    return math.tanh(z - q * se), math.tanh(z + q * se)
+
+
+def compare_spearman(rho: float, n: int, expect: str = ">", than: float = 0.0, confidence: float = 0.95) -> Comparison:
+    iv = spearman_interval(rho, n, confidence)
+    return Comparison(decide(iv, expect, than), float(rho), iv, (int(n),),
+                      f"Fisher-z interval of Spearman's ρ ({confidence:.0%})", expect, confidence)
+
+
+def combine(comparisons, method: str = "") -> Comparison:
+    """A claim that needs every one of ``comparisons``: replicated when all are, not replicated when any is
+    not, else inconclusive. The interval and difference are those of the weakest (nearest the boundary) one."""
+    cs = list(comparisons)
+    if not cs:
+        raise ValueError("combine needs at least one comparison")
+    ds = [c.decision for c in cs]
+    decision = ("not replicated" if "not replicated" in ds else "replicated" if all(d == "replicated" for d in ds)
+                else "inconclusive")
+    pick = [c for c in cs if c.decision == decision] or cs
+
+    def margin(c):
+        if c.interval is None:
+            return -math.inf
+        return -c.interval[1] if c.expect == "<" else c.interval[0]
+    weakest = min(pick, key=margin)
+    return replace(weakest, decision=decision, n=tuple(n for c in cs for n in c.n),
+                   method=method or f"all of {len(cs)} comparisons ({weakest.method})")
