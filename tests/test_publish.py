@@ -205,6 +205,10 @@ def test_thin_png_palettes_big_figures_only(tmp_path):
         assert im.size == (400, 300) and im.mode == "P"
         err = np.abs(np.asarray(im.convert("RGB"), float) - img).mean()
     assert err < 20                          # a palette, not a different picture
+    small_bytes = small.read_bytes()
     assert thin_png(small, min_bytes=0) in (True, False) and Image.open(small).size == (20, 20)
+    assert thin_png(small) is False                     # under the default size threshold: untouched
+    thin_figures(tmp_path)
+    assert Image.open(small).size == (20, 20) and (small.read_bytes() == small_bytes or Image.open(small).mode == "P")
     assert junk.read_bytes().startswith(b"not a png")   # unreadable: kept as it was
     assert thin_png(big) is False                       # already thin: nothing more to gain

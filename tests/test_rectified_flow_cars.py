@@ -239,6 +239,8 @@ def test_cars_split_counts_and_train_only_calibration():
     assert on_all["mean"] != pytest.approx(on_train["mean"], abs=1e-6)
     on_train_only = rate_images(d.images).attrs["calibration"]
     assert on_train["sd"] > 0 and on_train_only["n"] == 635
+    # masking the held-out photos gives exactly the scale of the training photos rated alone
+    assert on_train["mean"] == pytest.approx(on_train_only["mean"]) and on_train["sd"] == pytest.approx(on_train_only["sd"])
     with pytest.raises(ValueError, match="boolean mask"):
         rate_images(x, calibrate_on=np.zeros(len(x), bool))
 

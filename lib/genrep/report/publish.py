@@ -135,6 +135,18 @@ def _text(value) -> str:
     return "".join(value) if isinstance(value, list) else (value or "")
 
 
+def _on_white(img):
+    """An RGB copy of a PIL image, any transparency flattened onto white."""
+    from PIL import Image
+
+    if img.mode not in ("RGBA", "LA", "P"):
+        return img.convert("RGB")
+    rgba = img.convert("RGBA")
+    flat = Image.new("RGB", rgba.size, (255, 255, 255))
+    flat.paste(rgba, mask=rgba.split()[-1])
+    return flat
+
+
 BIG_PNG = 150_000  # base64 characters: a figure this large is a grid of photographs, which JPEG stores far smaller
 
 
@@ -154,13 +166,8 @@ def _shrink_image(data: dict, quality: int = 85) -> bool:
     from PIL import Image
 
     try:
-        img = Image.open(io.BytesIO(base64.b64decode(png)))
-        if img.mode in ("RGBA", "LA", "P"):
-            rgba = img.convert("RGBA")
-            img = Image.new("RGB", rgba.size, (255, 255, 255))
-            img.paste(rgba, mask=rgba.split()[-1])
         buf = io.BytesIO()
-        img.convert("RGB").save(buf, "JPEG", quality=quality, optimize=True)
+        _on_white(Image.open(io.BytesIO(base64.b64decode(png)))).save(buf, "JPEG", quality=quality, optimize=True)
     except Exception:  # an unreadable image stays as it was
         return False
     jpeg = base64.b64encode(buf.getvalue()).decode()
@@ -188,9 +195,7 @@ def thin_png(path: str | Path, min_bytes: int = BIG_PNG_FILE) -> bool:
         return False
     try:
         with Image.open(path) as im:
-            img = im.convert("RGBA")
-        flat = Image.new("RGB", img.size, (255, 255, 255))
-        flat.paste(img, mask=img.split()[-1])
+            flat = _on_white(im)
         buf = io.BytesIO()
         flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
             buf, "PNG", optimize=True)
