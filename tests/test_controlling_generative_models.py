@@ -205,6 +205,63 @@ def test_losses_and_masks():
     assert blurred_mse(checker, z) / mse(checker, z) < 0.1 * blurred_mse(ramp, z) / mse(ramp, z)
 
 
+def test_blurred_mse_code_mode_leaks_masked_pixels_narrows_the_kernel_and_uses_the_batch_mask():
+    from genrep.control.losses import gaussian_kernel, recon_loss
+
+    a = torch.rand(2, 3, 32, 32) * 2 - 1
+    b = a.clone()
+    b[:, :, :, :8] = -a[:, :, :, :8]  # differences only where the mask is 0
+    m = torch.ones(2, 1, 32, 32)
+    m[..., :8] = 0
+    # ours ignores the undefined pixels; the code's variant blurs them into the kept ones
+    assert blurred_mse(a, b, m).abs().max() < 1e-12
+    assert (blurred_mse(a, b, m, mode="code") > 1e-4).all()
+    assert torch.equal(recon_loss("blur_mse_code", a, b, m), blurred_mse(a, b, m, mode="code"))
+    # kernel grid: step size/(size - 1) px, so the effective σ is σ·(size - 1)/size (2.83 px for σ = 3, untruncated)
+    def sd(k):
+        k1 = k.sum(0)
+        r = torch.arange(len(k1)) - (len(k1) - 1) / 2
+        return float(((k1 * r ** 2).sum() / k1.sum()).sqrt())
+    big = 60  # a wide kernel, so that truncation does not hide the grid's effect
+    ratio = sd(gaussian_kernel(3.0, big, grid="code")) / sd(gaussian_kernel(3.0, big))
+    assert abs(ratio - (big - 1) / big) < 1e-3
+    assert len(gaussian_kernel(3.0, grid="code")) == 18
+    # the code divides every example by the batch-mean mask, ours by its own
+    c = a.clone()
+    c[:, :, :, 8:] += 0.1
+    m2 = m.clone()
+    m2[1] = 1.0  # the second example is fully defined
+    ours, code = blurred_mse(a, c, m2), blurred_mse(a, c, m2, mode="code")
+    from genrep.control.losses import blur
+
+    blur_sq = blur(a - c, 3.0, grid="code") ** 2
+    expect0 = (blur_sq[0] * m2[0]).mean() / m2.mean()
+    assert torch.allclose(code[0], expect0, rtol=1e-5)
+    assert not torch.allclose(ours[0] / ours[1], code[0] / code[1], rtol=1e-3)
+    with pytest.raises(ValueError, match="mode"):
+        blurred_mse(a, c, m2, mode="paper")
+    with pytest.raises(ValueError, match="grid"):
+        gaussian_kernel(3.0, grid="odd")
+
+
+def test_framework_evaluation_reuses_given_reference_features_and_checks_their_count():
+    from genrep.metrics import get_extractor
+    from genrep.models.avae import evaluate_framework, image_framework
+
+    torch.manual_seed(0)
+    fw = image_framework("vae", 1, 32, 8, 8, 0)
+    ext = get_extractor("randconv", "cpu")
+    x = torch.rand(16, 1, 32, 32) * 2 - 1
+    feats = ext((x + 1) / 2)
+    a = evaluate_framework(fw, x[:8], x, 16, ext, seed=0)
+    b = evaluate_framework(fw, x[:8], x, 16, ext, seed=0, real_features=feats)
+    assert a["fd"] == pytest.approx(b["fd"], rel=1e-5)
+    c = evaluate_framework(fw, x[:8], x, 16, ext, seed=0, real_features=feats.flip(1))
+    assert c["fd"] != pytest.approx(a["fd"], rel=1e-3)  # the given features are the ones used
+    with pytest.raises(ValueError, match="eval_n"):
+        evaluate_framework(fw, x[:8], x, 16, ext, seed=0, real_features=feats[:8])
+
+
 def test_transforms_shift_by_whole_pixels_with_masks():
     x = torch.zeros(1, 1, 16, 16)
     x[0, 0, 5, 5] = 1

@@ -308,6 +308,40 @@ def test_set_values_take_the_type_of_the_default(toy_root):
     assert arm.params["fail_after_save"] == "3"  # a str default keeps the text as typed
 
 
+def test_notebook_selects_one_arm_by_its_id_and_names_the_arms_when_it_does_not_exist(toy_root, monkeypatch):
+    ch = load_chapter("toy")
+    (arm,) = ch.plan("budget", ["01_train-b"], {"steps": "7"})
+    assert arm.id == "01_train-b" and arm.params["lr"] == 0.02 and arm.params["steps"] == 7
+    assert [a.id for a in ch.plan("budget", ["01_train"])] == ["01_train-a", "01_train-b"]
+    with pytest.raises(ConfigError, match=r"unknown arm '01_train-c' at tier 'budget'.*Valid: 01_train-a, 01_train-b"):
+        ch.plan("budget", ["01_train-c"])
+    with pytest.raises(ConfigError, match="unknown notebook '03_train-a'"):
+        ch.plan("budget", ["03_train-a"])
+    # the runner runs only the selected arm; the other stays untouched
+    import importlib
+
+    rep_mod = importlib.import_module("genrep.runner.replicate")
+    seen = []
+    monkeypatch.setattr(rep_mod, "_replicate", lambda ch, tier, only, ov, full, *a: seen.append(
+        [x.id for x in full if rep_mod.selected(x, only)]) or 0)
+    assert main(["replicate", "toy", "--config", "budget", "--notebook", "01_train-b", "--no-stage-data"]) == 0
+    assert seen == [["01_train-b"]]
+
+
+def test_replicate_above_reduced_prepares_the_inception_weights(toy_root, monkeypatch):
+    import importlib
+
+    inception = importlib.import_module("genrep.metrics.inception")
+    rep_mod = importlib.import_module("genrep.runner")
+    calls = []
+    monkeypatch.setattr(inception, "prepare_inception_weights", lambda: calls.append(1) or "ok: stub")
+    monkeypatch.setattr(rep_mod, "replicate", lambda *a, **k: 0)
+    monkeypatch.setattr(importlib.import_module("genrep.data"), "stage", lambda **k: {})
+    assert main(["replicate", "toy"]) == 0 and calls == []  # reduced: proxies only
+    assert main(["replicate", "toy", "--config", "budget", "--no-stage-data"]) == 0 and calls == []
+    assert main(["replicate", "toy", "--config", "budget"]) == 0 and calls == [1]  # staged with the data
+
+
 def test_convert_and_check_conventions(tmp_path):
     path = tmp_path / "01_nb.py"
     path.write_text('# %% tags=["parameters"]\ntier = "reduced"\nresults_dir = "r"\nruns_dir = "x"\n'

@@ -240,3 +240,18 @@ def test_compare_mean_against_a_threshold():
     assert abs(hi - m - 4.302653 / 3 ** 0.5) < 1e-4
     with pytest.raises(ValueError, match="non-finite"):
         compare_mean([1.0, float("nan")])
+
+
+def test_compare_within_decides_a_null_effect_from_the_interval_of_the_mean():
+    from genrep.report.intervals import combine, compare_within
+
+    tight = compare_within([1.01, 0.99, 1.00, 1.02], 1.0, 0.1)
+    assert tight.decision == "replicated" and tight.expect == "within"
+    assert tight.interval[0] > 0.9 and tight.interval[1] < 1.1
+    far = compare_within([1.5, 1.52, 1.49], 1.0, 0.1)
+    assert far.decision == "not replicated" and far.difference == pytest.approx(0.503, abs=1e-3)
+    noisy = compare_within([0.7, 1.3, 1.0], 1.0, 0.1)
+    assert noisy.decision == "inconclusive"
+    assert compare_within([1.0], 1.0, 0.1).decision == "inconclusive"  # one seed: no interval
+    assert combine([tight, far]).decision == "not replicated"
+    assert combine([tight, noisy]).decision == "inconclusive"

@@ -10,7 +10,10 @@
 # of Eq. 4.5 (σ = 3), then scores G(ẑ, y) against I with a perceptual distance. The thesis used 1000
 # ILSVRC images, 3000 iterations and LPIPS (AlexNet); we use held-out stand-in images, the tier's iteration
 # count and **LPIPS-cifarnet**, so only the *ordering* of the three losses is comparable. Fig. 4.3 repeats
-# the inversion without the norm constraint; Fig. 4.2 varies σ.
+# the inversion without the norm constraint; Fig. 4.2 varies σ. The blur σ is stated in the thesis's pixels
+# (BigGAN-128 images); `sigma_scale` = our image size / 128 converts it, so "σ = 3" blurs a 32-px image by
+# 0.75 px, the same fraction of the image. `blur_mse_code` is the released code's variant of the blurred
+# loss (see `genrep.control.losses`), run beside ours where the tier lists it.
 
 # %% tags=["parameters"]
 tier = "reduced"
@@ -30,7 +33,8 @@ inv_targets = 1000
 inv_iters = 3000
 inv_lr = 0.01
 inv_losses = ["mse", "dssim", "blur_mse"]
-sigmas = [1, 3, 5, 10, 20]
+sigmas = [1, 3, 5, 10, 20]        # in the thesis's pixels at 128 px
+sigma_scale = 1.0                 # our pixels per thesis pixel (gan_size / 128)
 
 # %%
 from pathlib import Path
@@ -131,17 +135,19 @@ z_init = torch.randn(inv_targets, G.latent_dim, generator=torch.Generator().manu
 for p in G.parameters():
     p.requires_grad_(False)
 Gy = lambda z: G(z, ty)
-rows, recon = [], {}
-configs = [(loss, 3.0, c) for loss in inv_losses for c in (True, False)]
+rows, recon, per_target = [], {}, {}
+configs = [(loss, 3.0, c) for loss in inv_losses for c in (True, False)]   # σ is used by the blur losses only
 configs += [("blur_mse", float(s), True) for s in sigmas if float(s) != 3.0 and "blur_mse" in inv_losses]
 for loss, sigma, constrain in configs:
-    with clock.timed(f"invert {loss} σ={sigma} constrain={constrain}", images=inv_targets * inv_iters):
-        z, final, h = invert(Gy, tx, loss=loss, sigma=sigma, steps=inv_iters, lr=inv_lr, z0=z_init.clone(),
+    with clock.timed(f"invert {loss} σ={sigma:g} (×{sigma_scale:g} px) constrain={constrain}", images=inv_targets * inv_iters):
+        z, final, h = invert(Gy, tx, loss=loss, sigma=sigma * sigma_scale, steps=inv_iters, lr=inv_lr, z0=z_init.clone(),
                              constrain=constrain, history=True)
     with torch.no_grad():
         rec = Gy(z)
     d = lpips(rec, tx)
-    rows.append({"loss": loss, "sigma": sigma if loss == "blur_mse" else None, "constrain_norm": constrain,
+    per_target[f"{loss}|{sigma:g}|{constrain}"] = [round(float(v), 6) for v in d.cpu()]   # paired intervals
+    rows.append({"loss": loss, "sigma": sigma if loss.startswith("blur") else None,
+                 "sigma_px": sigma * sigma_scale if loss.startswith("blur") else None, "constrain_norm": constrain,
                  "lpips_mean": float(d.mean()), "lpips_std": float(d.std()), "pixel_mse": float((rec - tx).pow(2).mean()),
                  "z_norm_over_sqrt_d": float((z.norm(dim=1) / G.latent_dim ** 0.5).mean()), "final_loss": float(final.mean())})
     recon[(loss, sigma, constrain)] = rec[:8].cpu()
@@ -156,19 +162,20 @@ names = ["target"]
 for loss in inv_losses:
     for c in (True, False):
         grid_rows.append(to_uint8(recon[(loss, 3.0, c)]))
-        names.append(f"{loss}{' σ=3' if loss == 'blur_mse' else ''}, {'‖z‖≤√d' if c else 'unconstrained'}")
+        names.append(f"{loss}{' σ=3' if loss.startswith('blur') else ''}, {'‖z‖≤√d' if c else 'unconstrained'}")
 show_grid(ax, torch.cat(grid_rows), nrow=8, title="Fig. 4.3 regenerated, rows: " + "; ".join(names) + f" ({tier} tier)")
 res.save_figure(fig, "fig_4_3_losses")
 plt.show()
 if "blur_mse" in inv_losses:
     fig, ax = plt.subplots(figsize=(9, 1.15 * (1 + len(sigmas))))
     show_grid(ax, torch.cat([targets["images"][:8]] + [to_uint8(recon[("blur_mse", float(s), True)]) for s in sigmas]),
-              nrow=8, title=f"Fig. 4.2 regenerated: rows target, then σ = {sigmas} ({tier} tier)")
+              nrow=8, title=f"Fig. 4.2 regenerated: rows target, then σ = {sigmas} thesis px "
+                            f"(× {sigma_scale:g} at {gan_size} px) ({tier} tier)")
     res.save_figure(fig, "fig_4_2_sigma")
     plt.show()
 
 # %%
 res.save_metrics(data=data_note, gan_iters=gan_iters, gan_params={"G": count_params(G), "D": count_params(D)},
                  gan_fd=fd, gan_fd_name=ext.metric_name, gan_final=hist[-1] if hist else {},
-                 inversion=rows, inv_targets=inv_targets, inv_iters=inv_iters, perceptual=lpips.name,
+                 inversion=rows, lpips_per_target=per_target, sigma_scale=sigma_scale, inv_targets=inv_targets, inv_iters=inv_iters, perceptual=lpips.name,
                  throughput=clock.summary())

@@ -87,6 +87,10 @@ def cmd_replicate(args) -> int:
             stage(names=None, progress=True)
         except Exception as e:  # staging is best effort here; notebooks fall back to stand-ins, labelled
             print(f"note: data staging skipped ({e})", flush=True)
+        if args.config != "reduced":  # tiers above reduced report true FID: convert the network once, as `make data`
+            from genrep.metrics.inception import prepare_inception_weights
+
+            print(f"  {'inception':14s} {prepare_inception_weights()}", flush=True)
     return replicate(args.chapter, tier=args.config, only=args.notebook or None, overrides=_parse_set(args.set),
                      force=args.force, jobs=args.jobs, allow_standins=args.allow_standins,
                      executor=args.executor)
@@ -158,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("chapter")
     r.add_argument("--config", "--tier", default="reduced",
                    help="reduced (CPU smoke, default) | cpu | budget | full")
-    r.add_argument("--notebook", action="append", help="run only this notebook (repeatable)")
+    r.add_argument("--notebook", action="append", help="run only this notebook, or one arm of it as <notebook>-<arm> (repeatable)")
     r.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="override a notebook parameter (converted to the type of its default, then checked)")
     r.add_argument("--force", action="store_true", help="re-run even when cached (discards checkpoints)")

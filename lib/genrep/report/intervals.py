@@ -9,6 +9,8 @@ real images, and its percentile interval is the noise of the comparison over sam
 - ``compare_boot(a, b, expect, scale)``: is value(a) − scale·value(b) below (``<``) or above 0?
 - ``spearman_interval(rho, n)``: Fisher-z interval of a Spearman correlation (SE √(1.06/(n − 3)), Fieller
   et al. 1957).
+- ``compare_within(values, target, tol)``: does the t-interval of the mean of per-seed (or per-target)
+  ``values`` lie inside target ± tol (a null effect or an "≈" claim)?
 - ``combine(comparisons)``: one decision for a claim that needs all of several comparisons.
 """
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .verdicts import Comparison, decide
+from .verdicts import Comparison, decide, mean_interval, within_interval
 
 
 def boot_difference_interval(boot_a, boot_b, confidence: float = 0.95) -> tuple[float, float]:
@@ -54,6 +56,17 @@ def compare_spearman(rho: float, n: int, expect: str = ">", than: float = 0.0, c
     iv = spearman_interval(rho, n, confidence)
     return Comparison(decide(iv, expect, than), float(rho), iv, (int(n),),
                       f"Fisher-z interval of Spearman's ρ ({confidence:.0%})", expect, confidence)
+
+
+def compare_within(values, target: float, tol: float, confidence: float = 0.95) -> Comparison:
+    """Is the mean of ``values`` within ``tol`` of ``target``? Replicated when its t-interval lies inside
+    [target − tol, target + tol], not replicated when disjoint from it, else (or with one value) inconclusive.
+    ``difference`` is mean − target."""
+    m, iv = mean_interval(values, confidence)
+    n = len(np.asarray(values).ravel())
+    return Comparison(within_interval(iv, target, tol), m - target, iv, (n,),
+                      f"t-interval of the mean over {n} ({confidence:.0%}) inside {target:g} ± {tol:g}", "within",
+                      confidence)
 
 
 def combine(comparisons, method: str = "") -> Comparison:

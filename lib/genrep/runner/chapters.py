@@ -315,9 +315,7 @@ class Chapter:
         for nb in nb_cfgs:
             if nb not in self.notebooks:
                 raise _unknown("notebook", nb, self.notebooks, where)
-        for nb in only or []:
-            if nb not in self.notebooks:
-                raise _unknown("notebook", nb, self.notebooks, f" in chapter {self.name!r}")
+        selected = [self.notebook_of(sel) for sel in only or []]  # notebook names; an arm id selects one arm
         common = dict(cfg.get("params") or {})
         all_declared = set().union(*(nb.params for nb in self.notebooks.values()))
         for name in common:
@@ -329,15 +327,15 @@ class Chapter:
                 raise _unknown("parameter", name, all_declared - set(INJECTED), " given with --set")
         if only:
             for name in overrides:
-                if not any(name in self.notebooks[nb].params for nb in only):
+                if not any(name in self.notebooks[nb].params for nb in selected):
                     owners = [nb.name for nb in self.notebooks.values() if name in nb.params]
                     raise ConfigError(f"parameter {name!r} given with --set is not declared by the selected "
-                                      f"notebook(s) {', '.join(dict.fromkeys(only))}; it belongs to "
+                                      f"notebook(s) {', '.join(dict.fromkeys(selected))}; it belongs to "
                                       f"{', '.join(owners)} (add --notebook {owners[0]})")
         rel = tier_file.relative_to(self.dir.parent)
         arms: list[Arm] = []
         for nb in self.notebooks.values():
-            if only and nb.name not in only:
+            if only and nb.name not in selected:
                 continue
             c = nb_cfgs.get(nb.name) or {}
             bad = set(c) - NB_KEYS
@@ -361,8 +359,23 @@ class Chapter:
                 arm = Arm(self.name, tier, nb, None if arm_name is None else str(arm_name), params)
                 if check:
                     check_values(nb, params, f"{self.name}/{tier} {arm.id}", sources)
+                if only and nb.name not in only and arm.id not in only:
+                    continue  # another arm of a notebook selected by arm id
                 arms.append(arm)
+        missing = [sel for sel in only or [] if sel not in self.notebooks and all(a.id != sel for a in arms)]
+        if missing:
+            ids = [a.id for a in self.plan(tier, None, None, check=False) if a.arm is not None]
+            raise _unknown("arm", missing[0], ids, f" at tier {tier!r} of chapter {self.name!r}")
         return arms
+
+    def notebook_of(self, selector: str) -> str:
+        """The notebook a ``--notebook`` selector names: a notebook, or one of its arms (``<notebook>-<arm>``)."""
+        if selector in self.notebooks:
+            return selector
+        for name in sorted(self.notebooks, key=len, reverse=True):
+            if selector.startswith(name + "-"):
+                return name
+        raise _unknown("notebook", selector, self.notebooks, f" in chapter {self.name!r}")
 
     def _check_param(self, nb: Notebook, name: str, where: str):
         if name not in nb.params or name in INJECTED:
