@@ -323,7 +323,7 @@ def test_notebook_selects_one_arm_by_its_id_and_names_the_arms_when_it_does_not_
     rep_mod = importlib.import_module("genrep.runner.replicate")
     seen = []
     monkeypatch.setattr(rep_mod, "_replicate", lambda ch, tier, only, ov, full, *a: seen.append(
-        [x.id for x in full if rep_mod.selected(x, only)]) or 0)
+        [x.id for x in full if x.selected_by(only)]) or 0)
     assert main(["replicate", "toy", "--config", "budget", "--notebook", "01_train-b", "--no-stage-data"]) == 0
     assert seen == [["01_train-b"]]
 

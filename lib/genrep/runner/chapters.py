@@ -110,6 +110,10 @@ class Arm:
     def id(self) -> str:
         return self.notebook.name if self.arm is None else f"{self.notebook.name}-{self.arm}"
 
+    def selected_by(self, only) -> bool:
+        """Whether ``--notebook`` selectors ``only`` (notebook names or arm ids; none: all) select this arm."""
+        return not only or self.notebook.name in only or self.id in only
+
 
 def read_parameters(path: Path) -> tuple[dict, dict, dict]:
     """(defaults, comments, checks) of the names assigned in the cell tagged ``parameters``."""
@@ -359,9 +363,8 @@ class Chapter:
                 arm = Arm(self.name, tier, nb, None if arm_name is None else str(arm_name), params)
                 if check:
                     check_values(nb, params, f"{self.name}/{tier} {arm.id}", sources)
-                if only and nb.name not in only and arm.id not in only:
-                    continue  # another arm of a notebook selected by arm id
-                arms.append(arm)
+                if arm.selected_by(only):  # not another arm of a notebook selected by arm id
+                    arms.append(arm)
         missing = [sel for sel in only or [] if sel not in self.notebooks and all(a.id != sel for a in arms)]
         if missing:
             ids = [a.id for a in self.plan(tier, None, None, check=False) if a.arm is not None]

@@ -575,11 +575,6 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
         return _replicate(ch, tier, only, overrides or {}, full, force, jobs, do_publish, executor)
 
 
-def selected(arm: Arm, only) -> bool:
-    """Whether ``--notebook`` selectors ``only`` (notebook names or arm ids; none: all) select ``arm``."""
-    return not only or arm.notebook.name in only or arm.id in only
-
-
 def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], force: bool, jobs: int,
                do_publish: bool, executor: str = "local") -> int:
     chapter = ch.name
@@ -587,7 +582,7 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
     # its dependents their base keys) once it has run
     keys, bases, looks = compute_keys(full, ch)
     data = data_manifest()
-    arms = [a for a in full if selected(a, only)]
+    arms = [a for a in full if a.selected_by(only)]
     by_id = {a.id: a for a in full}
     n = len(arms)
     t_start = time.time()
