@@ -259,6 +259,91 @@ def test_train_loop_stops_at_nan_and_never_saves_it(tmp_path):
     assert ck.load()["step"] == 10
 
 
+def test_a_dcgan_at_a_huge_learning_rate_stops_at_the_bce_clamp(tmp_path):
+    """lr=1e6 saturates the discriminator: the losses sit at BCE's clamp (exactly 100) without ever being NaN;
+    the loop names the value, the step it got stuck at, and says the checkpoint saved after that is no good."""
+    from genrep.models.dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_normal
+    from genrep.train import DivergedError
+    from genrep.train.gan_step import dcgan_optimizers, dcgan_step
+
+    torch.manual_seed(0)
+    x = torch.rand(16, 3, 64, 64) * 2 - 1
+    G, D = DCGANGenerator(nz=16, ngf=8), DCGANDiscriminator(ndf=8)
+    G.apply(init_dcgan_normal)
+    D.apply(init_dcgan_normal)
+
+    def run(lr, ck):
+        og, od = dcgan_optimizers(G, D, lr=lr, betas=(0.5, 0.999))
+
+        def step(i):
+            d, g, _ = dcgan_step(G, D, og, od, x, latent_dim=16)
+            return {"d_loss": d, "g_loss": g}
+
+        return train_loop(step, total_steps=120, state={"G": G, "D": D, "og": og, "od": od}, checkpointer=ck,
+                          progress=False)
+
+    ck = Checkpointer(tmp_path / "gan.ckpt", every_minutes=None, every_steps=30)
+    with pytest.raises(DivergedError) as info:
+        run(1e6, ck)
+    msg = str(info.value)
+    assert "at binary cross-entropy's clamp for 25 checked steps" in msg and "lr og=1e+06" in msg
+    since = int(msg.split("from step ")[1].split()[0])
+    if ck.last_step is not None and ck.last_step > since:
+        assert "saved after the trouble began" in msg
+    # a sane learning rate never trips it
+    G.apply(init_dcgan_normal)
+    D.apply(init_dcgan_normal)
+    assert len(run(2e-4, Checkpointer(tmp_path / "ok.ckpt", every_minutes=None))) > 0
+
+
+def test_a_vae_whose_forward_overflows_names_the_layer_not_the_bce_message(tmp_path):
+    """lr=1e6 leaves finite weights whose forward pass overflows: BCE rejects the NaN input with a
+    RuntimeError before any loss exists. The loop replays the step with layer hooks and names the layer."""
+    from genrep.losses.vae import vae_loss
+    from genrep.models.vae import MLPVAE
+    from genrep.train import DivergedError
+
+    torch.manual_seed(0)
+    x = torch.rand(8, 3, 16, 16)
+    vae = MLPVAE(image_shape=(3, 16, 16), hidden_dim=64, latent_dim=4)
+
+    def run(lr):
+        opt = torch.optim.Adam(vae.parameters(), lr=lr)
+
+        def step(i):
+            xh, mu, lv = vae(x)
+            loss, _, _ = vae_loss(xh, x, mu, lv)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return {"loss": loss}
+
+        return train_loop(step, total_steps=20, state={"vae": vae, "opt": opt}, progress=False)
+
+    with pytest.raises(DivergedError, match=r"step \d+ failed: the output of vae\.\S+ became non-finite.*"
+                                            r"RuntimeError: all elements of input should be between 0 and 1"):
+        run(1e6)
+    # an ordinary error of the user's own code is left as it is
+    with pytest.raises(RuntimeError, match="^my bug$"):
+        train_loop(lambda i: (_ for _ in ()).throw(RuntimeError("my bug")), total_steps=3,
+                   state={"m": nn.Linear(2, 2)}, progress=False)
+
+
+def test_stuck_detector_needs_losses_on_the_clamp_lattice_long_enough():
+    from genrep.train import DivergedError
+    from genrep.train.guard import StuckDetector
+
+    det = StuckDetector(patience=3)
+    for step in range(10):  # constants beside real losses, and losses near 100 but off the lattice, pass
+        det.update({"batch": 128.0, "lr": 2e-4, "loss": 100.0 + (step + 1) * 1.37e-3, "g": 0.0}, step)
+    det.update({"d_loss": 100.0, "g_loss": 0.0}, 10)
+    det.update({"d_loss": 99.731}, 11)  # one step off the clamp restarts the count
+    with pytest.raises(DivergedError, match=r"d_loss=103\.125 at binary cross-entropy's clamp for 3 checked "
+                                            r"steps, from step 12 to step 14"):
+        for step, d in zip(range(12, 20), (96.875, 100.0, 103.125, 100.0)):
+            det.update({"d_loss": d, "g_loss": 3.125, "batch": 32.0}, step)
+
+
 # --------------------------------------------------------------------------- Checkpointer
 
 def test_checkpointer_roundtrip_due_and_remove(tmp_path):

@@ -15,7 +15,7 @@
 from .checkpoint import CheckpointError, Checkpointer
 from .device import amp_dtype, autocast, device_name, prepare_device, select_device, setup_fast
 from .ema import EMA
-from .guard import NonFiniteError, check_finite
+from .guard import DivergedError, NonFiniteError, check_finite
 from .loop import TrainingInterrupted, train_loop
 from .params import count_params
 from .pool import ImagePool
@@ -24,7 +24,7 @@ from .snapshots import Snapshots
 from .timing import Stopwatch, Timer, format_seconds, synchronize, throughput, timed
 
 __all__ = [
-    "CheckpointError", "Checkpointer", "EMA", "ImagePool", "NonFiniteError", "Snapshots", "Stopwatch", "Timer",
+    "CheckpointError", "Checkpointer", "DivergedError", "EMA", "ImagePool", "NonFiniteError", "Snapshots", "Stopwatch", "Timer",
     "TrainingInterrupted", "amp_dtype", "autocast", "check_finite", "count_params", "device_name",
     "format_seconds", "rng_state", "seed_everything", "prepare_device", "select_device", "set_rng_state", "setup_fast",
     "synchronize", "throughput", "timed", "train_loop",

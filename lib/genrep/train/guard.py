@@ -1,4 +1,14 @@
-"""The NaN guard: stop a run at the first non-finite loss, and say what to do about it."""
+"""The training guard: stop a run at the first non-finite loss, at a loss pinned at a clamp, or when a step
+fails after a module's forward pass went non-finite, and say what to do about it.
+
+* ``check_finite``: a NaN or infinite value a step reported.
+* ``StuckDetector``: losses frozen at binary cross-entropy's clamp (PyTorch clamps log(p) at -100, so a
+  saturated BCE term is exactly 100 or 0) for many checked steps: the run has diverged without ever
+  producing a NaN (a DCGAN at a huge learning rate does this), and its losses carry no gradient.
+* ``ForwardWatch``: forward hooks that note, without a device sync, which modules produced a non-finite
+  output in the current step; when the step then fails inside a loss (``binary_cross_entropy`` rejects a
+  NaN input with a ``RuntimeError`` before any guard sees a loss), the error names that module and step.
+"""
 from __future__ import annotations
 
 import math
@@ -9,6 +19,14 @@ import torch
 
 class NonFiniteError(RuntimeError):
     """A loss (or any value a training step reported) became NaN or infinite."""
+
+
+class DivergedError(NonFiniteError):
+    """A loss sat at a clamp for many steps, or a step failed after its forward pass went non-finite."""
+
+
+# binary_cross_entropy clamps log(p) and log(1 - p) at -100: a saturated term is exactly 100 per element
+BCE_CLAMP = 100.0
 
 
 def _fmt_lr(lr) -> str:
@@ -40,13 +58,111 @@ def check_finite(value, *, step: int | None = None, name: str = "loss", checkpoi
 
     what = "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     where = f" at step {step}" if step is not None else ""
-    if checkpoint is not None:
-        at = f" (step {checkpoint_step})" if checkpoint_step is not None else ""
-        ckpt = (f" The last good checkpoint is {checkpoint}{at}; resuming from it with the same settings "
-                "will hit the same NaN, so change a setting first (or delete the checkpoint to start over).")
-    else:
-        ckpt = " No checkpoint has been saved yet."
-    raise NonFiniteError(
-        f"{name} became {what}{where}{_fmt_lr(lr)}.{ckpt} Things to try: lower the learning rate (or warm it "
-        "up), clip gradients, turn off mixed precision (bf16 autocast), and check the inputs for NaN/inf."
-    )
+    raise NonFiniteError(f"{name} became {what}{where}{_fmt_lr(lr)}.{_checkpoint_note(checkpoint, checkpoint_step)}"
+                         f"{FIXES}")
+
+
+FIXES = (" Things to try: lower the learning rate (or warm it up), clip gradients, turn off mixed precision "
+         "(bf16 autocast), and check the inputs for NaN/inf.")
+
+
+def _checkpoint_note(checkpoint, checkpoint_step, since: int | None = None) -> str:
+    if checkpoint is None:
+        return " No checkpoint has been saved yet."
+    at = f" (step {checkpoint_step})" if checkpoint_step is not None else ""
+    if since is not None and checkpoint_step is not None and checkpoint_step > since:
+        return (f" The checkpoint {checkpoint}{at} was saved after the trouble began (step {since}): delete it "
+                "and start over with changed settings.")
+    return (f" The last good checkpoint is {checkpoint}{at}; resuming from it with the same settings will "
+            "diverge the same way, so change a setting first (or delete the checkpoint to start over).")
+
+
+class StuckDetector:
+    """Notices a run whose losses sit at binary cross-entropy's clamp.
+
+    A GAN at a huge learning rate saturates: each BCE term is then exactly 0 or exactly ``BCE_CLAMP``
+    (PyTorch clamps log(p) at -100), so a batch-mean loss freezes on the lattice of multiples of
+    ``clamp / batch`` (100.0, 103.125 when one of 32 terms flips, 96.875, ...) and never becomes NaN. The
+    detector raises ``DivergedError`` when, for ``patience`` consecutive checked steps, some value is at
+    least half the clamp and an exact multiple of ``clamp / 4096`` (any batch of up to 4,096 terms that is a
+    power of two). A loss of a training run that still learns lands on that lattice with probability
+    ~1e-12 per step; constants a step reports (a batch size, a learning rate) are not on it.
+    """
+
+    def __init__(self, patience: int = 25, clamp: float = BCE_CLAMP, grain: int = 4096):
+        if patience < 1:
+            raise ValueError(f"patience must be >= 1, got {patience}")
+        self.patience, self.clamp, self.grain = patience, clamp, grain
+        self._since: int | None = None
+        self._count = 0
+
+    def clamped(self, v: float) -> bool:
+        return abs(v) >= self.clamp / 2 and (v * self.grain / self.clamp).is_integer()
+
+    def update(self, values: dict[str, float], step: int, checkpoint=None, checkpoint_step: int | None = None,
+               lr=None) -> None:
+        """Record one checked step; raise ``DivergedError`` when losses have sat at the clamp long enough."""
+        at = {k: v for k, v in values.items() if self.clamped(v)}
+        if not at:
+            self._count, self._since = 0, None
+            return
+        if self._since is None:
+            self._since = step
+        self._count += 1
+        if self._count >= self.patience:
+            shown = ", ".join(f"{k}={v:g}" for k, v in at.items())
+            raise DivergedError(
+                f"{shown} at binary cross-entropy's clamp for {self._count} checked steps, from step "
+                f"{self._since} to step {step}{_fmt_lr(lr)}: log(0) is clamped to -100, so each saturated term "
+                f"is exactly {self.clamp:g} or 0; the run has diverged and its losses no longer carry a "
+                f"gradient.{_checkpoint_note(checkpoint, checkpoint_step, self._since)}{FIXES}")
+
+
+class ForwardWatch:
+    """Forward hooks on every module of ``modules`` ({name: nn.Module}) that flag non-finite outputs.
+
+    The hooks keep a boolean tensor per module on its device (no host sync per layer); ``first_bad()``
+    syncs once and returns the first module, in call order of this step, whose output was not finite.
+    ``reset()`` starts a new step. Use as a context manager (the hooks are removed on exit).
+    """
+
+    def __init__(self, modules: dict):
+        self.modules = modules
+        self._handles: list = []
+        self._flags: dict[str, torch.Tensor] = {}
+        self._order: list[str] = []
+
+    def _hook(self, name):
+        def hook(module, inputs, output):
+            outs = output if isinstance(output, (tuple, list)) else (output,)
+            for o in outs:
+                if isinstance(o, torch.Tensor) and o.is_floating_point() and o.numel():
+                    bad = ~torch.isfinite(o.detach()).all()
+                    if name in self._flags:
+                        self._flags[name] = self._flags[name] | bad
+                    else:
+                        self._flags[name] = bad
+                        self._order.append(name)
+        return hook
+
+    def __enter__(self) -> "ForwardWatch":
+        for top, mod in self.modules.items():
+            for sub, m in mod.named_modules():
+                if not any(True for _ in m.children()):   # leaves: the layers that compute
+                    self._handles.append(m.register_forward_hook(self._hook(f"{top}.{sub}" if sub else top)))
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for h in self._handles:
+            h.remove()
+        self._handles.clear()
+
+    def reset(self) -> None:
+        self._flags.clear()
+        self._order.clear()
+
+    def first_bad(self) -> str | None:
+        if not self._order:
+            return None
+        flags = torch.stack([self._flags[n].to("cpu") for n in self._order]).tolist()
+        return next((n for n, b in zip(self._order, flags) if b), None)

@@ -27,6 +27,13 @@ What the loop does for you:
   default; ``check_every=k`` checks every k-th step, plus logging and checkpoint steps, to avoid a
   GPU sync per step). A NaN raises ``NonFiniteError`` naming the value, the step, the learning
   rates and the last good checkpoint. A non-finite state is never saved.
+* **Divergence without NaN.** A value pinned at binary cross-entropy's clamp (exactly 100 per
+  saturated term) for ``stuck_after`` checked steps raises ``DivergedError`` naming the value, the
+  step it got stuck at and the last checkpoint saved before that. When ``step_fn`` raises (a NaN
+  reaching ``binary_cross_entropy`` raises a ``RuntimeError`` before any loss exists), the loop
+  looks for the cause: non-finite parameters in ``state``'s modules, else it calls ``step_fn`` once
+  more with forward hooks on every layer; the error becomes a ``DivergedError`` naming the first
+  non-finite layer and the step (the run is over either way; normal steps carry no hooks).
 * **History.** Every ``log_every`` steps (and at the last step) a row ``{"step": step, **values}``
   with the values as floats at that step.
 * **Progress.** A tqdm bar with steps/s and the latest logged values. When stderr is not a terminal
@@ -47,7 +54,7 @@ import torch
 from tqdm import tqdm
 
 from .checkpoint import Checkpointer, CheckpointError, _fix_hint
-from .guard import check_finite
+from .guard import DivergedError, ForwardWatch, StuckDetector, _checkpoint_note, check_finite
 from .seed import _seed_generators, rng_state, set_rng_state
 from .timing import Stopwatch
 
@@ -115,6 +122,11 @@ def _restore(payload: dict, state: dict, path, total_steps: int) -> int:
     return step
 
 
+def _lr_note(state: dict) -> str:
+    lrs = _learning_rates(state)
+    return " (lr " + ", ".join(f"{k}={v:.3g}" for k, v in lrs.items()) + ")" if lrs else ""
+
+
 def _progress_bar(total: int, initial: int, desc: str, enabled: bool) -> tqdm:
     enabled = enabled and os.environ.get("GENREP_PROGRESS", "1") not in ("0", "false", "no", "")
     kwargs = {}
@@ -137,6 +149,7 @@ def train_loop(
     check_every: int = 1,
     stopwatch: Stopwatch | None = None,
     images_per_step: int | None = None,
+    stuck_after: int = 25,
 ) -> list[dict]:
     """Run ``step_fn(step)`` for ``step`` in ``range(start, total_steps)`` and return the history.
 
@@ -144,10 +157,12 @@ def train_loop(
     EMA, LR schedulers, image pools, data batchers, ...). ``seed`` reseeds every generator at the
     start of a fresh run (not on resume: the checkpoint's generator state wins). ``stopwatch``
     receives the time of the steps run in this call under ``desc`` with ``steps`` (and ``images =
-    steps * images_per_step`` if given). See the module docstring for resume, signals and NaN guard.
+    steps * images_per_step`` if given). ``stuck_after`` checked steps at a clamp count as divergence. See
+    the module docstring for resume, signals and the guards.
     """
     if log_every < 1 or check_every < 1:
         raise ValueError(f"log_every and check_every must be >= 1 (got {log_every}, {check_every})")
+    stuck = StuckDetector(stuck_after)
     state = dict(state or {})
     history: list[dict] = []
     start, elapsed_before = 0, 0.0
@@ -172,19 +187,50 @@ def train_loop(
                 "history": list(history), "rng": rng_state(),
                 "elapsed_s": elapsed_before + time.perf_counter() - t0, "torch_version": torch.__version__}
 
-    def guard(values: dict, step: int) -> dict[str, float]:
+    def last_checkpoint() -> tuple:
         ckpt = checkpointer.path if checkpointer is not None and checkpointer.last_step is not None else None
-        at = checkpointer.last_step if ckpt is not None else None
+        return ckpt, (checkpointer.last_step if ckpt is not None else None)
+
+    def guard(values: dict, step: int) -> dict[str, float]:
+        ckpt, at = last_checkpoint()
         lr = _learning_rates(state)
-        return {k: check_finite(v, step=step, name=k, checkpoint=ckpt, checkpoint_step=at, lr=lr)
-                for k, v in values.items()}
+        floats = {k: check_finite(v, step=step, name=k, checkpoint=ckpt, checkpoint_step=at, lr=lr)
+                  for k, v in values.items()}
+        stuck.update(floats, step, ckpt, at, lr)
+        return floats
+
+    def failed_step(err: BaseException, step: int) -> None:
+        """``step_fn`` raised ``err``: when the model has gone non-finite, raise a ``DivergedError`` saying so."""
+        modules = {k: v for k, v in state.items() if isinstance(v, torch.nn.Module)}
+        what = next((f"the parameter {k}.{n}" for k, m in modules.items() for n, p in m.named_parameters()
+                     if not bool(torch.isfinite(p.detach()).all())), None)
+        if what is None and modules:  # finite weights can still overflow: replay the step with layer hooks
+            with ForwardWatch(modules) as watch:
+                try:
+                    step_fn(step)
+                except Exception:  # noqa: BLE001 -- the replay only diagnoses; the original error stands
+                    pass
+                layer = watch.first_bad()
+            what = f"the output of {layer}" if layer else None
+        if what is None:
+            return
+        ckpt, at = last_checkpoint()
+        first = (str(err).strip().splitlines() or [""])[0][:200]
+        raise DivergedError(
+            f"step {step} failed: {what} became non-finite (NaN/inf){_lr_note(state)}, and the step raised "
+            f"{type(err).__name__}: {first}.{_checkpoint_note(ckpt, at)} Things to try: lower the learning "
+            "rate (or warm it up), clip gradients, turn off mixed precision (bf16 autocast).") from err
 
     ran = 0
     bar = _progress_bar(total_steps, start, desc, progress)
     try:
         with _StopSignals() as stop:
             for step in range(start, total_steps):
-                values = step_fn(step) or {}
+                try:
+                    values = step_fn(step) or {}
+                except (RuntimeError, ValueError) as err:
+                    failed_step(err, step)
+                    raise
                 done, ran = step + 1, ran + 1
                 log_now = step % log_every == 0 or done == total_steps
                 save_now = checkpointer is not None and checkpointer.due(done)
