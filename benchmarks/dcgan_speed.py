@@ -18,7 +18,6 @@ import time
 import torch
 from torch import nn
 
-from genrep.losses import bce_d_loss, bce_g_loss
 from genrep.models.dcgan import DCGANDiscriminator, DCGANGenerator
 from genrep.train.gan_step import dcgan_optimizers, dcgan_step, to_channels_last
 
@@ -78,8 +77,11 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best of each is kept")
     ap.add_argument("--profile", action="store_true")
-    ap.add_argument("--bf16", action="store_true", help="also time ours under CPU bf16 autocast (not used by "
-                    "the chapter: it changes the numerics)")
+    ap.add_argument(
+        "--bf16",
+        action="store_true",
+        help="also time ours under CPU bf16 autocast (not used by the chapter: it changes the numerics)",
+    )
     ap.add_argument("--json", default=None, help="also write the numbers to this file")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads)
@@ -88,14 +90,20 @@ def main(argv=None):
     if a.bf16:
         runs["ours_bf16"] = ours(a.batch, bf16=True)
     best = {k: float("inf") for k in runs}
-    for r in range(a.rounds):
+    for _r in range(a.rounds):
         for k, fn in runs.items():
             best[k] = min(best[k], timed(fn, a.steps))
     ips = {k: a.steps * a.batch / v for k, v in best.items()}
-    out = {"threads": a.threads, "batch": a.batch, "steps": a.steps, "rounds": a.rounds,
-           "images_per_s": {k: round(v, 2) for k, v in ips.items()}, "ratio": round(ips["ours"] / ips["plain"], 3),
-           **({"ratio_bf16": round(ips["ours_bf16"] / ips["plain"], 3)} if a.bf16 else {}),
-           "torch": torch.__version__}
+    out = {
+        "threads": a.threads,
+        "batch": a.batch,
+        "steps": a.steps,
+        "rounds": a.rounds,
+        "images_per_s": {k: round(v, 2) for k, v in ips.items()},
+        "ratio": round(ips["ours"] / ips["plain"], 3),
+        **({"ratio_bf16": round(ips["ours_bf16"] / ips["plain"], 3)} if a.bf16 else {}),
+        "torch": torch.__version__,
+    }
     print(json.dumps(out, indent=1))
     if a.profile:
         from torch.profiler import ProfilerActivity, profile

@@ -76,19 +76,32 @@ def main(argv=None):
     n = args.n
     fid_base = fid_from_features(base[:n], base[n:])
     fid_ours = fid_from_features(ours[:n], ours[n:])
-    out = {"n_per_side": n, "threads": args.threads, "torch": torch.__version__,
-           "baseline_torchscript_fp32_images_per_s": base_ips, "genrep_images_per_s": ours_ips,
-           "speedup": ours_ips / base_ips, "max_rel_feature_diff": rel, "fid_baseline": fid_base,
-           "fid_genrep": fid_ours, "fid_rel_change": abs(fid_ours - fid_base) / fid_base}
+    out = {
+        "n_per_side": n,
+        "threads": args.threads,
+        "torch": torch.__version__,
+        "baseline_torchscript_fp32_images_per_s": base_ips,
+        "genrep_images_per_s": ours_ips,
+        "speedup": ours_ips / base_ips,
+        "max_rel_feature_diff": rel,
+        "fid_baseline": fid_base,
+        "fid_genrep": fid_ours,
+        "fid_rel_change": abs(fid_ours - fid_base) / fid_base,
+    }
     if args.bf16:
+
         def bf16(x):
             with torch.autocast("cpu", dtype=torch.bfloat16):
                 return ext.net(x.contiguous(memory_format=torch.channels_last))
 
         f16, ips16 = _timed(bf16, imgs, 16)
         fid16 = fid_from_features(f16[:n], f16[n:])
-        out.update(bf16_images_per_s=ips16, bf16_speedup=ips16 / base_ips, fid_bf16=fid16,
-                   fid_bf16_rel_change=abs(fid16 - fid_base) / fid_base)
+        out.update(
+            bf16_images_per_s=ips16,
+            bf16_speedup=ips16 / base_ips,
+            fid_bf16=fid16,
+            fid_bf16_rel_change=abs(fid16 - fid_base) / fid_base,
+        )
     for k, v in out.items():
         print(f"{k:40s} {v:.6g}" if isinstance(v, float) else f"{k:40s} {v}")
     if args.json:

@@ -27,8 +27,14 @@ def toy_root(tmp_path, monkeypatch):
 def run_cli(*args, env=None, timeout=300, **kw):
     import subprocess
 
-    return subprocess.run([sys.executable, "-m", "genrep", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=timeout, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "genrep", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        **kw,
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
 """Build the book from the committed reduced results and check each chapter page carries tables and images."""
+
 import re
 import shutil
 import subprocess
@@ -25,8 +26,13 @@ def test_book_builds_with_tables_and_images(tmp_path, monkeypatch):
     assert chapters, "no chapters"
     for ch in chapters:
         assert published_tier(ch), f"chapter {ch} has no executed notebooks committed under book/{ch}/"
-    r = subprocess.run([sys.executable, "-m", "genrep", "book", "--out", str(root)], cwd=root,
-                       capture_output=True, text=True, timeout=900)
+    r = subprocess.run(
+        [sys.executable, "-m", "genrep", "book", "--out", str(root)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     html = root / "_build" / "html"
     front = (html / "book" / "intro.html").read_text()

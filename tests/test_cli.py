@@ -1,4 +1,5 @@
 """CLI tests on the fixture chapter `toy`: bad names, the cache, failures, resume, publishing, --jobs."""
+
 import json
 import os
 import signal
@@ -19,12 +20,15 @@ def _metrics(root, arm, tier="reduced"):
     return json.loads((root / "results" / "toy" / tier / arm / "metrics.json").read_text())
 
 
-@pytest.mark.parametrize("argv, expect", [
-    (["replicate", "nosuch"], "unknown chapter 'nosuch'"),
-    (["replicate", "toy", "--config", "budgett"], "unknown tier 'budgett'"),
-    (["replicate", "toy", "--notebook", "01_trian"], "Did you mean '01_train'"),
-    (["replicate", "toy", "--set", "stpes=3"], "unknown parameter 'stpes'"),
-])
+@pytest.mark.parametrize(
+    "argv, expect",
+    [
+        (["replicate", "nosuch"], "unknown chapter 'nosuch'"),
+        (["replicate", "toy", "--config", "budgett"], "unknown tier 'budgett'"),
+        (["replicate", "toy", "--notebook", "01_trian"], "Did you mean '01_train'"),
+        (["replicate", "toy", "--set", "stpes=3"], "unknown parameter 'stpes'"),
+    ],
+)
 def test_bad_names_are_rejected_before_anything_runs(toy_root, capsys, argv, expect):
     assert main(argv) == 2
     err = capsys.readouterr().err
@@ -39,13 +43,18 @@ def test_typo_in_tier_file_is_rejected(toy_root, capsys):
     assert "unknown parameter 'step' for notebook 01_train" in capsys.readouterr().err
 
 
-def test_replicate_then_cache_hit_then_lib_change(toy_root, capsys, library_copy):
+def test_replicate_then_cache_hit_then_lib_change(toy_root, capsys, library_copy):  # noqa: F811
     assert main(["replicate", "toy"]) == 0
     out = capsys.readouterr().out
     assert "[1/2] 01_train: done in" in out and "[2/2] 02_summary: done in" in out
     res = toy_root / "results" / "toy" / "reduced"
-    for f in ["01_train/run.json", "01_train/metrics.json", "02_summary/table_toy.csv", "02_summary/weights.png",
-              "02_summary/checks.json"]:
+    for f in [
+        "01_train/run.json",
+        "01_train/metrics.json",
+        "02_summary/table_toy.csv",
+        "02_summary/weights.png",
+        "02_summary/checks.json",
+    ]:
         assert (res / f).exists(), f
     run = json.loads((res / "01_train" / "run.json").read_text())
     assert run["status"] == "ok" and run["tier"] == "reduced" and run["params"]["steps"] == 60
@@ -100,8 +109,14 @@ def test_failing_arm_reports_notebook_and_keeps_finished(toy_root, capsys):
 def test_interrupted_run_resumes_to_the_same_result(toy_root, tmp_path):
     env = {"GENREP_ROOT": str(toy_root), "GENREP_DATA": str(tmp_path / "nodata")}
     args = ["replicate", "toy", "--notebook", "01_train", "--set", "step_sleep=0.1", "--set", "steps=40"]
-    p = subprocess.Popen([sys.executable, "-m", "genrep", *args], env={**os.environ, **env}, cwd=toy_root,
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "genrep", *args],
+        env={**os.environ, **env},
+        cwd=toy_root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     ckpt = toy_root / "runs" / "toy" / "reduced" / "01_train" / "ckpt.pt"
     deadline = time.time() + 120
     while not ckpt.exists() and time.time() < deadline and p.poll() is None:

@@ -1,5 +1,6 @@
 """Tests of the controlling_generative_models chapter's library: procedural data, the AVAE family, the
 latent-direction machinery and the capacity formula."""
+
 from __future__ import annotations
 
 import math
@@ -7,6 +8,7 @@ import math
 import numpy as np
 import pytest
 import torch
+
 from genrep.control import (
     blurred_mse,
     dssim,
@@ -26,15 +28,15 @@ from genrep.control.evaluation import control_precision
 from genrep.control.trajectories import naive_inversion, recursive_inversion
 from genrep.data import dsprites as ds
 from genrep.data.scenes import multi_dsprites, textured_shapes
+from genrep.data.toy2d import toy_data
 from genrep.losses.avae import latent_loss
-from genrep.models.avae import fit_framework, image_framework, toy_data, toy_framework
 from genrep.models.betavae import BetaVAE
 from genrep.models.cond_gan import CondGenerator, ProjDiscriminator
+from genrep.systems.avae import fit_framework, image_framework, toy_framework
 from genrep.train import Checkpointer, count_params
 
-
-
 # ------------------------------------------------------------------------------------------ data
+
 
 def test_dsprites_grid_is_exact_and_indexing_round_trips():
     assert ds.DSPRITES_GRID == (3, 6, 40, 32, 32) and ds.N_IMAGES == 737_280
@@ -59,9 +61,9 @@ def test_dsprites_images_are_binary_deterministic_and_positioned():
     g = np.tile([0, 5, 0, 0, 16], (8, 1))
     g[:, 3] = np.arange(0, 32, 4)
     bx, by, _ = ds.barycentre(ds.dsprites_images(g))
-    assert (bx[1:] > bx[:-1]).all() and by.std() < 0.01       # x moves right, y stays
+    assert (bx[1:] > bx[:-1]).all() and by.std() < 0.01  # x moves right, y stays
     small, big = ds.dsprites_images(np.array([[0, 0, 0, 16, 16], [0, 5, 0, 16, 16]]))
-    assert big.float().sum() > 3 * small.float().sum()           # scale 1 vs 0.5: 4× the area
+    assert big.float().sum() > 3 * small.float().sum()  # scale 1 vs 0.5: 4× the area
     with pytest.raises(ValueError):
         ds.dsprites_sample(2, fixed={"colour": 1})
 
@@ -89,6 +91,7 @@ def test_multi_dsprites_counts_and_boxes():
 
 # ------------------------------------------------------------------------------------- AVAE family
 
+
 def test_latent_losses_vanish_at_their_optimum():
     z = torch.randn(16, 5)
     ls = torch.log(torch.full((1, 5), 0.3))
@@ -108,8 +111,8 @@ def test_every_framework_trains_and_samples(kind):
     before = {k: [p.clone() for p in n.parameters()] for k, n in fw.nets.items()}
     out = fw.step(x)
     assert all(torch.isfinite(v) for v in out.values())
-    for k, n in fw.nets.items():   # every network got updated
-        assert any(not torch.equal(a, b) for a, b in zip(before[k], n.parameters())), k
+    for k, n in fw.nets.items():  # every network got updated
+        assert any(not torch.equal(a, b) for a, b in zip(before[k], n.parameters(), strict=False)), k
     assert fw.sample(3).shape == (3, 1, 32, 32)
     rec = fw.reconstruct(x)
     assert (rec is None) == (kind == "gan")
@@ -126,7 +129,7 @@ def test_avae_encoder_gets_no_gradient_from_the_generator_loss():
     av.step(x)
     torch.manual_seed(1)
     va.step(x)
-    for a, b in zip(av.nets["E"].parameters(), va.nets["E"].parameters()):
+    for a, b in zip(av.nets["E"].parameters(), va.nets["E"].parameters(), strict=False):
         assert torch.allclose(a, b, atol=1e-6)
 
 
@@ -157,8 +160,15 @@ def test_killed_and_resumed_training_equals_uninterrupted(tmp_path):
 
         def step(_):
             return {k: v.detach() for k, v in fw.step(nb()).items()}
-        train_loop(step, total_steps=20, state=fw.state(), progress=False, seed=0,
-                   checkpointer=Checkpointer(path, every_minutes=None, every_steps=5))
+
+        train_loop(
+            step,
+            total_steps=20,
+            state=fw.state(),
+            progress=False,
+            seed=0,
+            checkpointer=Checkpointer(path, every_minutes=None, every_steps=5),
+        )
         return fw
 
     straight = run(tmp_path / "a.pt")
@@ -166,7 +176,7 @@ def test_killed_and_resumed_training_equals_uninterrupted(tmp_path):
         run(tmp_path / "b.pt", crash_at=12)
     resumed = run(tmp_path / "b.pt")
     for k in straight.nets:
-        for a, b in zip(straight.nets[k].parameters(), resumed.nets[k].parameters()):
+        for a, b in zip(straight.nets[k].parameters(), resumed.nets[k].parameters(), strict=False):
             assert torch.equal(a, b)
     # and fit_framework wires the same loop
     fw = toy_framework("vae", hidden=16)
@@ -175,7 +185,7 @@ def test_killed_and_resumed_training_equals_uninterrupted(tmp_path):
 
 
 def test_model_sizes():
-    assert count_params(BetaVAE()) == 502_005            # Table 4.2 with the Dense-512 fix
+    assert count_params(BetaVAE()) == 502_005  # Table 4.2 with the Dense-512 fix
     x = torch.rand(2, 1, 64, 64)
     v = BetaVAE()
     assert v.decode(v.encode(x)[0]).shape == x.shape
@@ -187,6 +197,7 @@ def test_model_sizes():
 
 
 # ------------------------------------------------------------------------------ control machinery
+
 
 def test_losses_and_masks():
     a = torch.rand(2, 3, 32, 32) * 2 - 1
@@ -217,11 +228,13 @@ def test_blurred_mse_code_mode_leaks_masked_pixels_narrows_the_kernel_and_uses_t
     assert blurred_mse(a, b, m).abs().max() < 1e-12
     assert (blurred_mse(a, b, m, mode="code") > 1e-4).all()
     assert torch.equal(recon_loss("blur_mse_code", a, b, m), blurred_mse(a, b, m, mode="code"))
+
     # kernel grid: step size/(size - 1) px, so the effective σ is σ·(size - 1)/size (2.83 px for σ = 3, untruncated)
     def sd(k):
         k1 = k.sum(0)
         r = torch.arange(len(k1)) - (len(k1) - 1) / 2
-        return float(((k1 * r ** 2).sum() / k1.sum()).sqrt())
+        return float(((k1 * r**2).sum() / k1.sum()).sqrt())
+
     big = 60  # a wide kernel, so that truncation does not hide the grid's effect
     ratio = sd(gaussian_kernel(3.0, big, grid="code")) / sd(gaussian_kernel(3.0, big))
     assert abs(ratio - (big - 1) / big) < 1e-3
@@ -246,7 +259,7 @@ def test_blurred_mse_code_mode_leaks_masked_pixels_narrows_the_kernel_and_uses_t
 
 def test_framework_evaluation_reuses_given_reference_features_and_checks_their_count():
     from genrep.metrics import get_extractor
-    from genrep.models.avae import evaluate_framework, image_framework
+    from genrep.systems.avae import evaluate_framework, image_framework
 
     torch.manual_seed(0)
     fw = image_framework("vae", 1, 32, 8, 8, 0)
@@ -279,7 +292,10 @@ def test_projection_and_inversion():
     assert torch.equal(project_ball(small), small)
     torch.manual_seed(0)
     W = torch.randn(10, 3 * 8 * 8)
-    G = lambda z: torch.tanh(z @ W / 5).view(-1, 3, 8, 8)
+
+    def G(z):
+        return torch.tanh(z @ W / 5).view(-1, 3, 8, 8)
+
     target = G(torch.randn(4, 10) * 0.5)
     z0 = torch.randn(4, 10)
     _, l0 = invert(G, target, loss="mse", steps=1, lr=0.0, z0=z0)
@@ -291,7 +307,10 @@ def test_disk_gradient_vanishes_and_recursion_fixes_it():
     g = gradient_norm_vs_distance([2.0, 25.0], "mse")
     assert g[1] < 1e-2 * g[0]
     assert gradient_norm_vs_distance([25.0], "blur_mse", sigma=5)[0] > 100 * g[1]
-    G = lambda z: disk(32 + z * 16, size=64)
+
+    def G(z):
+        return disk(32 + z * 16, size=64)
+
     z0 = torch.zeros(1, 2)
     zn, _, _ = naive_inversion(G, z0, "x", 0.3, steps=100, lr=0.1, loss="mse")
     zr, curve = recursive_inversion(G, z0, "x", 0.3, 10, 10, lr=0.1, loss="mse")
@@ -306,14 +325,17 @@ def test_direction_model_recovers_a_planted_direction():
     z0 = torch.randn(600, d)
     step = torch.randn(600) * 0.8
     z = z0 + step[:, None] * u + 0.05 * torch.randn(600, d)
-    g = lambda s: 0.5 * torch.erf(s / math.sqrt(2))
+
+    def g(s):
+        return 0.5 * torch.erf(s / math.sqrt(2))
+
     dt = g(z @ u) - g(z0 @ u)
     model, hist = fit_direction(z0, z, dt, epochs=40, lr=1e-2, seed=0)
     assert torch.dot(model.u, u) > 0.95 and hist[-1] < 0.6 * hist[0]
     s = torch.linspace(-2, 2, 9)
     gs = model.g_of_s(s)
-    assert (gs[1:] >= gs[:-1] - 1e-6).all()        # monotone
-    zq = impose_distribution(torch.randn(2000, d), model, lambda p: -0.2 + 0.4 * p)   # Eq. 4.15
+    assert (gs[1:] >= gs[:-1] - 1e-6).all()  # monotone
+    zq = impose_distribution(torch.randn(2000, d), model, lambda p: -0.2 + 0.4 * p)  # Eq. 4.15
     t = model.g_of_s(zq @ model.u)
     assert abs(t.min() + 0.2) < 0.02 and abs(t.max() - 0.2) < 0.02 and abs(t.std() - 0.4 / math.sqrt(12)) < 0.01
     zs = traverse(torch.randn(3, d), u, [-1.0, 0.0, 2.0])
@@ -323,9 +345,13 @@ def test_direction_model_recovers_a_planted_direction():
 def test_recursive_trajectories_drop_the_worst_tenth():
     torch.manual_seed(0)
     W = torch.randn(6, 1 * 8 * 8)
-    G = lambda z: torch.tanh(z @ W).view(-1, 1, 8, 8)
-    tr = recursive_trajectories(G, torch.randn(10, 6), "brightness", [0.1, 0.2], steps_per_target=5, lr=0.05,
-                                loss="mse", progress=False)
+
+    def G(z):
+        return torch.tanh(z @ W).view(-1, 1, 8, 8)
+
+    tr = recursive_trajectories(
+        G, torch.randn(10, 6), "brightness", [0.1, 0.2], steps_per_target=5, lr=0.05, loss="mse", progress=False
+    )
     assert tr["z"].shape == (40, 6) and sorted({round(v, 4) for v in tr["dt"].tolist()}) == [-0.2, -0.1, 0.1, 0.2]
     assert int(tr["keep"].sum()) == 36
 
@@ -338,7 +364,7 @@ def test_control_precision_summaries():
 
 
 def test_poisson_capacity_formula():
-    assert math.isclose(float(p_no_overload(8, 16, 1)), math.exp(-0.5) ** 16 * 1.5 ** 16, rel_tol=1e-9)
+    assert math.isclose(float(p_no_overload(8, 16, 1)), math.exp(-0.5) ** 16 * 1.5**16, rel_tol=1e-9)
     assert abs(p_no_overload(8, 4, 4) - p_no_overload_mc(8, 4, 4, trials=5000)) < 0.02
     n = np.linspace(1, 40, 20)
     assert (p_no_overload(n, 16, 4) >= p_no_overload(n, 64, 1)).all()

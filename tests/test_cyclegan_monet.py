@@ -1,6 +1,7 @@
 """Tests of the cyclegan_monet chapter's library parts: models (with the spec's parameter counts),
 CutMix and reconstruction losses, top-k, LR schedule, post-processing, scoring, the two-domain stand-in,
 the CycleGAN trainer (resume after a crash, output-as-input) and the loader's corrupt-file handling."""
+
 from __future__ import annotations
 
 import warnings
@@ -9,6 +10,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from PIL import Image
+
+from genrep.data.postprocess import postprocess
 from genrep.diffusion import GaussianDiffusion
 from genrep.losses.cutmix import (
     consistency_literal,
@@ -25,15 +29,12 @@ from genrep.models.patchgan import PatchGAN, patchgan_output_size
 from genrep.models.pix2pix import UNetGenerator
 from genrep.models.simple_unet import SimpleUnet
 from genrep.models.unet_discriminator import UNetDiscriminator
-from genrep.postprocess import postprocess
 from genrep.train import count_params
 from genrep.train.schedules import LinearDecay, linear_decay
 from genrep.train.topk import topk_k, topk_mean
-from PIL import Image
-
-
 
 # ------------------------------------------------------------------------------------------- models
+
 
 def test_pix2pix_generator_has_54_4_million_parameters_at_256():
     g = UNetGenerator(ngf=64, n_down=8)
@@ -102,13 +103,14 @@ def test_double_unet_loss_shares_t_and_noise_and_reduces_to_two_ddpm_losses():
 
 # ------------------------------------------------------------------------------------------- losses
 
+
 def test_cutmix_mask_is_a_box_with_varying_area():
     torch.manual_seed(0)
     mk = cutmix_mask(200, 16, 16)
     assert mk.shape == (200, 1, 16, 16) and set(mk.unique().tolist()) <= {0.0, 1.0}
     area = mk.mean((1, 2, 3))
     assert area.min() < 0.1 and area.max() > 0.8 and 0.35 < area.mean() < 0.65
-    for k in range(5):   # each mask is one axis-aligned rectangle
+    for k in range(5):  # each mask is one axis-aligned rectangle
         ys, xs = torch.nonzero(mk[k, 0], as_tuple=True)
         if len(ys):
             assert len(ys) == (ys.max() - ys.min() + 1) * (xs.max() - xs.min() + 1)
@@ -116,7 +118,9 @@ def test_cutmix_mask_is_a_box_with_varying_area():
     m = torch.zeros(1, 1, 4, 4)
     m[..., :2, :] = 1
     assert torch.equal(cutmix(real, fake, m)[0, 0], m[0, 0])
-    assert cutmix_probability(0, 100) == 0 and cutmix_probability(50, 100) == 0.25 and cutmix_probability(500, 100) == 0.5
+    assert (
+        cutmix_probability(0, 100) == 0 and cutmix_probability(50, 100) == 0.25 and cutmix_probability(500, 100) == 0.5
+    )
 
 
 def test_eq_3_1_literal_consistency_is_l1_real_fake_for_any_binary_mask():
@@ -144,7 +148,10 @@ def test_unet_d_and_g_losses(kind):
 def test_better_cycles_reduces_to_cycle_l1_at_gamma_one():
     d = PatchGAN(ndf=4, n_down=2)
     real, recon = torch.randn(2, 3, 16, 16), torch.randn(2, 3, 16, 16, requires_grad=True)
-    feat = lambda x: d.features(x, 2)
+
+    def feat(x):
+        return d.features(x, 2)
+
     assert torch.allclose(better_cycle_loss(real, recon, feat, 1.0), cycle_l1(real, recon))
     mixed = better_cycle_loss(real, recon, feat, 0.5)
     assert not torch.allclose(mixed, cycle_l1(real, recon))
@@ -154,11 +161,12 @@ def test_better_cycles_reduces_to_cycle_l1_at_gamma_one():
 
 # ------------------------------------------------------------------------------ top-k, schedules, pp
 
+
 def test_topk_schedule_and_selection():
-    assert topk_k(32, 0.5, start_epoch=1) == 32          # off before the start epoch
-    assert topk_k(32, 1.0, start_epoch=1) == 32          # γ^0 · B
-    assert topk_k(32, 2.0, start_epoch=1) == 31          # ⌊0.99 · 32⌋
-    assert topk_k(32, 200, start_epoch=1) == 24          # the floor ⌈0.75 · 32⌉
+    assert topk_k(32, 0.5, start_epoch=1) == 32  # off before the start epoch
+    assert topk_k(32, 1.0, start_epoch=1) == 32  # γ^0 · B
+    assert topk_k(32, 2.0, start_epoch=1) == 31  # ⌊0.99 · 32⌋
+    assert topk_k(32, 200, start_epoch=1) == 24  # the floor ⌈0.75 · 32⌉
     assert topk_k(1, 100) == 1
     v = torch.tensor([5.0, 1.0, 3.0, 2.0])
     assert topk_mean(v, 2) == 1.5 and topk_mean(v, 10) == v.mean()
@@ -187,7 +195,7 @@ def test_postprocess_filters():
     assert torch.equal(postprocess(x, "none"), x)
     den = postprocess(x, "denoise")
     assert den.shape == x.shape and den.dtype == torch.uint8 and not torch.equal(den, x)
-    assert den.float().std() < x.float().std()        # a median filter removes salt-and-pepper variance
+    assert den.float().std() < x.float().std()  # a median filter removes salt-and-pepper variance
     assert not torch.equal(postprocess(x, "denoise+sharpen"), den)
     with pytest.raises(ValueError, match="postprocess must be one of"):
         postprocess(x, "blur")
@@ -222,6 +230,7 @@ def test_submission_score_penalises_copies_of_the_reference():
 
 # ---------------------------------------------------------------------------------------------- data
 
+
 def test_two_domain_standin_is_deterministic_with_oracle_and_bricks():
     from genrep.data.standins import style_operator, two_domain_standin
 
@@ -231,7 +240,7 @@ def test_two_domain_standin_is_deterministic_with_oracle_and_bricks():
     assert 0 < int(a["bricks"].sum()) < 20
     s = style_operator(a["photos"].float() / 255)
     assert torch.equal((s * 255).round().to(torch.uint8), a["oracle"])
-    assert len(torch.unique(a["oracle"])) <= 6        # 6-level posterisation
+    assert len(torch.unique(a["oracle"])) <= 6  # 6-level posterisation
 
 
 def test_loader_skips_a_corrupt_photo_and_names_it(tmp_path):
@@ -257,10 +266,20 @@ def test_loader_skips_a_corrupt_photo_and_names_it(tmp_path):
 
 # ------------------------------------------------------------------------------------------- training
 
+
 def _tiny_cfg(**kw):
     from genrep.train.cyclegan import CycleGANConfig
 
-    base = {"img_size": 16, "ngf": 4, "ndf": 4, "d_n_down": 2, "max_steps": 12, "epochs": 4, "buffer_size": 4, "batch_size": 2}
+    base = {
+        "img_size": 16,
+        "ngf": 4,
+        "ndf": 4,
+        "d_n_down": 2,
+        "max_steps": 12,
+        "epochs": 4,
+        "buffer_size": 4,
+        "batch_size": 2,
+    }
     base.update(kw)
     return CycleGANConfig(**base)
 
@@ -284,7 +303,7 @@ def test_cyclegan_killed_midway_resumes_to_the_same_result(tmp_path):
     monets = torch.randint(0, 256, (5, 3, 16, 16), dtype=torch.uint8)
     cfg = _tiny_cfg(output_as_input=True, oai_stage1_epochs=1, topk=True, topk_start_epoch=0)
     full = train_cyclegan(cfg, photos, monets, tmp_path / "a.ckpt", progress=False, log_every=1, seed=3)
-    assert full.photos.stage == 2 and not torch.equal(full.photos.images, photos)   # OAI replaced the photos
+    assert full.photos.stage == 2 and not torch.equal(full.photos.images, photos)  # OAI replaced the photos
 
     def crash(i):
         if i == 8:
@@ -292,21 +311,26 @@ def test_cyclegan_killed_midway_resumes_to_the_same_result(tmp_path):
 
     path = tmp_path / "b.ckpt"
     with pytest.raises(RuntimeError, match="simulated crash"):
-        train_cyclegan(cfg, photos, monets, path, progress=False, log_every=1, seed=3, every_steps=5,
-                       after_step=crash)
+        train_cyclegan(cfg, photos, monets, path, progress=False, log_every=1, seed=3, every_steps=5, after_step=crash)
     resumed = train_cyclegan(cfg, photos, monets, path, progress=False, log_every=1, seed=3)
     assert resumed.history == full.history
     for name, net in full.model.nets.items():
-        for a, b in zip(net.state_dict().values(), resumed.model.nets[name].state_dict().values()):
+        for a, b in zip(net.state_dict().values(), resumed.model.nets[name].state_dict().values(), strict=False):
             assert torch.equal(a, b), name
     assert torch.equal(resumed.photos.images, full.photos.images)
     out = resumed.translate(photos[:3])
     assert out.shape == (3, 3, 16, 16) and out.dtype == torch.uint8
 
 
-@pytest.mark.parametrize("kw", [{"disc": "unet", "unet_loss": "schonfeld", "lambda_cr": 1.0, "cr_mode": "dout"},
-                                {"disc": "unet", "lambda_cr": 1.0}, {"better_cycles": True, "bc_layer": 2},
-                                {"lambda_id": 0.0, "buffer_size": 0}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"disc": "unet", "unet_loss": "schonfeld", "lambda_cr": 1.0, "cr_mode": "dout"},
+        {"disc": "unet", "lambda_cr": 1.0},
+        {"better_cycles": True, "bc_layer": 2},
+        {"lambda_id": 0.0, "buffer_size": 0},
+    ],
+)
 def test_cyclegan_variants_train_with_finite_losses(kw):
     from genrep.train.cyclegan import train_cyclegan
 
@@ -316,6 +340,7 @@ def test_cyclegan_variants_train_with_finite_losses(kw):
 
 
 # ---------------------------------------------------------------------------------- reporting helpers
+
 
 def test_traced_flops_match_the_spec_on_the_meta_device():
     from genrep.report.architecture import count_flops, trace_blocks

@@ -5,6 +5,7 @@ so nothing is written into the repository's data/ folder -- except the tests mar
 which use the real mirror and the repository's staged copy (what `make data` makes; staged once per
 session) and skip with the DataError message when the data is absent.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,11 +21,12 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from genrep import data, paths
-from genrep.data import DATASETS, Batcher, DataError, DatasetSpec, FileSpec
 from PIL import Image
 
-REAL_DATA = paths.data_dir()          # captured before any monkeypatching
+from genrep import data, paths
+from genrep.data import DATASETS, Batcher, DataError, DatasetSpec, FileSpec
+
+REAL_DATA = paths.data_dir()  # captured before any monkeypatching
 REAL_SOURCE = paths.data_source()
 
 
@@ -39,6 +41,7 @@ def tmp_env(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------------------- helpers
+
 
 def _img_bytes(color, size=(12, 10), fmt="PNG"):
     buf = io.BytesIO()
@@ -65,16 +68,25 @@ def _fake_dataset(mirror, monkeypatch, n=5, shade=0, **kw):
     """Register dataset 'fake': n PNGs of 12x10 (center-cropped to 10x10) in fake/imgs.tar.gz."""
     members = {f"imgs/{i}.png": _img_bytes(((20 * i + shade) % 256, 100, 200)) for i in range(n)}
     _make_tar(mirror / "fake" / "imgs.tar.gz", members)
-    spec = DatasetSpec(name="fake", title="Fake images (test)", files=(_fs(mirror, "fake/imgs.tar.gz"),),
-                       splits=("train",), counts={"train": n}, channels=3, native_size=10,
-                       has_labels=False, reader="tar_images",
-                       layout={"archive": "imgs.tar.gz", "prefix": "imgs/"},
-                       **kw)
+    spec = DatasetSpec(
+        name="fake",
+        title="Fake images (test)",
+        files=(_fs(mirror, "fake/imgs.tar.gz"),),
+        splits=("train",),
+        counts={"train": n},
+        channels=3,
+        native_size=10,
+        has_labels=False,
+        reader="tar_images",
+        layout={"archive": "imgs.tar.gz", "prefix": "imgs/"},
+        **kw,
+    )
     monkeypatch.setitem(DATASETS, "fake", spec)
     return spec
 
 
 # ------------------------------------------------------------------------------------- stand-ins
+
 
 @pytest.mark.parametrize("name", list(DATASETS))
 def test_standin_shapes_and_dtypes(name):
@@ -83,14 +95,14 @@ def test_standin_shapes_and_dtypes(name):
     if spec.has_labels:
         x, y = data.standin(name, 20, labels=True)
         assert y.dtype == torch.int64 and y.shape == (20,) and set(y.tolist()) <= set(range(10))
-        assert len(set(y.tolist())) == 10                        # balanced classes
+        assert len(set(y.tolist())) == 10  # balanced classes
     else:
         x = data.standin(name, 20)
         with pytest.raises(ValueError):
             data.standin(name, 4, labels=True)
     assert x.dtype == torch.uint8 and x.shape == (20, spec.channels, s, s)
     assert data.standin(name, 3, size=16).shape == (3, spec.channels, 16, 16)
-    assert x.float().std() > 10                                   # not blank
+    assert x.float().std() > 10  # not blank
 
 
 @pytest.mark.parametrize("name", list(DATASETS))
@@ -121,6 +133,7 @@ def test_standin_cifar_classes_differ():
 
 # -------------------------------------------------------------------------------------- batching
 
+
 def test_to_float_roundtrip():
     x = torch.arange(256, dtype=torch.uint8).view(1, 1, 16, 16)
     f = data.to_float(x)
@@ -138,7 +151,7 @@ def _indexed(n=50):
 def _ids(batch):
     x, y = batch
     idx = data.to_uint8(x)[:, 0, 0, 0].long()
-    assert torch.equal(idx, y)                   # labels travel with their images
+    assert torch.equal(idx, y)  # labels travel with their images
     return idx.tolist()
 
 
@@ -147,11 +160,11 @@ def test_batcher_epochs_and_order():
     b = Batcher(images, labels, batch_size=8, seed=1)
     assert len(b) == 6
     epoch = [i for batch in b for i in _ids(batch)]
-    assert len(epoch) == 48 and len(set(epoch)) == 48            # drop_last, no repeats
+    assert len(epoch) == 48 and len(set(epoch)) == 48  # drop_last, no repeats
     epoch2 = [i for batch in b for i in _ids(batch)]
     assert epoch2 != epoch and b.epoch == 1
     again = Batcher(images, labels, batch_size=8, seed=1)
-    assert [i for batch in again for i in _ids(batch)] == epoch   # same seed, same order
+    assert [i for batch in again for i in _ids(batch)] == epoch  # same seed, same order
     other = Batcher(images, labels, batch_size=8, seed=2)
     assert [i for batch in other for i in _ids(batch)] != epoch
     plain = Batcher(images, labels, batch_size=8, shuffle=False, drop_last=False)
@@ -163,11 +176,11 @@ def test_batcher_epochs_and_order():
 def test_batcher_resume_matches_uninterrupted():
     images, labels = _indexed(50)
     ref = Batcher(images, labels, batch_size=8, seed=5)
-    stream = [_ids(next(ref)) for _ in range(20)]                # crosses 3 epoch boundaries
+    stream = [_ids(next(ref)) for _ in range(20)]  # crosses 3 epoch boundaries
     ref_sample = _ids(ref.sample(5))
 
     b = Batcher(images, labels, batch_size=8, seed=5)
-    first = [_ids(next(b)) for _ in range(9)]                    # stop mid-epoch 2
+    first = [_ids(next(b)) for _ in range(9)]  # stop mid-epoch 2
     b.sample(3)
     buf = io.BytesIO()
     torch.save(b.state_dict(), buf)
@@ -198,6 +211,7 @@ def test_batcher_on_cuda():
 
 # ------------------------------------------------------------------------------ staging and load
 
+
 def test_stage_and_load_fake(tmp_env, monkeypatch):
     _fake_dataset(tmp_env, monkeypatch)
     assert not data.available("fake")
@@ -206,10 +220,10 @@ def test_stage_and_load_fake(tmp_env, monkeypatch):
     assert data.available("fake")
     x = data.load("fake")
     assert x.shape == (5, 3, 10, 10) and x.dtype == torch.uint8
-    assert x[:, 0, 0, 0].tolist() == [0, 20, 40, 60, 80]         # natural order, RGB
+    assert x[:, 0, 0, 0].tolist() == [0, 20, 40, 60, 80]  # natural order, RGB
     assert data.load("fake", size=4).shape == (5, 3, 4, 4)
     assert data.cache_path("fake", "train", 10).exists()
-    monkeypatch.setitem(data.loaders.READERS, "tar_images", None)   # a cache hit never decodes
+    monkeypatch.setitem(data.loaders.READERS, "tar_images", None)  # a cache hit never decodes
     assert torch.equal(data.load("fake"), x)
     with pytest.raises(ValueError, match="no labels"):
         data.load("fake", labels=True)
@@ -223,7 +237,7 @@ def test_restage_invalidates_cache_and_manifest_hash(tmp_env, monkeypatch):
     data.stage(["fake"], progress=False)
     h1 = data.manifest_hash(["fake"])
     x1 = data.load("fake")
-    _fake_dataset(tmp_env, monkeypatch, shade=5)                 # new content, new checksum
+    _fake_dataset(tmp_env, monkeypatch, shade=5)  # new content, new checksum
     data.stage(["fake"], progress=False)
     h2 = data.manifest_hash(["fake"])
     assert len({h0, h1, h2}) == 3
@@ -248,12 +262,70 @@ def test_corrupted_staged_file(tmp_env, monkeypatch):
     b = bytearray(p.read_bytes())
     b[len(b) // 2] ^= 0xFF
     p.write_bytes(bytes(b))
-    os.utime(p, ns=(1, 1))                                       # stamp no longer matches
+    os.utime(p, ns=(1, 1))  # stamp no longer matches
     with pytest.raises(DataError, match=r"(?s)corrupt.*make data"):
         data.load("fake")
     assert not data.available("fake")
-    assert data.stage(["fake"], progress=False) == {"fake": "staged"}   # make data repairs it
+    assert data.stage(["fake"], progress=False) == {"fake": "staged"}  # make data repairs it
     assert data.load("fake").shape == (5, 3, 10, 10)
+
+
+def test_bit_rot_that_keeps_size_and_mtime_is_caught_by_make_data(tmp_env, monkeypatch, capsys):
+    """Stamps trust size and mtime; `make data` (rehash=True) recomputes the digests and restages."""
+    _fake_dataset(tmp_env, monkeypatch)
+    data.stage(["fake"], progress=False)
+    p = data.raw_dir("fake") / "imgs.tar.gz"
+    st = p.stat()
+    b = bytearray(p.read_bytes())
+    b[len(b) // 2] ^= 0xFF
+    p.write_bytes(bytes(b))
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: the stamp matches
+    assert data.stage(["fake"], progress=False) == {"fake": "ok"}  # the quick check cannot tell
+    capsys.readouterr()
+    assert data.stage(["fake"], rehash=True) == {"fake": "staged"}
+    out = capsys.readouterr().out
+    assert "imgs.tar.gz has digest" in out and "staging it again" in out, out
+    assert data.load("fake").shape == (5, 3, 10, 10)
+
+
+def test_uint8_caches_carry_a_checksum_and_rotted_ones_are_rebuilt(tmp_env, monkeypatch):
+    _fake_dataset(tmp_env, monkeypatch)
+    data.stage(["fake"], progress=False)
+    x = data.load("fake")
+    path = data.cache_path("fake", "train", 10)
+    d = torch.load(path, weights_only=True)
+    assert d["crc32"] == data.loaders.tensors_crc32(d["images"], d.get("labels"))
+    d["images"][2, 1, 3, 3] ^= 0x10  # one flipped bit, key unchanged
+    torch.save(d, path)
+    with pytest.warns(UserWarning, match="failed its checksum"):
+        again = data.load("fake")
+    assert torch.equal(again, x)  # decoded afresh, not the rotted tensor
+    assert torch.load(path, weights_only=True)["crc32"] == d["crc32"]  # and the cache rewritten
+
+
+def test_an_unwritable_cache_costs_a_warning_not_the_run(tmp_env, monkeypatch):
+    _fake_dataset(tmp_env, monkeypatch)
+    data.stage(["fake"], progress=False)
+
+    def refuse(obj, f, *a, **k):
+        raise RuntimeError(f"File {f} cannot be opened.")  # what torch.save says for a read-only dir
+
+    monkeypatch.setattr(data.loaders.torch, "save", refuse)
+    with pytest.warns(UserWarning, match="could not write the data cache .*GENREP_DATA at a writable folder"):
+        x = data.load("fake")
+    assert x.shape == (5, 3, 10, 10) and not data.cache_path("fake", "train", 10).exists()
+
+
+def test_a_permission_error_is_one_clear_line(tmp_env, monkeypatch, capsys):
+    from genrep.cli import main
+
+    def denied(*a, **k):
+        raise PermissionError(13, "Permission denied", str(tmp_env / "raw" / "mnist"))
+
+    monkeypatch.setattr("genrep.data.stage", denied)
+    assert main(["data", "--no-download"]) == 2
+    err = capsys.readouterr().err
+    assert "error: permission denied writing" in err and "GENREP_DATA" in err and "Traceback" not in err
 
 
 def test_truncated_archive_gives_data_error(tmp_env, monkeypatch):
@@ -310,8 +382,9 @@ def test_cifar_official_variant_preferred(tmp_env, monkeypatch):
         members[f"cifar-10-batches-py/{b}"] = pickle.dumps(d)
     _make_tar(tmp_env / "cifar10" / "cifar-10-python.tar.gz", members)
     spec = DATASETS["cifar10"]
-    off = dataclasses.replace(spec.variants[0], files=(_fs(tmp_env, "cifar10/cifar-10-python.tar.gz"),),
-                              counts={"train": 20, "test": 4})
+    off = dataclasses.replace(
+        spec.variants[0], files=(_fs(tmp_env, "cifar10/cifar-10-python.tar.gz"),), counts={"train": 20, "test": 4}
+    )
     monkeypatch.setitem(DATASETS, "cifar10", dataclasses.replace(spec, variants=(off,)))
     assert data.info("cifar10").lossy
     assert data.stage(["cifar10"], progress=False) == {"cifar10": "staged"}
@@ -336,10 +409,17 @@ def test_celeba_plain_folder(tmp_env):
 def test_cats_with_duplicates(tmp_env, monkeypatch):
     spec = _fake_dataset(tmp_env, monkeypatch, n=3)
     (tmp_env / "fake" / "dups.csv").write_text("duplicate_file,identical_to\n3.png,0.png\n4.png,2.png\n")
-    monkeypatch.setitem(DATASETS, "fake", dataclasses.replace(
-        spec, splits=("train", "with_duplicates"), counts={"train": 3, "with_duplicates": 5},
-        files=spec.files + (_fs(tmp_env, "fake/dups.csv"),),
-        layout={**spec.layout, "duplicates": "dups.csv"}))
+    monkeypatch.setitem(
+        DATASETS,
+        "fake",
+        dataclasses.replace(
+            spec,
+            splits=("train", "with_duplicates"),
+            counts={"train": 3, "with_duplicates": 5},
+            files=spec.files + (_fs(tmp_env, "fake/dups.csv"),),
+            layout={**spec.layout, "duplicates": "dups.csv"},
+        ),
+    )
     data.stage(["fake"], progress=False)
     x = data.load("fake", "with_duplicates")
     assert x[:, 0, 0, 0].tolist() == [0, 20, 40, 0, 40]
@@ -347,7 +427,7 @@ def test_cats_with_duplicates(tmp_env, monkeypatch):
 
 def test_mnist_idx_reader(tmp_env, monkeypatch):
     imgs = np.arange(3 * 28 * 28, dtype=np.uint32).astype(np.uint8).reshape(3, 28, 28)
-    for split, prefix in (("train", "train"), ("test", "t10k")):
+    for _split, prefix in (("train", "train"), ("test", "t10k")):
         (tmp_env / "mnist").mkdir(exist_ok=True)
         head = b"\x00\x00\x08\x03" + np.array([3, 28, 28], ">i4").tobytes()
         gz = gzip.compress(head + imgs.tobytes())
@@ -365,6 +445,7 @@ def test_mnist_idx_reader(tmp_env, monkeypatch):
 
 
 # ---------------------------------------------------------------------------------- real data
+
 
 @pytest.fixture(scope="session")
 def _real_staged():
@@ -389,6 +470,7 @@ def real(_real_staged, monkeypatch):
             data.verify(name)
         except DataError as e:
             pytest.skip(str(e))
+
     return need
 
 
@@ -426,7 +508,7 @@ def test_corrupt_preferred_variant_falls_back(tmp_env, monkeypatch):
     monkeypatch.setitem(DATASETS, "fake", dataclasses.replace(base, variants=(better,)))
     raw = data.raw_dir("fake")
     raw.mkdir(parents=True)
-    (raw / "better.tar.gz").write_bytes(b"x" * 29)            # a broken preferred copy already staged
+    (raw / "better.tar.gz").write_bytes(b"x" * 29)  # a broken preferred copy already staged
     assert data.info("fake").title == "Fake (better)"
     assert data.stage(["fake"], progress=False) == {"fake": "staged"}
     assert data.info("fake").title == "Fake images (test)"

@@ -1,4 +1,5 @@
 """DCGAN + MLP VAE on cats (spec dcgan_vae_cats §3, §7): models, losses, latents, diversity, uint8."""
+
 import math
 
 import pytest
@@ -133,7 +134,7 @@ def test_report_schedule_counts_the_reports_updates():
     from genrep.train.gan_step import report_schedule
 
     rep = report_schedule("report", n_images=9303, batch_size=128)
-    assert (rep.steps_per_epoch, rep.last_batch) == (234, 19)      # 29,843 = 233 x 128 + 19
+    assert (rep.steps_per_epoch, rep.last_batch) == (234, 19)  # 29,843 = 233 x 128 + 19
     assert 50 * rep.steps_per_epoch == 11_700 and 10 * rep.steps_per_epoch == 2_340
     data = report_schedule("data", n_images=9303, batch_size=128)
     assert (data.steps_per_epoch, data.last_batch) == (73, 87)
@@ -157,8 +158,8 @@ def test_dcgan_step_updates_both_networks_without_host_syncs():
     d_loss, g_loss, fake = dcgan_step(G, D, og, od, x, latent_dim=8, fresh_noise=True)
     assert isinstance(d_loss, torch.Tensor) and torch.isfinite(d_loss) and torch.isfinite(g_loss)
     assert fake.shape == x.shape and not fake.requires_grad
-    assert any(not torch.equal(a, b) for a, b in zip(g0, G.parameters()))
-    assert any(not torch.equal(a, b) for a, b in zip(d0, D.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(g0, G.parameters(), strict=False))
+    assert any(not torch.equal(a, b) for a, b in zip(d0, D.parameters(), strict=False))
 
 
 def test_fused_adam_matches_the_default_update():
@@ -174,7 +175,7 @@ def test_fused_adam_matches_the_default_update():
             o.zero_grad()
             m(x).pow(2).sum().backward()
             o.step()
-    for p, q in zip(a.parameters(), b.parameters()):
+    for p, q in zip(a.parameters(), b.parameters(), strict=False):
         torch.testing.assert_close(p, q, rtol=1e-5, atol=1e-7)
 
 

@@ -1,8 +1,10 @@
 """genrep.flows: invertibility, log-determinants against brute-force Jacobians, the RQ spline, bits/dim."""
+
 import math
 
 import pytest
 import torch
+
 from genrep.flows import (
     ActNorm,
     CompositeTransform,
@@ -20,8 +22,6 @@ from genrep.flows import (
 )
 
 
-
-
 def _brute_logdet(t, x):
     """log|det| of the Jacobian of t at each example of x (float64), by autograd."""
     out = []
@@ -33,14 +33,20 @@ def _brute_logdet(t, x):
 
 
 def _tiny_flow(**kw):
-    cfg = {"in_shape": (1, 4, 4), "levels": 2, "steps_per_level": 2, "hidden_channels": 8, "num_res_blocks": 1,
-           "num_bins": 4}
+    cfg = {
+        "in_shape": (1, 4, 4),
+        "levels": 2,
+        "steps_per_level": 2,
+        "hidden_channels": 8,
+        "num_res_blocks": 1,
+        "num_bins": 4,
+    }
     cfg.update(kw)
     torch.manual_seed(0)
     f = MultiscaleFlow(**cfg).double()
     f.train()
     f(torch.rand(16, *cfg["in_shape"], dtype=torch.float64) * 256)  # ActNorm data-dependent init
-    with torch.no_grad():                                          # make the couplings non-trivial
+    with torch.no_grad():  # make the couplings non-trivial
         for m in f.modules():
             if isinstance(m, torch.nn.Conv2d):
                 m.weight.add_(0.05 * torch.randn_like(m.weight))
@@ -62,7 +68,7 @@ def test_multiscale_flow_invertible_and_logdet_matches_autograd(layout, multi_sc
     assert (x2 - x).abs().max() < 1e-4
     assert torch.allclose(ld, -ld_inv, atol=1e-6)
     assert torch.allclose(ld, _brute_logdet(f, x), atol=1e-6)
-    assert ld.abs().max() > 1.0                      # not a trivial identity
+    assert ld.abs().max() > 1.0  # not a trivial identity
 
 
 def test_layers_logdet_and_inverse():
@@ -87,26 +93,30 @@ def test_actnorm_data_dependent_init():
     y, _ = a(x)
     assert y.mean((0, 2, 3)).abs().max() < 1e-4 and (y.std((0, 2, 3)) - 1).abs().max() < 1e-3
     assert bool(a.initialized)
-    y2, _ = a(x * 2)                                 # second call does not re-initialise
+    y2, _ = a(x * 2)  # second call does not re-initialise
     assert not torch.allclose(y, y2)
 
 
 def test_spline_inverse_and_derivative():
     torch.manual_seed(0)
     n, K = 500, 6
-    w, h, d = torch.randn(n, K, dtype=torch.float64), torch.randn(n, K, dtype=torch.float64), \
-        torch.randn(n, K - 1, dtype=torch.float64)
-    x = torch.linspace(-4, 4, n, dtype=torch.float64, requires_grad=True)   # covers both linear tails
+    w, h, d = (
+        torch.randn(n, K, dtype=torch.float64),
+        torch.randn(n, K, dtype=torch.float64),
+        torch.randn(n, K - 1, dtype=torch.float64),
+    )
+    x = torch.linspace(-4, 4, n, dtype=torch.float64, requires_grad=True)  # covers both linear tails
     y, ld = unconstrained_rational_quadratic_spline(x, w, h, d, tail_bound=3.0)
     xr, ldi = unconstrained_rational_quadratic_spline(y, w, h, d, inverse=True, tail_bound=3.0)
     assert (xr - x).abs().max() < 1e-9 and (ld + ldi).abs().max() < 1e-9
-    dy = torch.autograd.grad(y.sum(), x)[0]                     # elementwise map: the gradient is dy/dx
+    dy = torch.autograd.grad(y.sum(), x)[0]  # elementwise map: the gradient is dy/dx
     assert torch.allclose(ld.exp(), dy, rtol=1e-7)
     tails = x.detach().abs() > 3
     assert torch.equal(y[tails], x[tails]) and (ld[tails] == 0).all()
-    ys, _ = unconstrained_rational_quadratic_spline(x.detach(), w[:1].expand(n, K), h[:1].expand(n, K),
-                                                    d[:1].expand(n, K - 1), tail_bound=3.0)
-    assert (torch.diff(ys) > 0).all()                           # one spline over a grid: monotone
+    ys, _ = unconstrained_rational_quadratic_spline(
+        x.detach(), w[:1].expand(n, K), h[:1].expand(n, K), d[:1].expand(n, K - 1), tail_bound=3.0
+    )
+    assert (torch.diff(ys) > 0).all()  # one spline over a grid: monotone
     # knots: the bounded spline maps the interval endpoints to the endpoints
     e = torch.tensor([0.0, 1.0], dtype=torch.float64)
     ye, _ = rational_quadratic_spline(e, w[:2], h[:2], torch.randn(2, K + 1, dtype=torch.float64))
@@ -132,7 +142,7 @@ def test_bits_per_dim_of_a_known_gaussian():
     x_int = (mu + sd * torch.randn(4000, 1, 4, 4)).round().clamp(0, 255)
     x = dequantize(x_int, 8)
     act = ActNorm(1)
-    with torch.no_grad():                      # after Preprocess: y = x/256 - 0.5; z = (y - m) / s
+    with torch.no_grad():  # after Preprocess: y = x/256 - 0.5; z = (y - m) / s
         m, s = (mu + 0.5) / 256 - 0.5, sd / 256
         act.bias.fill_(-m)
         act.log_scale.fill_(-math.log(s))
@@ -142,15 +152,15 @@ def test_bits_per_dim_of_a_known_gaussian():
     bpd = (-(gaussian_log_prob(z) + ld) / (16 * math.log(2))).mean().item()
     # closed form: E[-log N(x; mu+0.5, sd^2)] in integer units, per dim, in bits
     v = ((x - mu - 0.5) ** 2).mean().item()
-    expected = (0.5 * math.log(2 * math.pi * sd ** 2) + v / (2 * sd ** 2)) / math.log(2)
+    expected = (0.5 * math.log(2 * math.pi * sd**2) + v / (2 * sd**2)) / math.log(2)
     assert bpd == pytest.approx(expected, rel=1e-5)
-    assert bpd == pytest.approx(0.5 * math.log2(2 * math.pi * math.e * sd ** 2), abs=0.01)  # ≈ 6.37 bits
+    assert bpd == pytest.approx(0.5 * math.log2(2 * math.pi * math.e * sd**2), abs=0.01)  # ≈ 6.37 bits
 
 
 def test_nsf_bits_per_dim_falls_when_trained():
     torch.manual_seed(0)
     f = MultiscaleFlow((1, 8, 8), levels=2, steps_per_level=1, hidden_channels=8, num_res_blocks=1)
-    x_int = (torch.rand(64, 1, 8, 8) > 0.7).float() * 255            # binary-ish images
+    x_int = (torch.rand(64, 1, 8, 8) > 0.7).float() * 255  # binary-ish images
     opt = torch.optim.Adam(f.parameters(), lr=3e-3)
     first = None
     for _ in range(30):
@@ -212,7 +222,7 @@ def test_loss_claims_from_short_runs_read_the_training_curve():
     from genrep.report.guards import still_falling, within_unless_falling
 
     assert still_falling([1.5, 1.3, 1.2], noise=0.01) is True
-    assert still_falling([1.5, 1.2, 1.195], noise=0.01) is False       # the last drop is within twice the noise
+    assert still_falling([1.5, 1.2, 1.195], noise=0.01) is False  # the last drop is within twice the noise
     assert still_falling([1.2]) is None
     assert within_unless_falling(1.03, 0.1, 1.05, [1.4, 1.1])[0] == "replicated"
     assert within_unless_falling(1.03, 0.1, 0.90, [1.4, 1.1])[0] == "not replicated"  # already below the band
@@ -226,7 +236,7 @@ def test_celeba_test_images_are_never_training_images():
     from genrep.flows.preprocess import CELEBA_N, celeba_split_indices
 
     tr, te = celeba_split_indices(CELEBA_N)
-    assert (len(tr), len(te)) == (162_770, 19_962)            # the official partition; validation unused
+    assert (len(tr), len(te)) == (162_770, 19_962)  # the official partition; validation unused
     assert tr.max() < te.min() and te.max() == CELEBA_N - 1
     for n in (2, 32, 1000):
         tr, te = celeba_split_indices(n, seed=3)
@@ -247,7 +257,7 @@ def test_true_fid_bootstrap_is_paired_on_the_real_side():
     a = true_fid(near, real, ("randconv",), n_boot=20, seed=1, device="cpu")["randconv"]
     b = true_fid(far, real, ("randconv",), n_boot=20, seed=1, device="cpu")["randconv"]
     assert a["metric"] == "FD-randconv" and a["n_fake"] == a["n_real"] == 24 and len(a["boot"]) == 20
-    assert a["value"] < 1e-6 < b["value"]                 # identical sets score 0; a different set does not
+    assert a["value"] < 1e-6 < b["value"]  # identical sets score 0; a different set does not
     assert min(b["boot"]) > max(a["boot"])
     with pytest.raises(ValueError, match="at least 2"):
         true_fid(near[:1], real, ("randconv",), n_boot=2)

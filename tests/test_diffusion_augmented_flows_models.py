@@ -1,8 +1,10 @@
 """U-Net, the variational bound, Diffused-Flows (Algorithms 1 and 2) and chunked, resumable training."""
+
 import math
 
 import pytest
 import torch
+
 from genrep.diffusion import GaussianDiffusion
 from genrep.diffusion.vlb import prior_kl, vlb_estimate, vlb_loss, vlb_terms
 from genrep.flows import MultiscaleFlow, dequantize
@@ -12,14 +14,12 @@ from genrep.train import Checkpointer
 from genrep.train.budget import train_for
 
 
-
-
 def test_unet_ho_cifar10_parameter_count_and_shapes():
     assert sum(p.numel() for p in UNet(3, 128, (1, 2, 2, 2), 2, (16,), 0.1, 32).parameters()) == 35_746_307
     m = UNet(1, 16, (1, 2), 1, (8,), 0.0, 16)
     out = m(torch.randn(3, 1, 16, 16), torch.tensor([0, 5, 99]))
     assert out.shape == (3, 1, 16, 16)
-    assert (out == 0).all()                                   # zero-initialised output conv (Ho et al.)
+    assert (out == 0).all()  # zero-initialised output conv (Ho et al.)
     with pytest.raises(ValueError, match="divisible"):
         UNet(1, 16, (1, 2, 2), 1, (), 0.0, 18)
 
@@ -28,6 +28,7 @@ def _oracle(d, s):
     def model(x, t):
         ab = d.alphas_bar[t].reshape(-1, *([1] * (x.ndim - 1)))
         return (1 - ab).sqrt() * x / (ab * s * s + 1 - ab)
+
     return model
 
 
@@ -35,24 +36,26 @@ def test_vlb_of_a_gaussian_matches_the_closed_form():
     torch.manual_seed(0)
     s = 0.5
     z0 = s * torch.randn(2000, 4)
-    true = 0.5 * math.log(2 * math.pi * math.e * s * s)       # E[-log N(z0; 0, s^2)] per dim
+    true = 0.5 * math.log(2 * math.pi * math.e * s * s)  # E[-log N(z0; 0, s^2)] per dim
     for sk, tol in [("beta", 0.02), ("beta_tilde", 1.5)]:
         d = GaussianDiffusion(T=500, schedule="linear_scaled", sigma_kind=sk, clip_x0=False)
         exact = vlb_estimate(d, _oracle(d, s), z0, n_t=None).mean().item() / 4
-        assert true - 0.005 <= exact <= true + tol, (sk, exact, true)   # a bound, and tight for σ² = β
+        assert true - 0.005 <= exact <= true + tol, (sk, exact, true)  # a bound, and tight for σ² = β
     d = GaussianDiffusion(T=100, schedule="linear_scaled", clip_x0=False)
     z0 = s * torch.randn(20000, 4)
     exact = vlb_estimate(d, _oracle(d, s), z0, n_t=None).mean().item()
     mc = vlb_estimate(d, _oracle(d, s), z0, n_t=8).mean().item()
-    assert mc == pytest.approx(exact, rel=0.05)                                  # unbiased in t
+    assert mc == pytest.approx(exact, rel=0.05)  # unbiased in t
     torch.manual_seed(3)
     one = vlb_loss(d, _oracle(d, s), z0[:8])
     torch.manual_seed(3)
     t = d.sample_t(8)
     assert torch.allclose(one, prior_kl(d, z0[:8]) + d.T * vlb_terms(d, _oracle(d, s), z0[:8], t))
+
     # a learned-variance model that picks σ² = β_t everywhere (v = +1) has the same bound as the fixed one
     def learned(x, t):
         return torch.cat([_oracle(d, s)(x, t), torch.ones_like(x)], 1)
+
     z_small = z0[:500]
     torch.manual_seed(5)
     fixed_b = vlb_estimate(d, _oracle(d, s), z_small, n_t=None)
@@ -60,7 +63,7 @@ def test_vlb_of_a_gaussian_matches_the_closed_form():
     learned_b = vlb_estimate(d, learned, z_small, n_t=None, learned_variance=True)
     assert torch.allclose(fixed_b, learned_b, rtol=1e-4, atol=1e-3)
     bad = vlb_estimate(d, lambda x, t: torch.zeros_like(x), z0, n_t=None).mean().item()
-    assert bad > exact + 4 * 1.0                              # a wrong model gets a looser bound
+    assert bad > exact + 4 * 1.0  # a wrong model gets a looser bound
     assert prior_kl(d, torch.zeros(2, 3)).abs().max() < 1e-3
 
 
@@ -78,7 +81,7 @@ def test_diffused_flow_objectives_train_and_sample(objective):
     out = m.loss(x)
     assert set(out) >= {"loss", "loss_raw", "mse", "logdet", "latent_std"} and torch.isfinite(out["loss"])
     out["loss"].backward()
-    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in m.flow.parameters())   # z0 not detached
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in m.flow.parameters())  # z0 not detached
     m.eval()
     b = m.nll_bound_bpd(x, n_t=2)
     nt = m.nll_thesis(x)
@@ -99,7 +102,7 @@ def test_objective_signs():
     with pytest.raises(ValueError, match="choose one of"):
         _df("bogus")
     m = _df("hybrid")
-    m.unet = UNet(1, 16, (1, 2), 1, (), 0.0, 8)          # one output channel: no variance head
+    m.unet = UNet(1, 16, (1, 2), 1, (), 0.0, 8)  # one output channel: no variance head
     with pytest.raises(ValueError, match="2×1 output channels"):
         m.loss(x)
     with pytest.raises(ValueError, match="clip_x0"):
@@ -130,16 +133,27 @@ def _run(tmp_path, max_minutes, calls):
     ck = Checkpointer(tmp_path / "ck.pt", every_minutes=None)
     results = []
     for _ in range(calls):
-        results.append(train_for(step, total_steps=6, chunk_steps=2, checkpointer=ck, max_minutes=max_minutes,
-                                 state={"m": m, "opt": opt}, seed=0, progress=False, log_every=1))
+        results.append(
+            train_for(
+                step,
+                total_steps=6,
+                chunk_steps=2,
+                checkpointer=ck,
+                max_minutes=max_minutes,
+                state={"m": m, "opt": opt},
+                seed=0,
+                progress=False,
+                log_every=1,
+            )
+        )
     return m, results
 
 
 def test_train_for_stops_at_max_minutes_and_resumes_identically(tmp_path):
     m1, r1 = _run(tmp_path / "a", None, 1)
-    m2, r2 = _run(tmp_path / "b", 0, 3)          # three jobs of one chunk each
+    m2, r2 = _run(tmp_path / "b", 0, 3)  # three jobs of one chunk each
     assert r1[0][1] and [done for _, done in r2] == [False, False, True]
-    for p, q in zip(m1.state_dict().values(), m2.state_dict().values()):
+    for p, q in zip(m1.state_dict().values(), m2.state_dict().values(), strict=False):
         assert torch.equal(p, q)
     assert [h["loss"] for h in r1[0][0]] == [h["loss"] for h in r2[-1][0]]
 
@@ -160,5 +174,5 @@ def test_thesis_objectives_are_degenerate_in_opposite_directions():
             opt.step()
             lds.append(out["logdet"].item())
         ends[obj] = (lds[0], lds[-1])
-    assert ends["thesis_printed"][1] < ends["thesis_printed"][0] - 2.0      # volume collapses (nats/dim)
-    assert ends["thesis_fixed"][1] > ends["thesis_fixed"][0]                # volume grows
+    assert ends["thesis_printed"][1] < ends["thesis_printed"][0] - 2.0  # volume collapses (nats/dim)
+    assert ends["thesis_fixed"][1] > ends["thesis_fixed"][0]  # volume grows

@@ -1,8 +1,10 @@
 """The shared diffusion processes: schedules, DDPM forward/reverse, rectified flow ODE."""
+
 import math
 
 import pytest
 import torch
+
 from genrep.diffusion import GaussianDiffusion, make_betas, rf_loss, rf_sample
 from genrep.models.embeddings import sinusoidal_embedding
 
@@ -36,6 +38,7 @@ def _oracle_eps(d, s):
     def model(x, t):
         ab = d.alphas_bar[t].reshape(-1, 1)
         return (1 - ab).sqrt() * x / (ab * s * s + 1 - ab)
+
     return model
 
 
@@ -63,6 +66,7 @@ def _oracle_velocity(mu, s):
         t = t.reshape(-1, 1)
         var = t * t * s * s + (1 - t) ** 2
         return mu + (t * s * s - (1 - t)) / var * (x - t * mu)
+
     return v
 
 
@@ -96,11 +100,17 @@ def test_sinusoidal_embedding():
 def test_clamp_xt_keeps_every_step_in_range_and_clip_x0_does_not():
     """The Monet chapter's two samplers: ref. [12]'s clamps each x_t to [-1, 1]; the thesis's clips only the
     predicted x0, so its chain (noise added after the mean) leaves [-1, 1]."""
-    wild = lambda x, t: 3 * torch.ones_like(x)           # an ε-network that pushes x0 far out of range
+
+    def wild(x, t):
+        return 3 * torch.ones_like(x)  # an ε-network that pushes x0 far out of range
+
     kw = {"T": 50, "schedule": "linear_scaled"}
     ref = GaussianDiffusion(**kw, sigma_kind="beta_tilde", clip_x0=False, clamp_xt=True)
     thesis = GaussianDiffusion(**kw, sigma_kind="beta", clip_x0=True)
-    g = lambda: torch.Generator().manual_seed(0)
+
+    def g():
+        return torch.Generator().manual_seed(0)
+
     x_ref, kept = ref.sample(wild, (4, 3, 8, 8), generator=g(), progress=False, keep_every=1)
     assert all(k.abs().max() <= 1 for k in kept) and x_ref.abs().max() <= 1
     _, kept_t = thesis.sample(wild, (4, 3, 8, 8), generator=g(), progress=False, keep_every=1)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+
 from genrep.metrics import inception as inc
 from genrep.metrics.extractors import fold_batchnorm, get_extractor, inception_features
 from genrep.metrics.inception import (
@@ -125,8 +126,17 @@ def test_inception_features_api(converted, monkeypatch):
     assert isinstance(f, np.ndarray) and f.shape == (3, 2048) and f.dtype == np.float32
     np.testing.assert_allclose(f, inception_features(grey.expand(-1, 3, -1, -1), device="cpu"), rtol=1e-4, atol=1e-5)
     # pytorch-fid preprocessing by hand: /255, bilinear to 299 without antialias, 2x - 1
-    x = F.interpolate(grey.expand(-1, 3, -1, -1).float() / 255, size=(299, 299), mode="bilinear",
-                      align_corners=False, antialias=False) * 2 - 1
+    x = (
+        F.interpolate(
+            grey.expand(-1, 3, -1, -1).float() / 255,
+            size=(299, 299),
+            mode="bilinear",
+            align_corners=False,
+            antialias=False,
+        )
+        * 2
+        - 1
+    )
     with torch.no_grad():
         ref = load_fid_inception(converted)(x).numpy()
     np.testing.assert_allclose(f, ref, rtol=1e-4, atol=1e-4)

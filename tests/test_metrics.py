@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.linalg
 import torch
+
 from genrep.metrics import (
     available_extractors,
     bits_per_dim,
@@ -73,9 +74,7 @@ def test_feature_stats_and_torch_input():
     mu, sigma = feature_stats(torch.from_numpy(a).float())
     np.testing.assert_allclose(mu, a.mean(0), atol=1e-6)
     np.testing.assert_allclose(sigma, np.cov(a, rowvar=False), atol=1e-5)
-    assert fid_from_features(torch.from_numpy(a), torch.from_numpy(b)) == pytest.approx(
-        fid_from_features(a, b)
-    )
+    assert fid_from_features(torch.from_numpy(a), torch.from_numpy(b)) == pytest.approx(fid_from_features(a, b))
     assert fid_from_features(a, b) > 0.5  # the scale differs: clearly non-zero
 
 
@@ -196,7 +195,7 @@ def test_bits_per_dim_and_dequantisation_convention():
 
 def test_randconv_is_deterministic_and_handles_grayscale():
     a, b = RandConvNet(), RandConvNet()
-    for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
+    for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items(), strict=False):
         assert ka == kb and torch.equal(va, vb)
     ext = get_extractor("randconv", device="cpu")
     assert (ext.name, ext.metric_name, ext.kid_name, ext.input_size) == (
@@ -296,6 +295,7 @@ def test_cifarnet_classifies_real_cifar10():
 def test_fd_cifarnet_ranks_degradations():
     """The proxy must see what FID sees: noise, blur and dropped classes all move it well above clean."""
     import torch.nn.functional as F
+
     from genrep.data import DataError, load
 
     try:
@@ -306,12 +306,8 @@ def test_fd_cifarnet_ranks_degradations():
     g = torch.Generator().manual_seed(0)
     ref, real = xr[torch.randperm(len(xr), generator=g)[:500]], xt[torch.randperm(len(xt), generator=g)[:500]]
     noisy = (real.float() + 25.5 * torch.randn(real.shape, generator=g)).clamp(0, 255).round().to(torch.uint8)
-    blurred = (
-        F.avg_pool2d(F.pad(real.float(), (1, 1, 1, 1), mode="reflect"), 3, stride=1).round().to(torch.uint8)
-    )
-    half = xt[yt < 5][
-        torch.randperm(int((yt < 5).sum()), generator=g)[:500]
-    ]  # mode dropping: 5 of 10 classes
+    blurred = F.avg_pool2d(F.pad(real.float(), (1, 1, 1, 1), mode="reflect"), 3, stride=1).round().to(torch.uint8)
+    half = xt[yt < 5][torch.randperm(int((yt < 5).sum()), generator=g)[:500]]  # mode dropping: 5 of 10 classes
     ext = get_extractor("cifarnet", device="cpu")
     fr = ext(ref)
     clean = fid_from_features(ext(real), fr)

@@ -1,4 +1,5 @@
 """The user-supplied monet2photo archive: reading, near-duplicate removal, and the labelled task."""
+
 import io
 import zipfile
 
@@ -14,7 +15,7 @@ from genrep.data.unpaired import load_photo2monet
 
 def _img(seed: int, size: int = 128) -> np.ndarray:
     g = np.random.default_rng(seed)
-    base = g.integers(0, 256, (6, 6, 3)).astype(np.uint8)          # smooth colour fields, like a painting's layout
+    base = g.integers(0, 256, (6, 6, 3)).astype(np.uint8)  # smooth colour fields, like a painting's layout
     return np.asarray(Image.fromarray(base).resize((size, size), Image.BICUBIC))
 
 
@@ -27,7 +28,7 @@ def _jpeg(a: np.ndarray, q: int = 90) -> bytes:
 def _zip(path, counts=(12, 4, 20, 6), dup_of=None):
     with zipfile.ZipFile(path, "w") as zf:
         k = 0
-        for split, n in zip(m2p.SPLITS, counts):
+        for split, n in zip(m2p.SPLITS, counts, strict=False):
             for i in range(n):
                 zf.writestr(f"monet2photo/{split}/{i:03d}.jpg", _jpeg(_img(1000 + k)))
                 k += 1
@@ -36,8 +37,9 @@ def _zip(path, counts=(12, 4, 20, 6), dup_of=None):
 
 def test_perceptual_hash_finds_reencoded_copies_only():
     a = torch.from_numpy(np.stack([_img(i) for i in range(8)])).permute(0, 3, 1, 2).contiguous()
-    copies = torch.stack([torch.from_numpy(np.array(Image.open(io.BytesIO(_jpeg(_img(i), 75))))).permute(2, 0, 1)
-                          for i in range(3)])
+    copies = torch.stack(
+        [torch.from_numpy(np.array(Image.open(io.BytesIO(_jpeg(_img(i), 75))))).permute(2, 0, 1) for i in range(3)]
+    )
     others = torch.from_numpy(np.stack([_img(100 + i) for i in range(5)])).permute(0, 3, 1, 2).contiguous()
     dup = m2p.near_duplicates(torch.cat([copies, others]), a)
     assert dup[:3].all() and not dup[3:].any()
@@ -64,14 +66,17 @@ def test_fallback_task_is_labelled_and_its_reference_is_disjoint(tmp_path, monke
     assert "NOT the competition data" in task.title and task.source == "real"
     assert task.paintings.shape == (5, 3, 32, 32) and task.photos.shape == (10, 3, 32, 32)
     assert len(task.reference) == 16 - 5 and task.ref_name == "monet2photo11"
-    flat = lambda x: {bytes(v.numpy().tobytes()) for v in x}
+
+    def flat(x):
+        return {bytes(v.numpy().tobytes()) for v in x}
+
     assert not flat(task.reference) & flat(task.paintings)
 
 
 def test_kaggle_paintings_drop_their_copies_from_the_reference(tmp_path, monkeypatch):
     monkeypatch.setenv("GENREP_MONET2PHOTO", str(_zip(tmp_path / "m.zip")))
     pool = m2p.load_monet2photo(32)
-    kaggle_paintings = pool["trainA"][:3].clone()              # three monet2photo paintings are "the 300"
+    kaggle_paintings = pool["trainA"][:3].clone()  # three monet2photo paintings are "the 300"
     photos = torch.zeros(4, 3, 32, 32, dtype=torch.uint8)
     task = m2p.monet2photo_task(size=32, kaggle=(photos, kaggle_paintings))
     assert len(task.reference) == 16 - 3 and "3 near-duplicates of 16 dropped" in task.title

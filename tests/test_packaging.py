@@ -1,8 +1,9 @@
 """The install story: environment.yml mirrors pyproject.toml; Makefile and CI call what the README says."""
+
 import re
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,3 +58,29 @@ def test_every_chapter_has_three_tiers_and_valid_plans():
         assert {"reduced", "budget", "full"} <= set(tiers) and set(tiers) <= set(TIERS), name
         for t in tiers:
             assert ch.plan(t) or t == "cpu", (name, t)
+
+
+def test_the_layer_contract_fails_on_an_upward_import(tmp_path):
+    """`lint-imports` (in `make test`) keeps the layers of pyproject.toml: the library as it is passes, and a
+    copy where the bottom layer imports the report layer fails, naming both modules."""
+    import shutil
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("lint-imports")
+    cfg = str(REPO / "pyproject.toml")
+
+    def lint(root: Path) -> subprocess.CompletedProcess:
+        env = {"PYTHONPATH": str(root), "PATH": str(exe.parent), "HOME": str(tmp_path)}
+        return subprocess.run([str(exe), "--config", cfg, "--no-cache"], capture_output=True, text=True, env=env,
+                              cwd=tmp_path, timeout=300)
+
+    ok = lint(REPO / "lib")
+    assert ok.returncode == 0 and "broken" in ok.stdout and "0 broken" in ok.stdout, ok.stdout + ok.stderr
+    copy = tmp_path / "lib"
+    shutil.copytree(REPO / "lib" / "genrep", copy / "genrep", ignore=shutil.ignore_patterns("__pycache__", "assets"))
+    seed = copy / "genrep" / "runtime" / "seed.py"
+    seed.write_text(seed.read_text() + "\nfrom genrep.report import tables  # noqa: E402,F401\n")
+    bad = lint(copy)
+    assert bad.returncode != 0 and "1 broken" in bad.stdout, bad.stdout + bad.stderr
+    assert "genrep.runtime.seed -> genrep.report.tables" in bad.stdout

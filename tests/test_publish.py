@@ -1,4 +1,5 @@
 """Executed notebooks cleaned for readers (issue 13 item 7): no machine path, no progress-bar residue."""
+
 from pathlib import Path
 
 import nbformat
@@ -11,36 +12,58 @@ REPO = Path(__file__).resolve().parents[1]
 ROOT = Path("/work/main")  # the repository root of the machine that "ran" the synthetic notebook
 
 SITE = "/work/main/.venv/lib/python3.11/site-packages"
-TQDM_IMPORT = (f"{SITE}/tqdm/auto.py:21: TqdmWarning: IProgress not found. Please update jupyter and "
-               "ipywidgets. See https://ipywidgets.readthedocs.io/en/stable/user_install.html\n"
-               "  from .autonotebook import tqdm as notebook_tqdm\n")
-RANK = ("/work/main/lib/genrep/metrics/sampling.py:61: UserWarning: 128 samples < 192 feature dims: the "
-        "covariance is rank-deficient and the Fréchet distance is biased upward\n"
-        "  out['fd'] = fid_from_features(fr, fg)\n")
-CELL_WARNING = ("/tmp/ipykernel_30084/2273655666.py:28: UserWarning: cifar10: using a procedural stand-in "
-                "(128 images)\n  train = load_or_standin(dataset, 'train', size=size)\n")
-TORCH_INTERNAL = ("/work/main/lib/genrep/control/losses.py:34: UserWarning: Using padding='same' with even "
-                  "kernel lengths and odd dilation may require a zero-padded copy of the input be created "
-                  "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/Convolution.cpp:1135"
-                  ".)\n"
-                  "  return F.conv2d(x, k, padding='same', groups=c)\n")
-BARS = ["\rDCGAN:   0%|          | 0/24 [00:00<?, ?step/s]",
-        "\rDCGAN:  50%|█████     | 12/24 [00:03<00:03,  3.9step/s, d_loss=0.61, g_loss=2.1]",
-        "\rDCGAN: 100%|██████████| 24/24 [00:06<00:00,  3.9step/s, d_loss=0.55, g_loss=2.3]", "\n"]
+TQDM_IMPORT = (
+    f"{SITE}/tqdm/auto.py:21: TqdmWarning: IProgress not found. Please update jupyter and "
+    "ipywidgets. See https://ipywidgets.readthedocs.io/en/stable/user_install.html\n"
+    "  from .autonotebook import tqdm as notebook_tqdm\n"
+)
+RANK = (
+    "/work/main/lib/genrep/metrics/sampling.py:61: UserWarning: 128 samples < 192 feature dims: the "
+    "covariance is rank-deficient and the Fréchet distance is biased upward\n"
+    "  out['fd'] = fid_from_features(fr, fg)\n"
+)
+CELL_WARNING = (
+    "/tmp/ipykernel_30084/2273655666.py:28: UserWarning: cifar10: using a procedural stand-in "
+    "(128 images)\n  train = load_or_standin(dataset, 'train', size=size)\n"
+)
+TORCH_INTERNAL = (
+    "/work/main/lib/genrep/control/losses.py:34: UserWarning: Using padding='same' with even "
+    "kernel lengths and odd dilation may require a zero-padded copy of the input be created "
+    "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/Convolution.cpp:1135"
+    ".)\n"
+    "  return F.conv2d(x, k, padding='same', groups=c)\n"
+)
+BARS = [
+    "\rDCGAN:   0%|          | 0/24 [00:00<?, ?step/s]",
+    "\rDCGAN:  50%|█████     | 12/24 [00:03<00:03,  3.9step/s, d_loss=0.61, g_loss=2.1]",
+    "\rDCGAN: 100%|██████████| 24/24 [00:06<00:00,  3.9step/s, d_loss=0.55, g_loss=2.3]",
+    "\n",
+]
 
 
 def dirty_notebook():
-    code = new_code_cell("x = train()", outputs=[
-        new_output("stream", name="stderr", text=TQDM_IMPORT),
-        *[new_output("stream", name="stderr", text=b) for b in BARS],
-        new_output("stream", name="stderr", text=RANK + CELL_WARNING + TORCH_INTERNAL),
-        new_output("stream", name="stdout",
-                   text="saved /work/main/results/toy/reduced/01/fig.png\nFD = 1.5\n"),
-        new_output("display_data", data={"text/plain": "PosixPath('/home/alice/genrep/results/toy/x.csv')",
-                                         "image/png": "iVBORw0KGgo/work/AAAA"}),
-        new_output("error", ename="ValueError", evalue="bad file /root/data/x.npz",
-                   traceback=['File /work/main/lib/genrep/data/loaders.py:67, in load()']),
-    ])
+    code = new_code_cell(
+        "x = train()",
+        outputs=[
+            new_output("stream", name="stderr", text=TQDM_IMPORT),
+            *[new_output("stream", name="stderr", text=b) for b in BARS],
+            new_output("stream", name="stderr", text=RANK + CELL_WARNING + TORCH_INTERNAL),
+            new_output("stream", name="stdout", text="saved /work/main/results/toy/reduced/01/fig.png\nFD = 1.5\n"),
+            new_output(
+                "display_data",
+                data={
+                    "text/plain": "PosixPath('/home/alice/genrep/results/toy/x.csv')",
+                    "image/png": "iVBORw0KGgo/work/AAAA",
+                },
+            ),
+            new_output(
+                "error",
+                ename="ValueError",
+                evalue="bad file /root/data/x.npz",
+                traceback=["File /work/main/lib/genrep/data/loaders.py:67, in load()"],
+            ),
+        ],
+    )
     nb = new_notebook(cells=[new_markdown_cell("# Toy"), code])
     nb.metadata["papermill"] = {"input_path": "/work/main/runs/toy/reduced/01.input.ipynb"}
     return nb
@@ -53,8 +76,7 @@ def outputs(nb):
 def test_a_dirty_notebook_fails_the_scan():
     found = find_residue(dirty_notebook())
     text = "\n".join(found)
-    for needle in ("/work/main/lib", "/tmp/ipykernel", "TqdmWarning", "0/24", "/home/alice", "/root/data",
-                   "metadata"):
+    for needle in ("/work/main/lib", "/tmp/ipykernel", "TqdmWarning", "0/24", "/home/alice", "/root/data", "metadata"):
         assert needle in text, needle
 
 
@@ -68,8 +90,10 @@ def test_clean_notebook_removes_paths_and_progress_and_keeps_what_readers_need()
     stdout = "".join(t for n, t in streams if n == "stdout")
     assert not [t for n, t in streams if n == "stderr"], "nothing of the stderr should be left"
     # warnings a reader needs: one sentence each, no path, no line number, no source line
-    assert ("Note: 128 samples < 192 feature dims: the covariance is rank-deficient and the Fréchet "
-            "distance is biased upward\n") in stdout
+    assert (
+        "Note: 128 samples < 192 feature dims: the covariance is rank-deficient and the Fréchet "
+        "distance is biased upward\n"
+    ) in stdout
     assert "Note: cifar10: using a procedural stand-in (128 images)\n" in stdout
     assert "fid_from_features" not in stdout and "load_or_standin" not in stdout and ".py:" not in stdout
     # warnings about the software are dropped
@@ -94,8 +118,10 @@ def test_clean_notebook_is_idempotent():
 
 
 def test_clean_stderr_keeps_plain_messages_and_drops_carriage_return_refreshes():
-    rest, notes = clean_stderr("loading...\rtrain: 12it [00:01, 9.5it/s]\rtrain: 24it [00:02, 9.6it/s]\n"
-                               "a message that is not a bar\n", root=ROOT)
+    rest, notes = clean_stderr(
+        "loading...\rtrain: 12it [00:01, 9.5it/s]\rtrain: 24it [00:02, 9.6it/s]\na message that is not a bar\n",
+        root=ROOT,
+    )
     assert rest == "loading...\na message that is not a bar\n" and notes == []
 
 
@@ -104,14 +130,17 @@ def test_duplicate_warnings_in_one_output_become_one_note():
     assert len(notes) == 1
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("/work/main/lib/genrep/flows/preprocess.py:79", "lib/genrep/flows/preprocess.py:79"),
-    ("cwd is /work/main", "cwd is ."),
-    ("/home/bob/src/genrep/results/a/b.png", "results/a/b.png"),  # another checkout
-    ("/tmp/tmpab12/cache.npz", "cache.npz"),
-    ("/usr/lib/python3.11/site-packages/torch/nn/functional.py", "torch/nn/functional.py"),
-    ("see https://example.org/tmp/x and 3/4", "see https://example.org/tmp/x and 3/4"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("/work/main/lib/genrep/flows/preprocess.py:79", "lib/genrep/flows/preprocess.py:79"),
+        ("cwd is /work/main", "cwd is ."),
+        ("/home/bob/src/genrep/results/a/b.png", "results/a/b.png"),  # another checkout
+        ("/tmp/tmpab12/cache.npz", "cache.npz"),
+        ("/usr/lib/python3.11/site-packages/torch/nn/functional.py", "torch/nn/functional.py"),
+        ("see https://example.org/tmp/x and 3/4", "see https://example.org/tmp/x and 3/4"),
+    ],
+)
 def test_relativize(text, expected):
     assert relativize(text, root=ROOT) == expected
 
@@ -138,8 +167,11 @@ def test_book_pages_clean_the_notebooks(toy_root):
 
 def test_library_progress_bars_do_not_use_tqdm_auto():
     """tqdm.auto prints 'TqdmWarning: IProgress not found' (or a widget) in every executed notebook."""
-    offenders = [str(p.relative_to(REPO)) for p in (REPO / "lib" / "genrep").rglob("*.py")
-                 if "tqdm.auto" in p.read_text().replace("not tqdm.auto", "")]
+    offenders = [
+        str(p.relative_to(REPO))
+        for p in (REPO / "lib" / "genrep").rglob("*.py")
+        if "tqdm.auto" in p.read_text().replace("not tqdm.auto", "")
+    ]
     assert not offenders, offenders
 
 
@@ -150,8 +182,10 @@ BOOK_IDS = [str(p.relative_to(REPO / "book")) for p in BOOK_NOTEBOOKS]
 @pytest.mark.parametrize("path", BOOK_NOTEBOOKS, ids=BOOK_IDS)
 def test_published_notebook_has_no_machine_path_or_progress_residue(path):
     found = find_residue(nbformat.read(path, as_version=4))
-    assert not found, (f"{path.relative_to(REPO)} shows {len(found)} machine path(s) or progress residue, "
-                       f"e.g. {found[:3]}; clean it with `python -m genrep book --pages-only`")
+    assert not found, (
+        f"{path.relative_to(REPO)} shows {len(found)} machine path(s) or progress residue, "
+        f"e.g. {found[:3]}; clean it with `python -m genrep book --pages-only`"
+    )
 
 
 def test_large_photo_grids_are_stored_as_jpeg_on_the_page_and_plots_stay_png():
@@ -182,8 +216,9 @@ def test_large_photo_grids_are_stored_as_jpeg_on_the_page_and_plots_stay_png():
 
 def test_thin_png_palettes_big_figures_only(tmp_path):
     import numpy as np
-    from genrep.report.publish import thin_figures, thin_png
     from PIL import Image
+
+    from genrep.report.publish import thin_figures, thin_png
 
     rng = np.random.default_rng(0)
     # a photo-like figure: smooth colour fields with noise compress poorly as RGB PNG
@@ -204,11 +239,11 @@ def test_thin_png_palettes_big_figures_only(tmp_path):
     with Image.open(big) as im:
         assert im.size == (400, 300) and im.mode == "P"
         err = np.abs(np.asarray(im.convert("RGB"), float) - img).mean()
-    assert err < 20                          # a palette, not a different picture
+    assert err < 20  # a palette, not a different picture
     small_bytes = small.read_bytes()
     assert thin_png(small, min_bytes=0) in (True, False) and Image.open(small).size == (20, 20)
-    assert thin_png(small) is False                     # under the default size threshold: untouched
+    assert thin_png(small) is False  # under the default size threshold: untouched
     thin_figures(tmp_path)
     assert Image.open(small).size == (20, 20) and (small.read_bytes() == small_bytes or Image.open(small).mode == "P")
-    assert junk.read_bytes().startswith(b"not a png")   # unreadable: kept as it was
-    assert thin_png(big) is False                       # already thin: nothing more to gain
+    assert junk.read_bytes().startswith(b"not a png")  # unreadable: kept as it was
+    assert thin_png(big) is False  # already thin: nothing more to gain

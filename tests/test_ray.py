@@ -1,5 +1,6 @@
 """Arms as Ray tasks (issue 21): the toy chapter through a local Ray runtime gives the local executor's
 results, respects dependency order, reports a failing arm, and a second run is all cache hits."""
+
 import json
 import sys
 
@@ -9,7 +10,7 @@ from genrep.cli import main
 
 from .test_runner import RES, _tree, library_copy  # noqa: F401 (autouse: modules hashed from a private copy)
 
-ray = pytest.importorskip("ray", reason="the Ray extra is not installed (pip install \"genrep[ray]\")")
+ray = pytest.importorskip("ray", reason='the Ray extra is not installed (pip install "genrep[ray]")')
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -49,8 +50,19 @@ def test_a_failing_ray_arm_is_reported_and_keeps_earlier_results(toy_root, capsy
     assert main(["replicate", "toy", "--no-stage-data"]) == 0
     capsys.readouterr()
     before = _tree(toy_root.joinpath(*RES))
-    code = main(["replicate", "toy", "--no-stage-data", "--executor", "ray", "--set", "steps=10",
-                 "--set", "fail_after_save=boom"])
+    code = main(
+        [
+            "replicate",
+            "toy",
+            "--no-stage-data",
+            "--executor",
+            "ray",
+            "--set",
+            "steps=10",
+            "--set",
+            "fail_after_save=boom",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1 and "01_train: FAILED" in out and "RuntimeError: boom" in out
     assert "executed notebook: runs/toy/reduced/01_train.failed.ipynb" in out

@@ -1,4 +1,5 @@
 """Replication tables, checks, figures, the generated book pages."""
+
 import json
 
 import numpy as np
@@ -61,7 +62,8 @@ def test_site_pages_scoreboard_counts(toy_root):
 
     res_dir = toy_root / "results" / "toy" / "budget" / "02_summary"
     Results(res_dir, "budget", "toy").write_checks(
-        [Check("a", "p", True, "budget"), Check("b", "p", False, "budget"), Check("c", "p", None, "budget")])
+        [Check("a", "p", True, "budget"), Check("b", "p", False, "budget"), Check("c", "p", None, "budget")]
+    )
     (toy_root / "book" / "toy").mkdir(parents=True)
     (toy_root / "book" / "toy" / "published.json").write_text(json.dumps({"tier": "budget", "arms": []}))
     write_site_pages()
@@ -177,11 +179,11 @@ def test_seeded_direction_turns_decided_as_seeds_are_added():
     assert shared.direction("A", "B", paired=False).decision == "inconclusive"
     assert "Welch" in shared.direction("A", "B", paired=False).comparison.method
     assert shared.compare("A", "B", "fd", expect=">").decision == "not replicated"
-    for k in shared.results:                                # a run-level number beside the scores
+    for k in shared.results:  # a run-level number beside the scores
         shared.results[k]["change_mean"] = 0.1 if k.startswith("A") else 0.3
     assert shared.values("A", "change_mean") == [0.1] * 4
     penalised = _runs([10.0, 11.0, 10.5], [20.0, 21.0, 19.5], d=0.05).direction("A", "B")
-    assert penalised.metric == "fd"          # MiFID is a ratio FD/d once the penalty fires
+    assert penalised.metric == "fd"  # MiFID is a ratio FD/d once the penalty fires
 
 
 def test_seed_dots_draws_every_seed_and_an_interval():
@@ -189,6 +191,7 @@ def test_seed_dots_draws_every_seed_and_an_interval():
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
     from genrep.report.seeds import seed_dots
 
     fig, ax = plt.subplots()

@@ -1,6 +1,7 @@
 """The runner never loses or mixes results: a cache keyed on what a run imported, atomic arms, one run per
 chapter/tier, values checked before anything runs, interrupts that save (issue 12, items 1, 3, 4, 5, 7).
 Uses the fixture chapter `toy`."""
+
 import json
 import os
 import shutil
@@ -8,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -37,8 +39,7 @@ def _tree(root) -> dict:
 
 
 def _leftovers(toy_root) -> list:
-    return [p for base in (toy_root.joinpath(*RES), toy_root / "runs" / "toy" / "reduced")
-            for p in base.glob(".*")]
+    return [p for base in (toy_root.joinpath(*RES), toy_root / "runs" / "toy" / "reduced") for p in base.glob(".*")]
 
 
 # -- item 1: a cache keyed on what a run used ------------------------------------------------------------
@@ -65,7 +66,9 @@ def test_cache_follows_the_modules_each_arm_imported(toy_root, library_copy, cap
     assert train["cache_key"] != train["base_key"]
     book = toy_root / "book" / "toy"
     assert nbformat.read(book / "01_train.ipynb", as_version=4).metadata["genrep"] == {
-        "cache_key": train["cache_key"], "status": "ok"}
+        "cache_key": train["cache_key"],
+        "status": "ok",
+    }
     assert "genrep-record-imports" not in (book / "01_train.ipynb").read_text()  # the runner's cell is gone
 
     # (a) a docstring in a module no kernel imported (old code: every arm re-ran)
@@ -88,10 +91,8 @@ def test_cache_follows_the_modules_each_arm_imported(toy_root, library_copy, cap
     assert "02_summary: running (input 01_train re-ran with a new key)" in out, out
     train2 = json.loads((res / "01_train" / "run.json").read_text())
     assert train2["base_key"] == train["base_key"] and train2["cache_key"] != train["cache_key"]
-    assert json.loads((res / "02_summary" / "run.json").read_text())["upstream"] == {
-        "01_train": train2["cache_key"]}
-    assert nbformat.read(book / "01_train.ipynb", as_version=4).metadata["genrep"]["cache_key"] == \
-        train2["cache_key"]
+    assert json.loads((res / "02_summary" / "run.json").read_text())["upstream"] == {"01_train": train2["cache_key"]}
+    assert nbformat.read(book / "01_train.ipynb", as_version=4).metadata["genrep"]["cache_key"] == train2["cache_key"]
     # a module that was imported and is gone now is a change too (no crash); restored, it is a hit again
     rep = sys.modules["genrep.runner.replicate"]
     arms = load_chapter("toy").plan("reduced", check=False)
@@ -103,9 +104,10 @@ def test_cache_follows_the_modules_each_arm_imported(toy_root, library_copy, cap
     assert looks["01_train"].why == "genrep/train/pool.py (deleted) changed"
     assert looks["02_summary"].why == "an input re-runs"
     pool.write_text(text)
-    assert rep.compute_keys(arms)[0] == {"01_train": train2["cache_key"],
-                                         "02_summary": json.loads((res / "02_summary" / "run.json").read_text())[
-                                             "cache_key"]}
+    assert rep.compute_keys(arms)[0] == {
+        "01_train": train2["cache_key"],
+        "02_summary": json.loads((res / "02_summary" / "run.json").read_text())["cache_key"],
+    }
 
 
 def test_a_run_json_without_imports_is_a_miss(toy_root, capsys):
@@ -124,7 +126,8 @@ def test_a_run_json_without_imports_is_a_miss(toy_root, capsys):
     # an import record that is not a mapping, or a run.json that is not JSON: a miss, no crash
     path.write_text(json.dumps({**rec, "imports": ["genrep/train/loop.py"]}))
     keys, _, looks = sys.modules["genrep.runner.replicate"].compute_keys(
-        load_chapter("toy").plan("reduced", check=False))
+        load_chapter("toy").plan("reduced", check=False)
+    )
     assert keys["01_train"] is None and "predates the import record" in looks["01_train"].why
     path.write_text("{not json")
     assert main(["replicate", "toy", "--notebook", "01_train"]) == 0
@@ -187,14 +190,18 @@ def test_only_notebooks_ok_under_the_current_key_are_published(toy_root, capsys)
     book_nb.unlink()
     assert main(["replicate", "toy"]) == 0
     out = capsys.readouterr().out
-    assert ("book/toy/01_train.ipynb is missing: its executed notebook runs/toy/reduced/01_train.ipynb is "
-            "not from the run that made its results") in out and "FORCE=1 NOTEBOOK=01_train" in out
+    assert (
+        "book/toy/01_train.ipynb is missing: its executed notebook runs/toy/reduced/01_train.ipynb is "
+        "not from the run that made its results"
+    ) in out and "FORCE=1 NOTEBOOK=01_train" in out
     assert not book_nb.exists()
     # an override that also changes an upstream notebook says so, instead of "has not run at this tier"
     assert main(["replicate", "toy", "--notebook", "02_summary", "--set", "seed=1"]) == 1
     out = capsys.readouterr().out
-    assert ("02_summary: skipped (needs 01_train, which has run at this tier but not with --set seed; run it "
-            "too: --notebook 01_train)") in out and "Run the missing inputs first" in out
+    assert (
+        "02_summary: skipped (needs 01_train, which has run at this tier but not with --set seed; run it "
+        "too: --notebook 01_train)"
+    ) in out and "Run the missing inputs first" in out
 
 
 def test_summary_in_a_temporary_folder_reads_its_sibling_arms(toy_root, capsys):
@@ -227,10 +234,25 @@ def test_leftovers_of_a_killed_run_are_cleaned_and_a_half_swap_is_rolled_back(to
 
 # -- item 4: one replicate per chapter and tier ----------------------------------------------------------
 def test_a_second_replicate_of_the_same_chapter_and_tier_stops_at_once(toy_root, capsys):
-    args = ["replicate", "toy", "--notebook", "01_train", "--set", "step_sleep=0.1", "--set", "steps=40",
-            "--no-stage-data"]
-    p = subprocess.Popen([sys.executable, "-m", "genrep", *args], cwd=toy_root, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    args = [
+        "replicate",
+        "toy",
+        "--notebook",
+        "01_train",
+        "--set",
+        "step_sleep=0.1",
+        "--set",
+        "steps=40",
+        "--no-stage-data",
+    ]
+    p = subprocess.Popen(
+        [sys.executable, "-m", "genrep", *args],
+        cwd=toy_root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     lock = toy_root / "runs" / "toy" / "reduced.lock"
     ckpt = toy_root / "runs" / "toy" / "reduced" / "01_train" / "ckpt.pt"
     try:
@@ -261,21 +283,28 @@ def test_a_second_replicate_of_the_same_chapter_and_tier_stops_at_once(toy_root,
 
 
 # -- item 7: values checked before anything runs --------------------------------------------------------
-@pytest.mark.parametrize("argv, expect", [
-    (["--set", "steps=abc"],
-     "--set steps=abc: notebook 01_train expects an integer for 'steps' (its default is 60)"),
-    (["--set", "steps=2.5"], "expects an integer for 'steps'"),
-    (["--set", "lr=fast"], "expects a number for 'lr'"),
-    (["--set", "steps=None"], "expects an integer for 'steps'"),
-    (["--set", "steps=0"], "toy/reduced 01_train: steps = 0 (from --set) must be >= 1"),
-    (["--set", "steps=-1"], "steps = -1 (from --set) must be >= 1"),
-    (["--set", "log_every=100"], "log_every = 100 (from --set) must be <= steps (= 60)"),
-    (["--set", "steps=3"], "log_every = 5 (the default) must be <= steps (= 3)"),
-    (["--set", "digits=9"], "02_summary: digits = 9 (from --set) must be <= 6"),
-    (["--notebook", "01_train", "--set", "digits=2"],
-     "parameter 'digits' given with --set is not declared by the selected notebook(s) 01_train; it belongs "
-     "to 02_summary (add --notebook 02_summary)"),
-])
+@pytest.mark.parametrize(
+    "argv, expect",
+    [
+        (
+            ["--set", "steps=abc"],
+            "--set steps=abc: notebook 01_train expects an integer for 'steps' (its default is 60)",
+        ),
+        (["--set", "steps=2.5"], "expects an integer for 'steps'"),
+        (["--set", "lr=fast"], "expects a number for 'lr'"),
+        (["--set", "steps=None"], "expects an integer for 'steps'"),
+        (["--set", "steps=0"], "toy/reduced 01_train: steps = 0 (from --set) must be >= 1"),
+        (["--set", "steps=-1"], "steps = -1 (from --set) must be >= 1"),
+        (["--set", "log_every=100"], "log_every = 100 (from --set) must be <= steps (= 60)"),
+        (["--set", "steps=3"], "log_every = 5 (the default) must be <= steps (= 3)"),
+        (["--set", "digits=9"], "02_summary: digits = 9 (from --set) must be <= 6"),
+        (
+            ["--notebook", "01_train", "--set", "digits=2"],
+            "parameter 'digits' given with --set is not declared by the selected notebook(s) 01_train; it belongs "
+            "to 02_summary (add --notebook 02_summary)",
+        ),
+    ],
+)
 def test_bad_values_are_rejected_before_anything_runs(toy_root, capsys, argv, expect):
     assert main(["replicate", "toy", *argv]) == 2
     err = capsys.readouterr().err
@@ -322,8 +351,11 @@ def test_notebook_selects_one_arm_by_its_id_and_names_the_arms_when_it_does_not_
 
     rep_mod = importlib.import_module("genrep.runner.replicate")
     seen = []
-    monkeypatch.setattr(rep_mod, "_replicate", lambda ch, tier, only, ov, full, *a: seen.append(
-        [x.id for x in full if x.selected_by(only)]) or 0)
+    monkeypatch.setattr(
+        rep_mod,
+        "_replicate",
+        lambda ch, tier, only, ov, full, *a: seen.append([x.id for x in full if x.selected_by(only)]) or 0,
+    )
     assert main(["replicate", "toy", "--config", "budget", "--notebook", "01_train-b", "--no-stage-data"]) == 0
     assert seen == [["01_train-b"]]
 
@@ -344,12 +376,14 @@ def test_replicate_above_reduced_prepares_the_inception_weights(toy_root, monkey
 
 def test_convert_and_check_conventions(tmp_path):
     path = tmp_path / "01_nb.py"
-    path.write_text('# %% tags=["parameters"]\ntier = "reduced"\nresults_dir = "r"\nruns_dir = "x"\n'
-                    'flag = True\nsizes = [1, 2]\nn_images = None          # None = all\n'
-                    'tsne_n = 6000           # points embedded, 0 to skip\nwarm_n = 0\n'
-                    'epochs = 5\nsample_interval = 2    # grid every k epochs; check: >= 1 and <= epochs\n'
-                    'norm = "instance"        # check: in ["instance", "batch"]\n'
-                    'arms = "all"             # "all" or a list\n')
+    path.write_text(
+        '# %% tags=["parameters"]\ntier = "reduced"\nresults_dir = "r"\nruns_dir = "x"\n'
+        "flag = True\nsizes = [1, 2]\nn_images = None          # None = all\n"
+        "tsne_n = 6000           # points embedded, 0 to skip\nwarm_n = 0\n"
+        "epochs = 5\nsample_interval = 2    # grid every k epochs; check: >= 1 and <= epochs\n"
+        'norm = "instance"        # check: in ["instance", "batch"]\n'
+        'arms = "all"             # "all" or a list\n'
+    )
     from genrep.runner.chapters import Notebook, check_values
 
     defaults, comments, checks = read_parameters(path)
@@ -365,9 +399,12 @@ def test_convert_and_check_conventions(tmp_path):
     assert convert_value(nb, "arms", "[a, b]") == ["a", "b"] and convert_value(nb, "arms", "0") == "0"
     ok = {"tsne_n": 0, "warm_n": 0, "n_images": None, "epochs": 1, "sample_interval": 1, "norm": "batch"}
     check_values(nb, ok, "nb", {})
-    for bad, msg in [({"n_images": 0}, "n_images = 0 .* must be >= 1"), ({"epochs": 0}, "epochs = 0"),
-                     ({"sample_interval": 6}, r"must be <= epochs \(= 5\)"),
-                     ({"norm": "layer"}, r"must be in \['instance', 'batch'\]")]:
+    for bad, msg in [
+        ({"n_images": 0}, "n_images = 0 .* must be >= 1"),
+        ({"epochs": 0}, "epochs = 0"),
+        ({"sample_interval": 6}, r"must be <= epochs \(= 5\)"),
+        ({"norm": "layer"}, r"must be in \['instance', 'batch'\]"),
+    ]:
         with pytest.raises(ConfigError, match=msg):
             check_values(nb, bad, "nb", {})
     path.write_text(path.read_text().replace("<= epochs", "<= epoch"))
@@ -380,8 +417,14 @@ def _start(toy_root, *sets):
     args = ["replicate", "toy", "--notebook", "01_train", "--no-stage-data"]
     for s in sets:
         args += ["--set", s]
-    return subprocess.Popen([sys.executable, "-m", "genrep", *args], cwd=toy_root, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "genrep", *args],
+        cwd=toy_root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def test_sigterm_interrupts_the_kernel_which_saves_a_checkpoint(toy_root):
@@ -405,8 +448,10 @@ def test_sigterm_interrupts_the_kernel_which_saves_a_checkpoint(toy_root):
 
     step = torch.load(ckpt, weights_only=False)["step"]
     assert 5 < step < 400
-    assert f"01_train: checkpoint at step {step} of 400 in runs/toy/reduced/01_train/ckpt.pt; the next run " \
-           f"resumes from it" in out
+    assert (
+        f"01_train: checkpoint at step {step} of 400 in runs/toy/reduced/01_train/ckpt.pt; the next run "
+        f"resumes from it" in out
+    )
     mtime = ckpt.stat().st_mtime
     time.sleep(2.0)
     assert ckpt.stat().st_mtime == mtime  # the kernel stopped with the runner
@@ -453,7 +498,9 @@ def test_standin_results_never_replace_real_ones_nor_fill_a_real_data_tier(toy_r
     after.pop("01_train/last_failure.json")
     assert after == before
     # a tier that promises real data refuses stand-ins even with nothing to protect
-    assert main(["replicate", "toy", "--config", "budget", "--notebook", "01_train", "--set", "data_source=stand-in"]) == 1
+    assert (
+        main(["replicate", "toy", "--config", "budget", "--notebook", "01_train", "--set", "data_source=stand-in"]) == 1
+    )
     assert "the budget tier promises real data" in capsys.readouterr().out
     assert not (toy_root / "results" / "toy" / "budget" / "01_train-a" / "run.json").exists()
     # asked for explicitly, stand-ins are published
@@ -472,13 +519,13 @@ def test_a_tier_can_declare_its_parallel_jobs(toy_root, capsys, monkeypatch):
 
     rep_mod = importlib.import_module("genrep.runner.replicate")
     tier = toy_root / "chapters" / "toy" / "tiers" / "reduced.yaml"
-    assert load_chapter("toy").tier_jobs("reduced") == 1          # no jobs: key
+    assert load_chapter("toy").tier_jobs("reduced") == 1  # no jobs: key
     tier.write_text("jobs: 3\n" + tier.read_text())
     assert load_chapter("toy").tier_jobs("reduced") == 3
     seen = []
     monkeypatch.setattr(rep_mod, "_replicate", lambda ch, tier, only, ov, full, force, jobs, *a: seen.append(jobs) or 0)
     assert rep_mod.replicate("toy") == 0 and rep_mod.replicate("toy", jobs=1) == 0
-    assert seen == [3, 1]                                          # --jobs wins over the tier's default
+    assert seen == [3, 1]  # --jobs wins over the tier's default
     tier.write_text(tier.read_text().replace("jobs: 3", "jobs: zero"))
     assert main(["replicate", "toy"]) == 2
     assert "jobs must be an integer >= 1, got 'zero'" in capsys.readouterr().err
@@ -490,5 +537,103 @@ def test_parallel_jobs_share_the_cores_among_their_blas_pools():
     env = job_env({"PATH": "/bin"}, jobs=2, cpus=2)
     assert all(env[v] == "1" for v in BLAS_THREAD_VARS) and env["PATH"] == "/bin"
     assert job_env({}, jobs=2, cpus=16)["OPENBLAS_NUM_THREADS"] == "8"
-    assert job_env({}, jobs=4, cpus=2)["OMP_NUM_THREADS"] == "1"          # never below one thread
+    assert job_env({}, jobs=4, cpus=2)["OMP_NUM_THREADS"] == "1"  # never below one thread
     assert job_env({"OMP_NUM_THREADS": "3"}, jobs=2, cpus=2)["OMP_NUM_THREADS"] == "3"  # the user's choice stays
+
+
+# -- item 2: hand-offs through declared outputs, and pauses ------------------------------------------------
+def _declare_handoff(toy_root, outputs="[ckpt.pt]"):
+    """01_train hands its checkpoint to 02_summary through runs/ (as a generator checkpoint is handed to an
+    evaluation arm in the chapters)."""
+    yml = toy_root / "chapters" / "toy" / "chapter.yaml"
+    text = (Path(__file__).parent / "fixtures" / "chapters" / "toy" / "chapter.yaml").read_text()
+    text = text.replace("  - name: 01_train\n", f"  - name: 01_train\n    outputs: {outputs}\n")
+    yml.write_text(text.replace("    needs: all\n", "    needs: all\n    reads: [01_train]\n"))
+
+
+def test_a_reader_whose_inputs_lack_their_outputs_reruns_them_first(toy_root, capsys):
+    _declare_handoff(toy_root)
+    assert main(["replicate", "toy"]) == 0
+    capsys.readouterr()
+    res, runs = toy_root.joinpath(*RES), toy_root / "runs" / "toy" / "reduced"
+    train = json.loads((res / "01_train" / "run.json").read_text())
+    shutil.rmtree(runs)  # a clean clone: results/ committed, runs/ not
+    # nothing reads the outputs when every arm is cached: nothing runs
+    assert main(["replicate", "toy"]) == 0
+    out = capsys.readouterr().out
+    assert out.count(": cached") == 2 and "running" not in out, out
+    # the summary must run (edited): its input re-runs first instead of the summary failing (old: FORCE=1)
+    nb = toy_root / "chapters" / "toy" / "02_summary.py"
+    nb.write_text(nb.read_text() + "\n# an edit\n")
+    assert main(["replicate", "toy", "--notebook", "02_summary"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "01_train: running (cached, but 02_summary needs its output ckpt.pt, missing from runs/toy/reduced/01_train)"
+    ) in out, out
+    assert "02_summary: running" in out and out.index("01_train: running") < out.index("02_summary: running")
+    assert (runs / "01_train" / "ckpt.pt").is_file()
+    again = json.loads((res / "01_train" / "run.json").read_text())
+    assert again["cache_key"] == train["cache_key"]  # the same run, re-made; not forced
+    # a notebook that does not write what it declares fails, and keeps its earlier results
+    _declare_handoff(toy_root, outputs='[ckpt.pt, "samples_*.npz"]')
+    assert main(["replicate", "toy", "--notebook", "01_train", "--force"]) == 1
+    out = capsys.readouterr().out
+    assert "01_train: FAILED" in out and "did not write its declared output(s) samples_*.npz" in out, out
+    assert json.loads((res / "01_train" / "run.json").read_text()) == again
+
+
+def test_reads_must_name_a_needed_notebook_with_outputs(toy_root):
+    yml = toy_root / "chapters" / "toy" / "chapter.yaml"
+    yml.write_text(yml.read_text().replace("    needs: all\n", "    needs: all\n    reads: [01_train]\n"))
+    with pytest.raises(ConfigError, match="reads the outputs of '01_train', which declares no outputs"):
+        load_chapter("toy")
+    _declare_handoff(toy_root)
+    text = yml.read_text()
+    yml.write_text(text.replace("  - name: 01_train\n", "  - name: 01_train\n    reads: [02_summary]\n"))
+    with pytest.raises(ConfigError, match="reads the outputs of '02_summary', which is not among its needs"):
+        load_chapter("toy")
+
+
+def test_a_run_that_stops_at_max_minutes_is_paused_not_failed(toy_root, capsys):
+    nb = toy_root / "chapters" / "toy" / "01_train.py"
+    text = nb.read_text()
+    for anchor, added in [
+        ('data_source = "real"', "pause_at = 0  # test hook: stop here (0: never)\n"),
+        ("ckpt = Checkpointer(", "from genrep.train.budget import TrainingPaused\n"),
+        (
+            "res.save_metrics(",
+            "if pause_at:\n    raise TrainingPaused(f'stopped after max_minutes at step {pause_at}')\n",
+        ),
+    ]:
+        assert text.count(anchor) == 1, anchor
+        text = text.replace(anchor, added + anchor)
+    nb.write_text(text)
+    assert main(["replicate", "toy"]) == 0
+    capsys.readouterr()
+    res = toy_root.joinpath(*RES)
+    before = _tree(res)
+    rc = main(["replicate", "toy", "--set", "pause_at=30"])
+    out = capsys.readouterr().out
+    assert rc == 75, out
+    assert "01_train: PAUSED after" in out and "stopped after max_minutes at step 30" in out
+    assert "its checkpoint at step 60 of 60 is kept in runs/toy/reduced/01_train" in out, out
+    assert "02_summary: skipped (needs 01_train, which paused)" in out and "FAILED" not in out
+    assert "run the same command again to continue" in out
+    fail = json.loads((res / "01_train" / "last_failure.json").read_text())
+    assert fail["status"] == "paused" and fail["earlier_results_kept"]
+    after = _tree(res)
+    after.pop("01_train/last_failure.json")
+    assert after == before
+
+
+def test_make_book_notices_a_published_notebook_missing_from_book(toy_root, capsys):
+    """Old: the table of contents silently dropped it. Now `genrep book` names it and how to restore it."""
+    assert main(["replicate", "toy"]) == 0
+    assert main(["book", "--pages-only"]) == 0
+    (toy_root / "book" / "toy" / "01_train.ipynb").unlink()
+    capsys.readouterr()
+    assert main(["book", "--pages-only"]) == 1
+    err = capsys.readouterr().err
+    assert "book/toy/01_train.ipynb is published" in err and "make replicate CHAPTER=toy CONFIG=reduced" in err
+    assert main(["replicate", "toy"]) == 0  # restores it from runs/
+    assert (toy_root / "book" / "toy" / "01_train.ipynb").exists()

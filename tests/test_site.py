@@ -11,6 +11,7 @@ and every chapter's landing page are checked twice:
   scoreboard / claims table, and every image the browser tried to load decoded (``naturalWidth > 0``); the
   landing pages hold no figure, so each chapter's last notebook page with a figure is opened too.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome",
-            "chromium-headless-shell")
+BROWSERS = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "chromium-headless-shell",
+)
 
 pytestmark = pytest.mark.slow
 
@@ -105,8 +112,14 @@ def site(tmp_path_factory):
     env = {**os.environ, "GENREP_ROOT": str(root), "OMP_NUM_THREADS": "1"}
     for var in ("GENREP_BOOK", "GENREP_RESULTS", "GENREP_CHAPTERS", "GENREP_RUNS"):
         env.pop(var, None)
-    r = subprocess.run([sys.executable, "-m", "genrep", "book", "--out", str(root)], cwd=root, env=env,
-                       capture_output=True, text=True, timeout=1200)
+    r = subprocess.run(
+        [sys.executable, "-m", "genrep", "book", "--out", str(root)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     html = root / "_build" / "html"
     assert (html / "book" / "intro.html").is_file(), "the front page was not built"
@@ -118,8 +131,7 @@ def check_front(page: Page, chapters: list[str]) -> list[str]:
     if not page.tables_in("scoreboard"):
         errors.append("front page: no scoreboard table")
     links = " ".join(page.links_in("scoreboard"))
-    errors += [f"front page: the scoreboard has no link to {ch}" for ch in chapters
-               if f"{ch}/index.html" not in links]
+    errors += [f"front page: the scoreboard has no link to {ch}" for ch in chapters if f"{ch}/index.html" not in links]
     return errors
 
 
@@ -148,18 +160,25 @@ def test_dom_check_can_fail(tmp_path):
     """The checks above on pages that lack what they look for."""
     (tmp_path / "ok.png").write_bytes(b"\x89PNG")
     page = tmp_path / "p.html"
-    page.write_text('<body><section id="scoreboard"><p>none yet</p></section><img src="ok.png">'
-                    '<img src="gone.png"><img src="data:image/png;base64,AAAA"></body>')
+    page.write_text(
+        '<body><section id="scoreboard"><p>none yet</p></section><img src="ok.png">'
+        '<img src="gone.png"><img src="data:image/png;base64,AAAA"></body>'
+    )
     p = Page(page.read_text())
-    assert check_front(p, ["metrics"]) == ["front page: no scoreboard table",
-                                           "front page: the scoreboard has no link to metrics"]
+    assert check_front(p, ["metrics"]) == [
+        "front page: no scoreboard table",
+        "front page: the scoreboard has no link to metrics",
+    ]
     assert check_landing(p, "metrics")
     assert missing_images(page, p.imgs) == ["gone.png"]
-    good = Page('<section id="headline-claims"><table><tr><td><a href="../metrics/index.html">m</a></td></tr>'
-                '</table></section>')
+    good = Page(
+        '<section id="headline-claims"><table><tr><td><a href="../metrics/index.html">m</a></td></tr></table></section>'
+    )
     assert check_landing(good, "m") == []
-    assert Page('<section id="scoreboard"><div><table><tr><td><a href="metrics/index.html">x</a></td></tr>'
-                '</table></div></section>').links_in("scoreboard") == ["metrics/index.html"]
+    assert Page(
+        '<section id="scoreboard"><div><table><tr><td><a href="metrics/index.html">x</a></td></tr>'
+        "</table></div></section>"
+    ).links_in("scoreboard") == ["metrics/index.html"]
 
 
 PROBE = """<script>
@@ -182,14 +201,27 @@ def browser_dom(browser: str, page: Path, profile: Path) -> Page:
     probe = page.with_name(f".probe-{page.name}")
     probe.write_text(text.replace("</body>", PROBE + "</body>", 1) if "</body>" in text else text + PROBE)
     try:
-        r = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                            "--no-first-run", "--disable-extensions", f"--user-data-dir={profile}",
-                            "--virtual-time-budget=15000", "--dump-dom", probe.as_uri()],
-                           capture_output=True, text=True, timeout=120)
+        r = subprocess.run(
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-extensions",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=15000",
+                "--dump-dom",
+                probe.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         probe.unlink(missing_ok=True)
-    assert r.returncode == 0 and "<html" in r.stdout.lower(), \
-        f"{browser} failed on {page}: {r.stderr[-2000:]}"
+    assert r.returncode == 0 and "<html" in r.stdout.lower(), f"{browser} failed on {page}: {r.stderr[-2000:]}"
     return Page(r.stdout)
 
 
@@ -226,8 +258,10 @@ def test_browser_probe_sees_a_broken_image(tmp_path):
     if browser is None:
         pytest.skip("no headless Chromium found (Debian: apt-get install chromium; or set GENREP_CHROMIUM)")
     page = tmp_path / "p.html"
-    page.write_text('<html><body><section id="headline-claims"><table><tr><td>x</td></tr></table></section>'
-                    '<img src="gone.png"></body></html>')
+    page.write_text(
+        '<html><body><section id="headline-claims"><table><tr><td>x</td></tr></table></section>'
+        '<img src="gone.png"></body></html>'
+    )
     dom = browser_dom(browser, page, tmp_path / "profile")
     assert check_landing(dom, "p") == []
     assert browser_errors(dom, "p") == ["p: broken image gone.png"]

@@ -1,4 +1,5 @@
 """Disturbances and the studies of the metrics chapter."""
+
 import pytest
 import torch
 
@@ -48,6 +49,7 @@ def test_is_monotone():
 
 class _MeanColour:
     """A toy extractor: per-channel means and stds (6-d), enough for the study's plumbing."""
+
     name, metric_name, kid_name, dim = "toy", "FD-toy", "KID-toy", 6
 
     def __call__(self, x, batch_size=256, progress=False):
@@ -57,8 +59,9 @@ class _MeanColour:
 
 def test_disturbance_study_rows_and_monotone_noise():
     x = _imgs(200, 8)
-    rows = disturbance_study(x[:100], x[100:], [_MeanColour()], kinds=["gaussian_noise", "salt_and_pepper"],
-                             kid_subsets=5, progress=False)
+    rows = disturbance_study(
+        x[:100], x[100:], [_MeanColour()], kinds=["gaussian_noise", "salt_and_pepper"], kid_subsets=5, progress=False
+    )
     assert len(rows) == 8 and {r["kind"] for r in rows} == {"gaussian_noise", "salt_and_pepper"}
     mono = monotonicity(rows)
     assert mono[("toy", "salt_and_pepper")]  # S&P moves the pixel std steadily away from uniform noise's
@@ -68,8 +71,9 @@ def test_sample_size_study_fd_bias_falls_and_kid_centred():
     g = torch.Generator().manual_seed(0)
     ref = torch.randn(4000, 8, generator=g)
     shifted = torch.randn(2000, 8, generator=g) + 0.5
-    rows = sample_size_study(ref, {"same": ref, "shifted": shifted}, [50, 200, 1000], repeats=4, kid_subsets=5,
-                             progress=False)
+    rows = sample_size_study(
+        ref, {"same": ref, "shifted": shifted}, [50, 200, 1000], repeats=4, kid_subsets=5, progress=False
+    )
     same = [r for r in rows if r["comparison"] == "same"]
     assert [r["n"] for r in same] == [50, 200, 1000]
     assert same[0]["fd_mean"] > same[1]["fd_mean"] > same[2]["fd_mean"] > 0
@@ -106,8 +110,9 @@ class _Counting:
 def test_disturbance_study_reuses_level_zero_and_bootstraps_steps():
     ref, pool = _imgs(60, seed=0), _imgs(50, seed=1)
     ext = _Counting()
-    rows = disturbance_study(ref, pool, [ext], kinds=["gaussian_noise", "gaussian_blur"], seed=0, kid_subsets=2,
-                             progress=False, bootstrap=40)
+    rows = disturbance_study(
+        ref, pool, [ext], kinds=["gaussian_noise", "gaussian_blur"], seed=0, kid_subsets=2, progress=False, bootstrap=40
+    )
     # level 0 of both kinds is the undisturbed pool: embedded once, not twice
     assert ext.seen == 60 + 50 * (1 + 3 + 3)
     assert all(len(r["fd_boot"]) == 40 for r in rows)
@@ -121,8 +126,12 @@ def test_disturbance_study_reuses_level_zero_and_bootstraps_steps():
 
 
 def test_rank_agreement_sees_order_not_scale():
-    rows = [{"extractor": e, "kind": k, "level": lv, "fd": s * (lv + (k == "b"))}
-            for e, s in (("inception", 1.0), ("good", 7.0)) for k in ("a", "b") for lv in range(4)]
+    rows = [
+        {"extractor": e, "kind": k, "level": lv, "fd": s * (lv + (k == "b"))}
+        for e, s in (("inception", 1.0), ("good", 7.0))
+        for k in ("a", "b")
+        for lv in range(4)
+    ]
     rows += [{"extractor": "bad", "kind": k, "level": lv, "fd": -lv} for k in ("a", "b") for lv in range(4)]
     assert rank_agreement(rows, "good") == pytest.approx(1.0)
     assert rank_agreement(rows, "bad", kind="a") == pytest.approx(-1.0)
@@ -142,6 +151,7 @@ def test_jpeg_roundtrip_is_lossy_but_close():
 
 def test_fast_frechet_paths_equal_the_direct_formula():
     import numpy as np
+
     from genrep.metrics.frechet import FrechetReference, feature_stats, fid_from_features, frechet_distance
 
     rng = np.random.default_rng(0)

@@ -1,4 +1,5 @@
 """Tests of genrep.train: determinism, resume, signals, NaN guard, EMA, image pool, timing."""
+
 from __future__ import annotations
 
 import math
@@ -18,9 +19,27 @@ import torch.nn.functional as F
 from torch import nn
 
 from genrep.train import (
-    EMA, CheckpointError, Checkpointer, ImagePool, NonFiniteError, Stopwatch, Timer, TrainingInterrupted,
-    amp_dtype, autocast, check_finite, count_params, format_seconds, rng_state, seed_everything,
-    select_device, set_rng_state, setup_fast, throughput, timed, train_loop,
+    EMA,
+    Checkpointer,
+    CheckpointError,
+    ImagePool,
+    NonFiniteError,
+    Stopwatch,
+    Timer,
+    TrainingInterrupted,
+    amp_dtype,
+    autocast,
+    check_finite,
+    count_params,
+    format_seconds,
+    rng_state,
+    seed_everything,
+    select_device,
+    set_rng_state,
+    setup_fast,
+    throughput,
+    timed,
+    train_loop,
 )
 
 
@@ -43,6 +62,7 @@ def _restore_global_torch_state():
 
 
 # --------------------------------------------------------------------------- a tiny training run
+
 
 class Net(nn.Module):
     def __init__(self):
@@ -86,12 +106,12 @@ def make_run(init_seed=0, crash_at=None):
 
 def assert_same_state(a: dict, b: dict):
     for key in ("model",):
-        for (n, x), (_, y) in zip(a[key].state_dict().items(), b[key].state_dict().items()):
+        for (n, x), (_, y) in zip(a[key].state_dict().items(), b[key].state_dict().items(), strict=False):
             assert torch.equal(x, y), n
-    for (n, x), (_, y) in zip(a["ema"].module.state_dict().items(), b["ema"].module.state_dict().items()):
+    for (n, x), (_, y) in zip(a["ema"].module.state_dict().items(), b["ema"].module.state_dict().items(), strict=False):
         assert torch.equal(x, y), "ema " + n
     assert len(a["pool"]) == len(b["pool"])
-    for x, y in zip(a["pool"].images, b["pool"].images):
+    for x, y in zip(a["pool"].images, b["pool"].images, strict=False):
         assert torch.equal(x, y)
 
 
@@ -117,15 +137,29 @@ def test_resume_after_crash_matches_unbroken_run(tmp_path, capsys):
     path = tmp_path / "run" / "train.ckpt"
     state_b, step_b = make_run(crash_at=23)
     with pytest.raises(RuntimeError, match="simulated crash"):
-        train_loop(step_b, total_steps=40, state=state_b, checkpointer=Checkpointer(path, every_steps=10),
-                   log_every=3, progress=False, seed=7)
+        train_loop(
+            step_b,
+            total_steps=40,
+            state=state_b,
+            checkpointer=Checkpointer(path, every_steps=10),
+            log_every=3,
+            progress=False,
+            seed=7,
+        )
     saved = Checkpointer(path).load()
     assert saved["step"] == 20 and not saved["complete"]
     assert not path.with_name("train.ckpt.tmp").exists()
 
     state_c, step_c = make_run(init_seed=123)  # a different init: everything must come from the checkpoint
-    hist_c = train_loop(step_c, total_steps=40, state=state_c,
-                        checkpointer=Checkpointer(path, every_steps=10), log_every=3, progress=False, seed=7)
+    hist_c = train_loop(
+        step_c,
+        total_steps=40,
+        state=state_c,
+        checkpointer=Checkpointer(path, every_steps=10),
+        log_every=3,
+        progress=False,
+        seed=7,
+    )
     assert f"resumed from step 20 ({path})" in capsys.readouterr().out
     assert hist_c == hist_a
     assert_same_state(state_a, state_c)
@@ -135,8 +169,13 @@ def test_resume_after_crash_matches_unbroken_run(tmp_path, capsys):
 
     # A complete checkpoint reloads the trained state without training again.
     state_d, _ = make_run(init_seed=5)
-    hist_d = train_loop(lambda s: pytest.fail("must not train"), total_steps=40, state=state_d,
-                        checkpointer=Checkpointer(path), progress=False)
+    hist_d = train_loop(
+        lambda s: pytest.fail("must not train"),
+        total_steps=40,
+        state=state_d,
+        checkpointer=Checkpointer(path),
+        progress=False,
+    )
     assert hist_d == hist_a
     assert_same_state(state_a, state_d)
     assert "already complete" in capsys.readouterr().out
@@ -196,8 +235,9 @@ def test_sigterm_saves_and_resume_matches_unbroken_run(tmp_path, monkeypatch):
     ckpt, out_ref, out = tmp_path / "t.ckpt", tmp_path / "ref.pt", tmp_path / "out.pt"
 
     def launch(*args):
-        return subprocess.Popen([sys.executable, str(script), *map(str, args)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [sys.executable, str(script), *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
 
     victim = launch(ckpt, out, 0.03)
     monkeypatch.setattr(sys, "argv", ["train.py", "-", str(out_ref), "0"])
@@ -229,6 +269,7 @@ def test_sigterm_saves_and_resume_matches_unbroken_run(tmp_path, monkeypatch):
 
 # --------------------------------------------------------------------------- NaN guard
 
+
 def test_check_finite():
     assert check_finite(1.5) == 1.5
     assert check_finite(torch.tensor(2.0)) == 2.0
@@ -251,8 +292,7 @@ def test_train_loop_stops_at_nan_and_never_saves_it(tmp_path):
 
     ck = Checkpointer(tmp_path / "n.ckpt", every_steps=5)
     with pytest.raises(NonFiniteError) as info:
-        train_loop(step_fn, total_steps=30, state={"model": model, "opt": opt}, checkpointer=ck,
-                   progress=False)
+        train_loop(step_fn, total_steps=30, state={"model": model, "opt": opt}, checkpointer=ck, progress=False)
     msg = str(info.value)
     assert "loss became nan at step 12" in msg and "lr opt=0.1" in msg
     assert str(ck.path) in msg and "(step 10)" in msg
@@ -279,8 +319,9 @@ def test_a_dcgan_at_a_huge_learning_rate_stops_at_the_bce_clamp(tmp_path):
             d, g, _ = dcgan_step(G, D, og, od, x, latent_dim=16)
             return {"d_loss": d, "g_loss": g}
 
-        return train_loop(step, total_steps=120, state={"G": G, "D": D, "og": og, "od": od}, checkpointer=ck,
-                          progress=False)
+        return train_loop(
+            step, total_steps=120, state={"G": G, "D": D, "og": og, "od": od}, checkpointer=ck, progress=False
+        )
 
     ck = Checkpointer(tmp_path / "gan.ckpt", every_minutes=None, every_steps=30)
     with pytest.raises(DivergedError) as info:
@@ -320,13 +361,20 @@ def test_a_vae_whose_forward_overflows_names_the_layer_not_the_bce_message(tmp_p
 
         return train_loop(step, total_steps=20, state={"vae": vae, "opt": opt}, progress=False)
 
-    with pytest.raises(DivergedError, match=r"step \d+ failed: the output of vae\.\S+ became non-finite.*"
-                                            r"RuntimeError: all elements of input should be between 0 and 1"):
+    with pytest.raises(
+        DivergedError,
+        match=r"step \d+ failed: the output of vae\.\S+ became non-finite.*"
+        r"RuntimeError: all elements of input should be between 0 and 1",
+    ):
         run(1e6)
     # an ordinary error of the user's own code is left as it is
     with pytest.raises(RuntimeError, match="^my bug$"):
-        train_loop(lambda i: (_ for _ in ()).throw(RuntimeError("my bug")), total_steps=3,
-                   state={"m": nn.Linear(2, 2)}, progress=False)
+        train_loop(
+            lambda i: (_ for _ in ()).throw(RuntimeError("my bug")),
+            total_steps=3,
+            state={"m": nn.Linear(2, 2)},
+            progress=False,
+        )
 
 
 def test_stuck_detector_needs_losses_on_the_clamp_lattice_long_enough():
@@ -338,13 +386,17 @@ def test_stuck_detector_needs_losses_on_the_clamp_lattice_long_enough():
         det.update({"batch": 128.0, "lr": 2e-4, "loss": 100.0 + (step + 1) * 1.37e-3, "g": 0.0}, step)
     det.update({"d_loss": 100.0, "g_loss": 0.0}, 10)
     det.update({"d_loss": 99.731}, 11)  # one step off the clamp restarts the count
-    with pytest.raises(DivergedError, match=r"d_loss=103\.125 at binary cross-entropy's clamp for 3 checked "
-                                            r"steps, from step 12 to step 14"):
-        for step, d in zip(range(12, 20), (96.875, 100.0, 103.125, 100.0)):
+    with pytest.raises(
+        DivergedError,
+        match=r"d_loss=103\.125 at binary cross-entropy's clamp for 3 checked "
+        r"steps, from step 12 to step 14",
+    ):
+        for step, d in zip(range(12, 20), (96.875, 100.0, 103.125, 100.0), strict=False):
             det.update({"d_loss": d, "g_loss": 3.125, "batch": 32.0}, step)
 
 
 # --------------------------------------------------------------------------- Checkpointer
+
 
 def test_checkpointer_roundtrip_due_and_remove(tmp_path):
     ck = Checkpointer(tmp_path / "a" / "x.ckpt", every_minutes=None, every_steps=4)
@@ -383,24 +435,38 @@ def test_resume_rejects_a_checkpoint_from_other_code(tmp_path):
     ck = Checkpointer(tmp_path / "o.ckpt")
     ck.save({"step": 5, "state": {"model": nn.Linear(2, 2).state_dict()}, "history": []})
     with pytest.raises(CheckpointError, match="no state for"):
-        train_loop(lambda s: {}, total_steps=10, checkpointer=ck, progress=False,
-                   state={"model": nn.Linear(2, 2), "ema": EMA(nn.Linear(2, 2))})
+        train_loop(
+            lambda s: {},
+            total_steps=10,
+            checkpointer=ck,
+            progress=False,
+            state={"model": nn.Linear(2, 2), "ema": EMA(nn.Linear(2, 2))},
+        )
     with pytest.raises(CheckpointError, match="cannot load 'model'"):
-        train_loop(lambda s: {}, total_steps=10, state={"model": nn.Linear(3, 2)}, checkpointer=ck,
-                   progress=False)
+        train_loop(lambda s: {}, total_steps=10, state={"model": nn.Linear(3, 2)}, checkpointer=ck, progress=False)
     with pytest.raises(CheckpointError, match="longer run"):
-        train_loop(lambda s: {}, total_steps=3, state={"model": nn.Linear(2, 2)}, checkpointer=ck,
-                   progress=False)
+        train_loop(lambda s: {}, total_steps=3, state={"model": nn.Linear(2, 2)}, checkpointer=ck, progress=False)
 
 
 def test_train_loop_history_progress_and_stopwatch():
     sw = Stopwatch()
     calls = []
-    hist = train_loop(lambda s: calls.append(s) or {"loss": float(s)}, total_steps=12, log_every=5,
-                      progress=True, stopwatch=sw, images_per_step=4, desc="toy")
+    hist = train_loop(
+        lambda s: calls.append(s) or {"loss": float(s)},
+        total_steps=12,
+        log_every=5,
+        progress=True,
+        stopwatch=sw,
+        images_per_step=4,
+        desc="toy",
+    )
     assert calls == list(range(12))
-    assert hist == [{"step": 0, "loss": 0.0}, {"step": 5, "loss": 5.0}, {"step": 10, "loss": 10.0},
-                    {"step": 11, "loss": 11.0}]
+    assert hist == [
+        {"step": 0, "loss": 0.0},
+        {"step": 5, "loss": 5.0},
+        {"step": 10, "loss": 10.0},
+        {"step": 11, "loss": 11.0},
+    ]
     row = sw.summary()["toy"]
     assert row["steps"] == 12 and row["images"] == 48 and row["steps_per_s"] > 0
 
@@ -417,6 +483,7 @@ def test_rng_state_roundtrip(tmp_path):
 
 
 # --------------------------------------------------------------------------- EMA
+
 
 def test_ema_matches_manual_average_including_buffers():
     torch.manual_seed(0)
@@ -461,6 +528,7 @@ def test_ema_warmup_decay():
 
 # --------------------------------------------------------------------------- ImagePool
 
+
 def ids(batch):  # image i is filled with the value i, so an image's value is its identity
     return [int(im.flatten()[0]) for im in batch]
 
@@ -488,7 +556,7 @@ def test_image_pool_fills_then_mixes_only_seen_images():
         before = set(ids(pool.images))
         out = pool.query(batch)
         assert out.shape == batch.shape and len(pool) == 5
-        for j, (i, got) in enumerate(zip(ids(batch), ids(out))):
+        for j, (i, got) in enumerate(zip(ids(batch), ids(out), strict=False)):
             # the input itself, or an image stored earlier (possibly earlier in this batch)
             assert got == i or got in before | set(ids(batch)[:j])
         seen |= set(ids(batch))
@@ -526,6 +594,7 @@ def test_image_pool_state_dict_and_seeding():
 
 
 # --------------------------------------------------------------------------- device, timing, params
+
 
 def test_select_device(monkeypatch):
     monkeypatch.delenv("GENREP_DEVICE", raising=False)

@@ -1,4 +1,5 @@
 """Noise-aware verdicts, declared claims (paper.yaml), the cpu tier; how they reach checks.json and the book."""
+
 import json
 import shutil
 import types
@@ -7,8 +8,19 @@ import numpy as np
 import pytest
 
 from genrep.report import (
-    TIERS, VERDICTS, Check, Results, bootstrap_interval, compare_bootstrap, compare_seeds, decide,
-    highest_tier, load_paper, paper_number, verdict, within_interval,
+    TIERS,
+    VERDICTS,
+    Check,
+    Results,
+    bootstrap_interval,
+    compare_bootstrap,
+    compare_seeds,
+    decide,
+    highest_tier,
+    load_paper,
+    paper_number,
+    verdict,
+    within_interval,
 )
 from genrep.report import claim as get_claim
 from genrep.report.checks import load_checks
@@ -119,11 +131,28 @@ def test_check_with_decision_writes_interval_and_metric_to_checks_json(tmp_path)
     res = Results(tmp_path / "toy" / "cpu" / "02_summary", "cpu")
     cmp = compare_seeds([9.0, 9.5, 8.8], [10.0, 10.6, 9.7])
     checks = [
-        Check.from_comparison("cycle lowers FID", "42.49 vs 57.1", "cpu", cmp, {"fid_a": 9.1},
-                              metric="FID (TF-Inception, n = 10000)", min_tier="cpu", data="monet2photo, 64²",
-                              claim_id="cycle_beats_no_cycle"),
-        Check("value", "42.49", None, "cpu", interval=(40.0, 50.0), metric="FID", n=10000, min_tier="full",
-              decision="inconclusive"),
+        Check.from_comparison(
+            "cycle lowers FID",
+            "42.49 vs 57.1",
+            "cpu",
+            cmp,
+            {"fid_a": 9.1},
+            metric="FID (TF-Inception, n = 10000)",
+            min_tier="cpu",
+            data="monet2photo, 64²",
+            claim_id="cycle_beats_no_cycle",
+        ),
+        Check(
+            "value",
+            "42.49",
+            None,
+            "cpu",
+            interval=(40.0, 50.0),
+            metric="FID",
+            n=10000,
+            min_tier="full",
+            decision="inconclusive",
+        ),
     ]
     d = load_checks(res.write_checks(checks, data_note="monet2photo"))
     first, second = d["checks"]
@@ -156,19 +185,26 @@ def test_paper_yaml_numbers_claims_and_lookup_errors():
     assert decided.verdict == "replicated" and decided.metric == "FID (TF-Inception)" and decided.interval
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda d: d.update(extra=1), r"top level: unknown key\(s\) 'extra'"),
-    (lambda d: d["numbers"]["fid_cycle"].update(sorce="x"), r"number 'fid_cycle': unknown key\(s\) 'sorce' "
-                                                            r"\(did you mean 'source'\?\)"),
-    (lambda d: d["numbers"]["fid_cycle"].pop("source"), r"missing required key\(s\) source"),
-    (lambda d: d["claims"]["fid_value"].update(min_tier="gpu"),
-     r"unknown min_tier 'gpu'; valid tiers: reduced, cpu"),
-    (lambda d: d["claims"]["fid_value"].pop("why"), r"claim 'fid_value': missing required key\(s\) why"),
-    (lambda d: d["claims"]["fid_value"].update(numbers=["fid_x"]), r"undeclared number\(s\) 'fid_x'"),
-    (lambda d: d["claims"]["fid_value"].update(tolerance="5%"), r"tolerance must be a number"),
-    (lambda d: d["numbers"]["fid_cycle"].update(value=[1, 2]),
-     r"value must be a number or a verbatim string"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda d: d.update(extra=1), r"top level: unknown key\(s\) 'extra'"),
+        (
+            lambda d: d["numbers"]["fid_cycle"].update(sorce="x"),
+            r"number 'fid_cycle': unknown key\(s\) 'sorce' "
+            r"\(did you mean 'source'\?\)",
+        ),
+        (lambda d: d["numbers"]["fid_cycle"].pop("source"), r"missing required key\(s\) source"),
+        (
+            lambda d: d["claims"]["fid_value"].update(min_tier="gpu"),
+            r"unknown min_tier 'gpu'; valid tiers: reduced, cpu",
+        ),
+        (lambda d: d["claims"]["fid_value"].pop("why"), r"claim 'fid_value': missing required key\(s\) why"),
+        (lambda d: d["claims"]["fid_value"].update(numbers=["fid_x"]), r"undeclared number\(s\) 'fid_x'"),
+        (lambda d: d["claims"]["fid_value"].update(tolerance="5%"), r"tolerance must be a number"),
+        (lambda d: d["numbers"]["fid_cycle"].update(value=[1, 2]), r"value must be a number or a verbatim string"),
+    ],
+)
 def test_paper_yaml_validation_names_the_file(tmp_path, edit, message):
     import yaml
 
@@ -203,13 +239,24 @@ def test_cpu_tier_ordering_in_published_tier_selection(toy_root, capsys):
 def test_scoreboard_and_landing_page_show_four_verdicts_intervals_and_metrics(toy_root):
     from genrep.report.book import scoreboard, write_site_pages
 
-    Results(toy_root / "results" / "toy" / "cpu" / "02_summary", "cpu", "toy").write_checks([
-        Check("a", "p", True, "cpu", metric="FID (TF-Inception, n = 2000)", interval=(-3.0, -1.0), n=[3, 3],
-              min_tier="cpu"),
-        Check("b", "p", None, "cpu", decision="inconclusive", interval=(-1.0, 0.5)),
-        Check("c", "p", True, "cpu", min_tier="full"),
-        Check("d", "p", False, "cpu"),
-    ], data_note="real data")
+    Results(toy_root / "results" / "toy" / "cpu" / "02_summary", "cpu", "toy").write_checks(
+        [
+            Check(
+                "a",
+                "p",
+                True,
+                "cpu",
+                metric="FID (TF-Inception, n = 2000)",
+                interval=(-3.0, -1.0),
+                n=[3, 3],
+                min_tier="cpu",
+            ),
+            Check("b", "p", None, "cpu", decision="inconclusive", interval=(-1.0, 0.5)),
+            Check("c", "p", True, "cpu", min_tier="full"),
+            Check("d", "p", False, "cpu"),
+        ],
+        data_note="real data",
+    )
     (toy_root / "book" / "toy").mkdir(parents=True)
     (toy_root / "book" / "toy" / "published.json").write_text(json.dumps({"tier": "cpu", "arms": []}))
     write_site_pages()
@@ -237,7 +284,7 @@ def test_compare_mean_against_a_threshold():
     assert compare_mean([2.0], ">", 1.0).decision == "inconclusive"  # one seed: no interval
     m, (lo, hi) = mean_interval([1.0, 2.0, 3.0])
     assert m == 2.0 and lo < 1.0 and hi > 3.0  # t(2) quantile 4.30 x s/sqrt(3) = 2.48
-    assert abs(hi - m - 4.302653 / 3 ** 0.5) < 1e-4
+    assert abs(hi - m - 4.302653 / 3**0.5) < 1e-4
     with pytest.raises(ValueError, match="non-finite"):
         compare_mean([1.0, float("nan")])
 

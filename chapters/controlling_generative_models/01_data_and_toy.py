@@ -21,12 +21,12 @@ tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/01_data_and_toy"
 runs_dir = "runs/controlling_generative_models/reduced/01_data_and_toy"
 seed = 0
-cpu_threads = 1       # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 device = "auto"
 toy_points = 10000
 toy_steps = 20000
 toy_batch = 256
-toy_lr = 2e-4        # Adam (β1 = 0.5); the toy optimiser is unspecified in the thesis
+toy_lr = 2e-4  # Adam (β1 = 0.5); the toy optimiser is unspecified in the thesis
 latent_loss = "b"
 toy_shared_noise = False
 
@@ -36,12 +36,14 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from scipy.special import erf
+
 from genrep.data import dsprites as ds
 from genrep.data.scenes import multi_dsprites, textured_shapes
-from genrep.models.avae import fit_framework, toy_data, toy_framework
+from genrep.data.toy2d import toy_data
 from genrep.report import Results, show_grid
-from genrep.train import Stopwatch, count_params, seed_everything, prepare_device
-from scipy.special import erf
+from genrep.systems.avae import fit_framework, toy_framework
+from genrep.train import Stopwatch, count_params, prepare_device, seed_everything
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 seed_everything(seed)
@@ -55,7 +57,7 @@ clock = Stopwatch(dev)
 # %%
 f = np.stack([np.arange(3), np.full(3, 5), np.zeros(3, int), np.full(3, 16), np.full(3, 16)], 1)
 rows = [ds.dsprites_images(f)]
-for k, name in [(1, "scale"), (2, "orientation"), (3, "pos_x"), (4, "pos_y")]:
+for k, _name in [(1, "scale"), (2, "orientation"), (3, "pos_x"), (4, "pos_y")]:
     g = np.tile([0, 5, 0, 16, 16], (8, 1))
     g[:, k] = np.linspace(0, ds.DSPRITES_GRID[k] - 1, 8).round().astype(int)
     rows.append(ds.dsprites_images(g))
@@ -64,8 +66,12 @@ with clock.timed("dsprites render", images=1024):
 ts = textured_shapes(24, size=64, seed=seed)
 ms = multi_dsprites(16, size=64, seed=seed)
 fig, axes = plt.subplots(1, 4, figsize=(16, 4.5))
-show_grid(axes[0], torch.cat([rows[0], torch.zeros(5, 1, 64, 64, dtype=torch.uint8)] + rows[1:]), nrow=8,
-          title="dSprites (procedural): shapes; scale, orientation, x, y sweeps")
+show_grid(
+    axes[0],
+    torch.cat([rows[0], torch.zeros(5, 1, 64, 64, dtype=torch.uint8)] + rows[1:]),
+    nrow=8,
+    title="dSprites (procedural): shapes; scale, orientation, x, y sweeps",
+)
 show_grid(axes[1], xs[:24], nrow=6, title="dSprites: random grid points")
 show_grid(axes[2], ts["images"], nrow=6, title="textured shapes (stand-in for ILSVRC / BigGAN)")
 show_grid(axes[3], ms["images"], nrow=4, title="multi-object dSprites (stand-in for 3D-Room / CLEVR)")
@@ -82,8 +88,11 @@ fig, ax = plt.subplots(figsize=(6, 3.2))
 for s in (0.1, 0.3, 0.6, 1.0):
     ax.plot(x, 0.5 * (1 + erf(x / (np.sqrt(2) * s))), label=f"MSE optimum (mean), σ = {s}")
 ax.plot(x, (x > 0).astype(float), "k--", lw=1, label="L1 optimum (median), any σ")
-ax.set(xlabel="pixel position x − z₀", ylabel="reconstructed intensity",
-       title="Fig. 3.1 regenerated: the optimal reconstruction of an edge")
+ax.set(
+    xlabel="pixel position x − z₀",
+    ylabel="reconstructed intensity",
+    title="Fig. 3.1 regenerated: the optimal reconstruction of an edge",
+)
 ax.legend(fontsize=7)
 res.save_figure(fig, "fig_3_1_erf")
 plt.show()
@@ -103,11 +112,20 @@ for stochastic in (False, True):
     def next_batch():
         return data[torch.randint(len(data), (toy_batch,), device=dev)]
 
-    hists[name] = fit_framework(fw, next_batch, toy_steps, Path(runs_dir) / f"toy_{name}.pt", desc=f"toy {name}",
-                                seed=seed, log_every=max(1, toy_steps // 50), stopwatch=clock,
-                                images_per_step=toy_batch)
+    hists[name] = fit_framework(
+        fw,
+        next_batch,
+        toy_steps,
+        Path(runs_dir) / f"toy_{name}.pt",
+        desc=f"toy {name}",
+        seed=seed,
+        log_every=max(1, toy_steps // 50),
+        stopwatch=clock,
+        images_per_step=toy_batch,
+    )
     models[name] = fw
 print({k: count_params(n) for k, n in models["deterministic"].nets.items()}, "parameters (toy nets)")
+
 
 # %%
 def nn_dist(points, ref):
@@ -117,14 +135,14 @@ def nn_dist(points, ref):
 def log_density(points, ref, bw=0.15):
     """Mean log-density of ``points`` under a Gaussian KDE of the data (higher = on the data)."""
     d2 = torch.cdist(points, ref) ** 2
-    return (torch.logsumexp(-d2 / (2 * bw ** 2), 1) - np.log(len(ref) * 2 * np.pi * bw ** 2)).mean().item()
+    return (torch.logsumexp(-d2 / (2 * bw**2), 1) - np.log(len(ref) * 2 * np.pi * bw**2)).mean().item()
 
 
 ref = toy_data(toy_points, seed=seed + 1, shared_noise=toy_shared_noise).to(dev)
 zz = torch.linspace(-3, 3, 400, device=dev)[:, None]
 fig, axes = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
 toy_scores = {}
-for ax, (name, fw) in zip(axes, models.items()):
+for ax, (name, fw) in zip(axes, models.items(), strict=False):
     fw.train(False)
     with torch.no_grad():
         curve_vae = fw.nets["D"](zz).cpu()
@@ -135,20 +153,29 @@ for ax, (name, fw) in zip(axes, models.items()):
         rec_vae = fw.nets["D"](mu)
         rec_avae = fw.nets["G"](fw._gen_input(mu))
         samples = fw.sample(2000)
-    toy_scores[name] = {"vae_recon_nn_dist": nn_dist(rec_vae, ref), "avae_recon_nn_dist": nn_dist(rec_avae, ref),
-                        "avae_sample_nn_dist": nn_dist(samples, ref),
-                        "vae_recon_log_density": log_density(rec_vae, ref),
-                        "avae_recon_log_density": log_density(rec_avae, ref),
-                        "data_nn_dist": nn_dist(toy_data(2000, seed=seed + 2).to(dev), ref),
-                        "recon_latent": "mu"}
+    toy_scores[name] = {
+        "vae_recon_nn_dist": nn_dist(rec_vae, ref),
+        "avae_recon_nn_dist": nn_dist(rec_avae, ref),
+        "avae_sample_nn_dist": nn_dist(samples, ref),
+        "vae_recon_log_density": log_density(rec_vae, ref),
+        "avae_recon_log_density": log_density(rec_avae, ref),
+        "data_nn_dist": nn_dist(toy_data(2000, seed=seed + 2).to(dev), ref),
+        "recon_latent": "mu",
+    }
     d = ref.cpu()
     ax.scatter(d[:, 0], d[:, 1], s=1, c="0.75", label="data")
     if name == "stochastic":
         s = samples.cpu()
         ax.scatter(s[:, 0], s[:, 1], s=1, c="tab:orange", alpha=0.4, label="AVAE samples G(z, ξ)")
     ax.plot(curve_vae[:, 0], curve_vae[:, 1], "k:", lw=2, label="VAE decoder D(z)")
-    sc = ax.scatter(curve_gen[:, 0], curve_gen[:, 1], c=zz.cpu()[:, 0], cmap="viridis", s=4,
-                    label="AVAE generator G(z" + (", ξ)" if name == "stochastic" else ")"))
+    sc = ax.scatter(
+        curve_gen[:, 0],
+        curve_gen[:, 1],
+        c=zz.cpu()[:, 0],
+        cmap="viridis",
+        s=4,
+        label="AVAE generator G(z" + (", ξ)" if name == "stochastic" else ")"),
+    )
     ax.set_title(f"Fig. 3.7 regenerated ({name} generator, {tier} tier, {toy_steps} steps)", fontsize=9)
     ax.legend(fontsize=7, markerscale=4, loc="lower right")
 fig.colorbar(sc, ax=axes, label="latent z")
@@ -157,7 +184,14 @@ plt.show()
 toy_scores  # noqa: B018
 
 # %%
-res.save_metrics(dsprites_grid=list(ds.DSPRITES_GRID), dsprites_n=ds.N_IMAGES, dsprites_source=ds.DSPRITES_SOURCE,
-                 dsprites_white_fraction=float(xs.float().mean() / 255), toy=toy_scores, toy_steps=toy_steps,
-                 latent_loss=latent_loss, toy_final={k: h[-1] for k, h in hists.items()},
-                 throughput=clock.summary())
+res.save_metrics(
+    dsprites_grid=list(ds.DSPRITES_GRID),
+    dsprites_n=ds.N_IMAGES,
+    dsprites_source=ds.DSPRITES_SOURCE,
+    dsprites_white_fraction=float(xs.float().mean() / 255),
+    toy=toy_scores,
+    toy_steps=toy_steps,
+    latent_loss=latent_loss,
+    toy_final={k: h[-1] for k, h in hists.items()},
+    throughput=clock.summary(),
+)

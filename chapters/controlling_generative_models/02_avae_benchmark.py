@@ -20,11 +20,11 @@ tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/02_avae_benchmark"
 runs_dir = "runs/controlling_generative_models/reduced/02_avae_benchmark"
 seed = 0
-cpu_threads = 1       # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 device = "auto"
 dataset = "cifar10"
 size = 32
-n_train = None        # None: the whole training split
+n_train = None  # None: the whole training split
 n_test = 1000
 iters = 50000
 batch_size = 64
@@ -32,10 +32,10 @@ width = 128
 latent_dim = 100
 xi_dim = 100
 lr = 2e-4
-lr_decay = True       # as in the released code: lr·0.02^(step/iters)
-beta_vaegan = 10.0    # per-dataset β of the thesis, applied to VAE/GAN only (as in the code)
+lr_decay = True  # as in the released code: lr·0.02^(step/iters)
+beta_vaegan = 10.0  # per-dataset β of the thesis, applied to VAE/GAN only (as in the code)
 eval_n = 10000
-fid_extractor = "cifarnet"   # "inception": true FID/KID (TF-Inception); "cifarnet": the FD-cifarnet proxy
+fid_extractor = "cifarnet"  # "inception": true FID/KID (TF-Inception); "cifarnet": the FD-cifarnet proxy
 models = ["vae", "gan", "vaegan", "bigan", "avae_xi_a", "avae_a", "avae_b"]
 bn_eval_mode = False
 
@@ -45,32 +45,46 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
+
 from genrep.data import Batcher, info, load_or_standin, to_float, to_uint8
 from genrep.metrics import get_extractor
 from genrep.metrics.perceptual import PerceptualDistance
-from genrep.models.avae import evaluate_framework, fit_framework, image_framework
 from genrep.report import Results, show_grid
-from genrep.train import Stopwatch, count_params, seed_everything, prepare_device
+from genrep.systems.avae import evaluate_framework, fit_framework, image_framework
+from genrep.train import Stopwatch, count_params, prepare_device, seed_everything
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 seed_everything(seed)
 dev = prepare_device(device, cpu_threads)
 res = Results(results_dir, tier)
 clock = Stopwatch(dev)
-VARIANTS = {"vae": ("vae", {}), "gan": ("gan", {}), "vaegan": ("vaegan", {"beta": beta_vaegan}),
-            "bigan": ("bigan", {}), "avae_xi_a": ("avae", {"use_xi": True, "latent_loss_kind": "a"}),
-            "avae_a": ("avae", {"use_xi": False, "latent_loss_kind": "a"}),
-            "avae_b": ("avae", {"use_xi": False, "latent_loss_kind": "b"}),
-            "avae_code": ("avae", {"use_xi": True, "latent_loss_kind": "code"})}
-LABELS = {"vae": "VAE", "gan": "GAN", "vaegan": "VAE/GAN", "bigan": "BiGAN", "avae_xi_a": "Ours with ξ, L_Z^a",
-          "avae_a": "Ours without ξ, L_Z^a", "avae_b": "Ours without ξ, L_Z^b", "avae_code": "Ours, code's L_Z"}
+VARIANTS = {
+    "vae": ("vae", {}),
+    "gan": ("gan", {}),
+    "vaegan": ("vaegan", {"beta": beta_vaegan}),
+    "bigan": ("bigan", {}),
+    "avae_xi_a": ("avae", {"use_xi": True, "latent_loss_kind": "a"}),
+    "avae_a": ("avae", {"use_xi": False, "latent_loss_kind": "a"}),
+    "avae_b": ("avae", {"use_xi": False, "latent_loss_kind": "b"}),
+    "avae_code": ("avae", {"use_xi": True, "latent_loss_kind": "code"}),
+}
+LABELS = {
+    "vae": "VAE",
+    "gan": "GAN",
+    "vaegan": "VAE/GAN",
+    "bigan": "BiGAN",
+    "avae_xi_a": "Ours with ξ, L_Z^a",
+    "avae_a": "Ours without ξ, L_Z^a",
+    "avae_b": "Ours without ξ, L_Z^b",
+    "avae_code": "Ours, code's L_Z",
+}
 bad = [m for m in models if m not in VARIANTS]
 if bad:
     raise ValueError(f"unknown models {bad}; valid: {', '.join(VARIANTS)}")
 train = load_or_standin(dataset, "train", size=size, n=n_train, seed=seed)
 if "test" in info(dataset).splits:
     test = load_or_standin(dataset, "test", size=size, n=n_test, seed=seed)
-else:   # e.g. the cat faces have one split: hold out a fixed random n_test of it
+else:  # e.g. the cat faces have one split: hold out a fixed random n_test of it
     perm = torch.randperm(len(train.images), generator=torch.Generator().manual_seed(1234))
     k = n_test or len(train.images) // 10
     test = type(train)(train.images[perm[:k]], None, train.source, train.title, dataset, "held-out")
@@ -85,23 +99,41 @@ lpips = PerceptualDistance(dev)
 # %%
 train_eval = to_float(train.images[:eval_n].to(dev))
 with clock.timed(f"reference features ({ext.metric_name})", images=len(train_eval)):
-    real_feats = ext(((train_eval.clamp(-1, 1) + 1) / 2).cpu())   # one reference for every model
+    real_feats = ext(((train_eval.clamp(-1, 1) + 1) / 2).cpu())  # one reference for every model
 runs, params = {}, {}
 for name in models:
     kind, kw = VARIANTS[name]
     torch.manual_seed(seed)
-    batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed)   # same data order for all
-    fw = image_framework(kind, channels, size, width, latent_dim, xi_dim, lr=lr,
-                         lr_decay_steps=iters if lr_decay else None, bn_eval_mode=bn_eval_mode, **kw)
+    batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed)  # same data order for all
+    fw = image_framework(
+        kind,
+        channels,
+        size,
+        width,
+        latent_dim,
+        xi_dim,
+        lr=lr,
+        lr_decay_steps=iters if lr_decay else None,
+        bn_eval_mode=bn_eval_mode,
+        **kw,
+    )
     for n in fw.nets.values():
         n.to(dev)
     params[name] = {k: count_params(n) for k, n in fw.nets.items()}
-    fit_framework(fw, batches.next, iters, Path(runs_dir) / f"{name}.pt", desc=name, seed=seed,
-                  log_every=max(1, iters // 20), extra_state={"batches": batches}, stopwatch=clock,
-                  images_per_step=batch_size)
+    fit_framework(
+        fw,
+        batches.next,
+        iters,
+        Path(runs_dir) / f"{name}.pt",
+        desc=name,
+        seed=seed,
+        log_every=max(1, iters // 20),
+        extra_state={"batches": batches},
+        stopwatch=clock,
+        images_per_step=batch_size,
+    )
     with clock.timed(f"eval {name}"):
-        runs[name] = evaluate_framework(fw, test_x, train_eval, eval_n, ext, lpips, seed=seed,
-                                        real_features=real_feats)
+        runs[name] = evaluate_framework(fw, test_x, train_eval, eval_n, ext, lpips, seed=seed, real_features=real_feats)
     runs[name]["model"] = fw
 
 # %% [markdown]
@@ -129,19 +161,32 @@ for k, r in runs.items():
         rows.append(to_uint8(r["model"].decoder_reconstruct(x8, gen=g).cpu()))
         titles.append("AVAE's VAE decoder D(z)")
 fig, ax = plt.subplots(figsize=(8, 1.1 * len(rows)))
-show_grid(ax, torch.cat(rows), nrow=8,
-          title=f"Fig. 3.8 analogue, rows: {', '.join(titles)} — {data_note}, {tier} tier")
+show_grid(ax, torch.cat(rows), nrow=8, title=f"Fig. 3.8 analogue, rows: {', '.join(titles)} — {data_note}, {tier} tier")
 res.save_figure(fig, "fig_3_8_reconstructions")
 plt.show()
 fig, ax = plt.subplots(figsize=(8, 1.1 * len(runs)))
-show_grid(ax, torch.cat([to_uint8(r["model"].sample(8, gen=g).cpu()) for r in runs.values()]), nrow=8,
-          title=f"Fig. 3.9 / 2.2 / 2.4 analogue, rows: {', '.join(LABELS[k] for k in runs)} — {tier} tier")
+show_grid(
+    ax,
+    torch.cat([to_uint8(r["model"].sample(8, gen=g).cpu()) for r in runs.values()]),
+    nrow=8,
+    title=f"Fig. 3.9 / 2.2 / 2.4 analogue, rows: {', '.join(LABELS[k] for k in runs)} — {tier} tier",
+)
 res.save_figure(fig, "fig_3_9_samples")
 plt.show()
 
 # %%
-res.save_metrics(dataset=dataset, data=data_note, data_source=train.source, size=size, iters=iters, width=width,
-                 seed=seed, metric_names={"fd": ext.metric_name, "kid": ext.kid_name, "perceptual": lpips.name},
-                 fd_impl=ext.impl, params=params, eval_n=eval_n,
-                 scores={k: {m: v for m, v in r.items() if m != "model"} for k, r in runs.items()},
-                 throughput=clock.summary())
+res.save_metrics(
+    dataset=dataset,
+    data=data_note,
+    data_source=train.source,
+    size=size,
+    iters=iters,
+    width=width,
+    seed=seed,
+    metric_names={"fd": ext.metric_name, "kid": ext.kid_name, "perceptual": lpips.name},
+    fd_impl=ext.impl,
+    params=params,
+    eval_n=eval_n,
+    scores={k: {m: v for m, v in r.items() if m != "model"} for k, r in runs.items()},
+    throughput=clock.summary(),
+)

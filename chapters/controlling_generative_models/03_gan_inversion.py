@@ -20,7 +20,7 @@ tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/03_gan_inversion"
 runs_dir = "runs/controlling_generative_models/reduced/03_gan_inversion"
 seed = 0
-cpu_threads = 1       # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 device = "auto"
 gan_size = 64
 gan_classes = 20
@@ -33,8 +33,8 @@ inv_targets = 1000
 inv_iters = 3000
 inv_lr = 0.01
 inv_losses = ["mse", "dssim", "blur_mse"]
-sigmas = [1, 3, 5, 10, 20]        # in the thesis's pixels at 128 px
-sigma_scale = 1.0                 # our pixels per thesis pixel (gan_size / 128)
+sigmas = [1, 3, 5, 10, 20]  # in the thesis's pixels at 128 px
+sigma_scale = 1.0  # our pixels per thesis pixel (gan_size / 128)
 
 # %%
 from pathlib import Path
@@ -42,6 +42,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
+
 from genrep.control import LOSSES, invert
 from genrep.data import Batcher, to_uint8
 from genrep.data.scenes import textured_shapes
@@ -55,8 +56,8 @@ from genrep.train import (
     Stopwatch,
     autocast,
     count_params,
-    seed_everything,
     prepare_device,
+    seed_everything,
     train_loop,
 )
 
@@ -70,8 +71,10 @@ if bad:
     raise ValueError(f"unknown inversion losses {bad}; valid: {', '.join(LOSSES)}")
 classes = list(range(gan_classes))
 data = textured_shapes(gan_images, size=gan_size, seed=seed, classes=classes)
-data_note = (f"textured-shapes procedural stand-in, {gan_classes} classes, {gan_images} images at {gan_size} px "
-             "(in place of ILSVRC / BigGAN-128)")
+data_note = (
+    f"textured-shapes procedural stand-in, {gan_classes} classes, {gan_images} images at {gan_size} px "
+    "(in place of ILSVRC / BigGAN-128)"
+)
 print(data_note)
 
 # %% [markdown]
@@ -88,7 +91,7 @@ batches = Batcher(data["images"], data["labels"], batch_size=gan_batch, device=d
 def gan_step(_):
     x, y = next(batches)
     z = torch.randn(len(x), G.latent_dim, device=dev)
-    with autocast(dev):          # bf16 on CUDA, a no-op on CPU
+    with autocast(dev):  # bf16 on CUDA, a no-op on CPU
         fake = G(z, y)
         d_loss = hinge_d_loss(D(x, y).float(), D(fake.detach(), y).float())
     opt_d.zero_grad(set_to_none=True)
@@ -102,23 +105,36 @@ def gan_step(_):
     return {"d": d_loss.detach(), "g": g_loss.detach()}
 
 
-hist = train_loop(gan_step, total_steps=gan_iters, state={"G": G, "D": D, "opt_g": opt_g, "opt_d": opt_d,
-                                                          "batches": batches},
-                  checkpointer=Checkpointer(Path(runs_dir) / "gan.pt", every_minutes=5), desc="cond GAN",
-                  log_every=max(1, gan_iters // 50), seed=seed, stopwatch=clock, images_per_step=gan_batch)
-torch.save({"state": G.state_dict(), "config": {"n_classes": gan_classes, "chunk": gan_chunk, "width": gan_width,
-                                                "size": gan_size}}, Path(runs_dir) / "generator.pt")
+hist = train_loop(
+    gan_step,
+    total_steps=gan_iters,
+    state={"G": G, "D": D, "opt_g": opt_g, "opt_d": opt_d, "batches": batches},
+    checkpointer=Checkpointer(Path(runs_dir) / "gan.pt", every_minutes=5),
+    desc="cond GAN",
+    log_every=max(1, gan_iters // 50),
+    seed=seed,
+    stopwatch=clock,
+    images_per_step=gan_batch,
+)
+torch.save(
+    {
+        "state": G.state_dict(),
+        "config": {"n_classes": gan_classes, "chunk": gan_chunk, "width": gan_width, "size": gan_size},
+    },
+    Path(runs_dir) / "generator.pt",
+)
 G.eval()
 ext = get_extractor("cifarnet", dev)
 with torch.no_grad():
     yy = torch.arange(gan_classes, device=dev).repeat_interleave(max(1, 2000 // gan_classes))
     fakes = torch.cat([G(torch.randn(len(c), G.latent_dim, device=dev), c) for c in yy.split(256)])
-fd = fid_from_features(ext(data["images"][:len(fakes)]), ext(((fakes.clamp(-1, 1) + 1) / 2).cpu()))
+fd = fid_from_features(ext(data["images"][: len(fakes)]), ext(((fakes.clamp(-1, 1) + 1) / 2).cpu()))
 fig, axes = plt.subplots(1, 2, figsize=(12, 4))
 show_grid(axes[0], to_uint8(fakes[:: max(1, len(fakes) // 32)][:32].cpu()), nrow=8, title="generated (mini-BigGAN)")
 show_grid(axes[1], data["images"][:32], nrow=8, title="training images (textured shapes stand-in)")
-fig.suptitle(f"class-conditional GAN after {gan_iters} iterations ({tier} tier); {ext.metric_name} = {fd:.2f}",
-             fontsize=9)
+fig.suptitle(
+    f"class-conditional GAN after {gan_iters} iterations ({tier} tier); {ext.metric_name} = {fd:.2f}", fontsize=9
+)
 res.save_figure(fig, "gan_samples")
 plt.show()
 print(f"G {count_params(G):,} / D {count_params(D):,} parameters")
@@ -134,25 +150,53 @@ lpips = PerceptualDistance(dev)
 z_init = torch.randn(inv_targets, G.latent_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
 for p in G.parameters():
     p.requires_grad_(False)
-Gy = lambda z: G(z, ty)
+
+
+def Gy(z):
+    return G(z, ty)
+
+
 rows, recon, per_target = [], {}, {}
-configs = [(loss, 3.0, c) for loss in inv_losses for c in (True, False)]   # σ is used by the blur losses only
+configs = [(loss, 3.0, c) for loss in inv_losses for c in (True, False)]  # σ is used by the blur losses only
 configs += [("blur_mse", float(s), True) for s in sigmas if float(s) != 3.0 and "blur_mse" in inv_losses]
 for loss, sigma, constrain in configs:
-    with clock.timed(f"invert {loss} σ={sigma:g} (×{sigma_scale:g} px) constrain={constrain}", images=inv_targets * inv_iters):
-        z, final, h = invert(Gy, tx, loss=loss, sigma=sigma * sigma_scale, steps=inv_iters, lr=inv_lr, z0=z_init.clone(),
-                             constrain=constrain, history=True)
+    with clock.timed(
+        f"invert {loss} σ={sigma:g} (×{sigma_scale:g} px) constrain={constrain}", images=inv_targets * inv_iters
+    ):
+        z, final, h = invert(
+            Gy,
+            tx,
+            loss=loss,
+            sigma=sigma * sigma_scale,
+            steps=inv_iters,
+            lr=inv_lr,
+            z0=z_init.clone(),
+            constrain=constrain,
+            history=True,
+        )
     with torch.no_grad():
         rec = Gy(z)
     d = lpips(rec, tx)
-    per_target[f"{loss}|{sigma:g}|{constrain}"] = [round(float(v), 6) for v in d.cpu()]   # paired intervals
-    rows.append({"loss": loss, "sigma": sigma if loss.startswith("blur") else None,
-                 "sigma_px": sigma * sigma_scale if loss.startswith("blur") else None, "constrain_norm": constrain,
-                 "lpips_mean": float(d.mean()), "lpips_std": float(d.std()), "pixel_mse": float((rec - tx).pow(2).mean()),
-                 "z_norm_over_sqrt_d": float((z.norm(dim=1) / G.latent_dim ** 0.5).mean()), "final_loss": float(final.mean())})
+    per_target[f"{loss}|{sigma:g}|{constrain}"] = [round(float(v), 6) for v in d.cpu()]  # paired intervals
+    rows.append(
+        {
+            "loss": loss,
+            "sigma": sigma if loss.startswith("blur") else None,
+            "sigma_px": sigma * sigma_scale if loss.startswith("blur") else None,
+            "constrain_norm": constrain,
+            "lpips_mean": float(d.mean()),
+            "lpips_std": float(d.std()),
+            "pixel_mse": float((rec - tx).pow(2).mean()),
+            "z_norm_over_sqrt_d": float((z.norm(dim=1) / G.latent_dim**0.5).mean()),
+            "final_loss": float(final.mean()),
+        }
+    )
     recon[(loss, sigma, constrain)] = rec[:8].cpu()
 inv = pd.DataFrame(rows)
-print(f"LPIPS-cifarnet between target and G(ẑ) — {inv_targets} held-out stand-in images, {inv_iters} iterations, {tier} tier")
+print(
+    f"LPIPS-cifarnet between target and G(ẑ) — {inv_targets} held-out stand-in images, {inv_iters} iterations, "
+    f"{tier} tier"
+)
 inv.round(4)
 
 # %%
@@ -168,14 +212,29 @@ res.save_figure(fig, "fig_4_3_losses")
 plt.show()
 if "blur_mse" in inv_losses:
     fig, ax = plt.subplots(figsize=(9, 1.15 * (1 + len(sigmas))))
-    show_grid(ax, torch.cat([targets["images"][:8]] + [to_uint8(recon[("blur_mse", float(s), True)]) for s in sigmas]),
-              nrow=8, title=f"Fig. 4.2 regenerated: rows target, then σ = {sigmas} thesis px "
-                            f"(× {sigma_scale:g} at {gan_size} px) ({tier} tier)")
+    show_grid(
+        ax,
+        torch.cat([targets["images"][:8]] + [to_uint8(recon[("blur_mse", float(s), True)]) for s in sigmas]),
+        nrow=8,
+        title=f"Fig. 4.2 regenerated: rows target, then σ = {sigmas} thesis px "
+        f"(× {sigma_scale:g} at {gan_size} px) ({tier} tier)",
+    )
     res.save_figure(fig, "fig_4_2_sigma")
     plt.show()
 
 # %%
-res.save_metrics(data=data_note, gan_iters=gan_iters, gan_params={"G": count_params(G), "D": count_params(D)},
-                 gan_fd=fd, gan_fd_name=ext.metric_name, gan_final=hist[-1] if hist else {},
-                 inversion=rows, lpips_per_target=per_target, sigma_scale=sigma_scale, inv_targets=inv_targets, inv_iters=inv_iters, perceptual=lpips.name,
-                 throughput=clock.summary())
+res.save_metrics(
+    data=data_note,
+    gan_iters=gan_iters,
+    gan_params={"G": count_params(G), "D": count_params(D)},
+    gan_fd=fd,
+    gan_fd_name=ext.metric_name,
+    gan_final=hist[-1] if hist else {},
+    inversion=rows,
+    lpips_per_target=per_target,
+    sigma_scale=sigma_scale,
+    inv_targets=inv_targets,
+    inv_iters=inv_iters,
+    perceptual=lpips.name,
+    throughput=clock.summary(),
+)

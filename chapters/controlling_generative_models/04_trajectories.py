@@ -18,13 +18,13 @@ tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/04_trajectories"
 runs_dir = "runs/controlling_generative_models/reduced/04_trajectories"
 seed = 0
-cpu_threads = 1       # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 frames = 32
-disk_shift = 0.3          # translation to reach, as a fraction of the image width
-n_recursive = 10          # N small steps for the recursive estimate
+disk_shift = 0.3  # translation to reach, as a fraction of the image width
+n_recursive = 10  # N small steps for the recursive estimate
 steps_per_target = 50
 traj_lr = 0.1
-recon = "mse"             # loss of Fig. 4.6 (mse or blur_mse)
+recon = "mse"  # loss of Fig. 4.6 (mse or blur_mse)
 sigma = 3.0
 
 # %%
@@ -33,6 +33,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+
 from genrep.control.disk import disk, gradient_norm_vs_distance
 from genrep.control.trajectories import naive_inversion, recursive_inversion
 from genrep.data import dsprites as ds
@@ -53,13 +54,17 @@ t = np.linspace(0, 1, frames)
 lo, hi = ds.POS_RANGE
 mid = (lo + hi) / 2
 trajs = {
-    "translation (x)": ds.render(np.zeros(frames), np.ones(frames), np.zeros(frames), lo + (hi - lo) * t, np.full(frames, mid)),
+    "translation (x)": ds.render(
+        np.zeros(frames), np.ones(frames), np.zeros(frames), lo + (hi - lo) * t, np.full(frames, mid)
+    ),
     "scale": ds.render(np.zeros(frames), 0.5 + 0.5 * t, np.zeros(frames), np.full(frames, mid), np.full(frames, mid)),
-    "rotation": ds.render(np.full(frames, 1), np.ones(frames), np.pi / 2 * t, np.full(frames, mid), np.full(frames, mid)),
+    "rotation": ds.render(
+        np.full(frames, 1), np.ones(frames), np.pi / 2 * t, np.full(frames, mid), np.full(frames, mid)
+    ),
 }
 fig, axes = plt.subplots(1, 3, figsize=(13, 4))
 curvature = {}
-for ax, (name, imgs) in zip(axes, trajs.items()):
+for ax, (name, imgs) in zip(axes, trajs.items(), strict=False):
     X = imgs.float().flatten(1) / 255
     line = X[:1] + torch.as_tensor(t, dtype=torch.float32)[:, None] * (X[-1:] - X[:1])
     mean = X.mean(0, keepdim=True)
@@ -88,8 +93,11 @@ fig, ax = plt.subplots(figsize=(6, 3.5))
 for k, v in norms.items():
     ax.semilogy(dist, v.clamp_min(1e-12), label=k)
 ax.axvline(2 * 6.0, c="0.5", ls="--", lw=1, label="disks stop overlapping (2r)")
-ax.set(xlabel="distance between disk and target (px)", ylabel="‖∇_p L‖",
-       title="Fig. 4.5 regenerated: analytic white-disk generator (exact)")
+ax.set(
+    xlabel="distance between disk and target (px)",
+    ylabel="‖∇_p L‖",
+    title="Fig. 4.5 regenerated: analytic white-disk generator (exact)",
+)
 ax.legend(fontsize=7)
 res.save_figure(fig, "fig_4_5_vanishing_gradient")
 plt.show()
@@ -102,16 +110,26 @@ grad_far  # noqa: B018
 
 # %%
 SIZE = 64
-Gd = lambda z: disk(SIZE / 2 + z * SIZE / 4, size=SIZE)
+
+
+def Gd(z):
+    return disk(SIZE / 2 + z * SIZE / 4, size=SIZE)
+
+
 z0 = torch.zeros(4, 2) + torch.tensor([[0.0, 0.0], [0.1, -0.1], [-0.2, 0.1], [0.05, 0.2]])
 total = n_recursive * steps_per_target
 zn, naive_curve = naive_inversion(Gd, z0, "x", disk_shift, steps=total, lr=traj_lr, loss=recon, sigma=sigma)[0::2]
-zr, rec_curve = recursive_inversion(Gd, z0, "x", disk_shift, n_recursive, steps_per_target, lr=traj_lr, loss=recon,
-                                    sigma=sigma)
+zr, rec_curve = recursive_inversion(
+    Gd, z0, "x", disk_shift, n_recursive, steps_per_target, lr=traj_lr, loss=recon, sigma=sigma
+)
 target_dx = disk_shift * SIZE
-reached = {"naive_px": float(((zn[:, 0] - z0[:, 0]) * SIZE / 4).mean()),
-           "recursive_px": float(((zr[:, 0] - z0[:, 0]) * SIZE / 4).mean()), "target_px": target_dx,
-           "naive_final_loss": naive_curve[-1], "recursive_final_loss": rec_curve[-1]}
+reached = {
+    "naive_px": float(((zn[:, 0] - z0[:, 0]) * SIZE / 4).mean()),
+    "recursive_px": float(((zr[:, 0] - z0[:, 0]) * SIZE / 4).mean()),
+    "target_px": target_dx,
+    "naive_final_loss": naive_curve[-1],
+    "recursive_final_loss": rec_curve[-1],
+}
 fig, axes = plt.subplots(1, 2, figsize=(13, 3.6), gridspec_kw={"width_ratios": [1.2, 1]})
 axes[0].semilogy(naive_curve, label="naive (direct)")
 axes[0].semilogy(rec_curve, label=f"recursive ({n_recursive} steps × {steps_per_target})")
@@ -119,13 +137,24 @@ axes[0].set(xlabel="optimisation step", ylabel=f"{recon} to the final target", t
 axes[0].legend(fontsize=8)
 with torch.no_grad():
     strip = torch.cat([Gd(z0[:1]), Gd(zn[:1]), Gd(zr[:1]), Gd(z0[:1] + torch.tensor([[disk_shift * 4, 0.0]]))])
-show_grid(axes[1], ((strip + 1) * 127.5).round().to(torch.uint8), nrow=4,
-          title="start | naive result | recursive result | target")
+show_grid(
+    axes[1],
+    ((strip + 1) * 127.5).round().to(torch.uint8),
+    nrow=4,
+    title="start | naive result | recursive result | target",
+)
 fig.suptitle(f"Fig. 4.6 regenerated on the analytic disk (shift {target_dx:.0f} px)", fontsize=10)
 res.save_figure(fig, "fig_4_6_recursive_vs_naive")
 plt.show()
 reached  # noqa: B018
 
 # %%
-res.save_metrics(pixel_path_over_chord=curvature, grad_norm_far=grad_far, fig_4_6=reached,
-                 n_recursive=n_recursive, steps_per_target=steps_per_target, lr=traj_lr, loss=recon)
+res.save_metrics(
+    pixel_path_over_chord=curvature,
+    grad_norm_far=grad_far,
+    fig_4_6=reached,
+    n_recursive=n_recursive,
+    steps_per_target=steps_per_target,
+    lr=traj_lr,
+    loss=recon,
+)

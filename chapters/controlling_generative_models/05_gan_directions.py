@@ -16,11 +16,11 @@ tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/05_gan_directions"
 runs_dir = "runs/controlling_generative_models/reduced/05_gan_directions"
 seed = 0
-cpu_threads = 1       # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 device = "auto"
 transforms = ["x", "y", "scale", "brightness"]
-traj_per_class = 50           # S per class
-deltas = [0.1, 0.2, 0.3, 0.4, 0.5]   # δt grid for each sign (±0.1 … ±0.5 as in the code)
+traj_per_class = 50  # S per class
+deltas = [0.1, 0.2, 0.3, 0.4, 0.5]  # δt grid for each sign (±0.1 … ±0.5 as in the code)
 steps_per_target = 50
 traj_lr = 0.01
 traj_sigma = 3.0
@@ -37,6 +37,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+
 from genrep.control import fit_direction, recursive_trajectories, traverse
 from genrep.control.evaluation import control_precision
 from genrep.data import Batcher, to_uint8
@@ -44,7 +45,7 @@ from genrep.data.scenes import textured_shapes
 from genrep.models.cond_gan import N_CHUNKS, CondGenerator
 from genrep.models.saliency import SaliencyNet, measure_factors
 from genrep.report import Results, show_grid
-from genrep.train import Checkpointer, Stopwatch, seed_everything, prepare_device, train_loop
+from genrep.train import Checkpointer, Stopwatch, prepare_device, seed_everything, train_loop
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 seed_everything(seed)
@@ -84,15 +85,24 @@ def sal_step(_):
     return {"bce": loss.detach()}
 
 
-train_loop(sal_step, total_steps=sal_iters, state={"sal": sal, "opt": opt, "batches": sb},
-           checkpointer=Checkpointer(Path(runs_dir) / "saliency.pt"), desc="saliency", seed=seed,
-           log_every=max(1, sal_iters // 10), stopwatch=clock)
+train_loop(
+    sal_step,
+    total_steps=sal_iters,
+    state={"sal": sal, "opt": opt, "batches": sb},
+    checkpointer=Checkpointer(Path(runs_dir) / "saliency.pt"),
+    desc="saliency",
+    seed=seed,
+    log_every=max(1, sal_iters // 10),
+    stopwatch=clock,
+)
 sal.eval()
 test = textured_shapes(512, size=size, seed=seed + 8, classes=range(n_cls))
 mf = measure_factors(test["images"].float().to(dev) / 127.5 - 1, sal)
-sal_check = {"x_corr": float(np.corrcoef(mf["x"].cpu(), test["x"])[0, 1]),
-             "y_corr": float(np.corrcoef(mf["y"].cpu(), test["y"])[0, 1]),
-             "scale_corr": float(np.corrcoef(mf["scale"].cpu(), test["scale"] ** 2)[0, 1])}
+sal_check = {
+    "x_corr": float(np.corrcoef(mf["x"].cpu(), test["x"])[0, 1]),
+    "y_corr": float(np.corrcoef(mf["y"].cpu(), test["y"])[0, 1]),
+    "scale_corr": float(np.corrcoef(mf["scale"].cpu(), test["scale"] ** 2)[0, 1]),
+}
 print("saliency measurement vs ground truth (correlation):", sal_check)
 
 # %% [markdown]
@@ -105,19 +115,34 @@ z0 = torch.randn(len(y_tr), G.latent_dim, generator=gen).to(dev)
 directions, traj_stats, fits = {}, {}, {}
 for kind in transforms:
     with clock.timed(f"trajectories {kind}", images=len(z0) * 2 * len(deltas) * steps_per_target):
-        tr = recursive_trajectories(lambda z: G(z, y_tr), z0, kind, deltas, steps_per_target, lr=traj_lr,
-                                    sigma=traj_sigma, discard_frac=discard_frac)
+        tr = recursive_trajectories(
+            lambda z: G(z, y_tr),
+            z0,
+            kind,
+            deltas,
+            steps_per_target,
+            lr=traj_lr,
+            sigma=traj_sigma,
+            discard_frac=discard_frac,
+        )
     k = tr["keep"]
     model, hist = fit_direction(tr["z0"][k], tr["z"][k], tr["dt"][k], epochs=fit_epochs, seed=seed)
     directions[kind] = model
-    traj_stats[kind] = {"points": len(k), "kept": int(k.sum()), "err_median": float(tr["err"].median()),
-                        "err_threshold": float(tr["err"][k].max()), "fit_mse_final": hist[-1], "fit_mse_first": hist[0]}
+    traj_stats[kind] = {
+        "points": len(k),
+        "kept": int(k.sum()),
+        "err_median": float(tr["err"].median()),
+        "err_threshold": float(tr["err"][k].max()),
+        "fit_mse_final": hist[-1],
+        "fit_mse_first": hist[0],
+    }
     fits[kind] = hist
     torch.save(model.state_dict(), Path(runs_dir) / f"direction_{kind}.pt")
 traj_stats  # noqa: B018
 
 # %% [markdown]
 # ## Fig. 4.7: the measured factor along the direction (training classes, then held-out classes)
+
 
 # %%
 def evaluate(kind, classes):
@@ -145,15 +170,20 @@ for j, kind in enumerate(spatial):
     for i, split in enumerate(("train classes", "held-out classes")):
         v, ok = raw[(kind, split)]
         ax = axes[i, j]
-        ax.violinplot([v[t][ok[t]] if ok[t].any() else [np.nan] for t in range(len(alphas))], positions=alphas,
-                      widths=0.8, showmeans=True)
+        ax.violinplot(
+            [v[t][ok[t]] if ok[t].any() else [np.nan] for t in range(len(alphas))],
+            positions=alphas,
+            widths=0.8,
+            showmeans=True,
+        )
         ax2 = ax.twinx()
         ax2.plot(alphas, control[f"{kind} / {split}"]["std"], "r.-")
         ax2.set_ylabel("std", color="r", fontsize=8)
         ax.set_title(f"{kind} — {split}", fontsize=9)
         ax.set_xlabel("t (latent coordinate along u)")
-fig.suptitle(f"Fig. 4.7 regenerated on the book's class-conditional GAN (textured-shapes stand-in, {tier} tier)",
-             fontsize=10)
+fig.suptitle(
+    f"Fig. 4.7 regenerated on the book's class-conditional GAN (textured-shapes stand-in, {tier} tier)", fontsize=10
+)
 fig.tight_layout()
 res.save_figure(fig, "fig_4_7_control")
 plt.show()
@@ -169,12 +199,18 @@ zq = torch.randn(len(yq), G.latent_dim, generator=torch.Generator().manual_seed(
 strips = []
 with torch.no_grad():
     for kind in transforms:
-        imgs = G(traverse(zq, directions[kind].u.to(dev), ts).transpose(0, 1).reshape(-1, G.latent_dim),
-                 yq.repeat_interleave(len(ts)))
+        imgs = G(
+            traverse(zq, directions[kind].u.to(dev), ts).transpose(0, 1).reshape(-1, G.latent_dim),
+            yq.repeat_interleave(len(ts)),
+        )
         strips.append(to_uint8(imgs.cpu()))
 fig, ax = plt.subplots(figsize=(7, 1.1 * 2 * len(transforms)))
-show_grid(ax, torch.cat(strips), nrow=len(ts),
-          title=f"Fig. 4.8 regenerated: rows in pairs per direction {transforms} (held-out class, train class), t = −3…3")
+show_grid(
+    ax,
+    torch.cat(strips),
+    nrow=len(ts),
+    title=f"Fig. 4.8 regenerated: rows in pairs per direction {transforms} (held-out class, train class), t = −3…3",
+)
 res.save_figure(fig, "fig_4_8_traversals")
 plt.show()
 chunk_energy = {k: (directions[k].u.reshape(N_CHUNKS, -1) ** 2).sum(1).tolist() for k in transforms}
@@ -190,6 +226,14 @@ plt.show()
 chunk_energy  # noqa: B018
 
 # %%
-res.save_metrics(saliency_check=sal_check, trajectories=traj_stats, control=control, chunk_energy=chunk_energy,
-                 train_classes=train_cls, heldout_classes=held_cls, alphas=alphas, fit_history=fits,
-                 throughput=clock.summary())
+res.save_metrics(
+    saliency_check=sal_check,
+    trajectories=traj_stats,
+    control=control,
+    chunk_energy=chunk_energy,
+    train_classes=train_cls,
+    heldout_classes=held_cls,
+    alphas=alphas,
+    fit_history=fits,
+    throughput=clock.summary(),
+)

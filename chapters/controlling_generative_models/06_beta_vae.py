@@ -14,14 +14,14 @@ tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/06_beta_vae"
 runs_dir = "runs/controlling_generative_models/reduced/06_beta_vae"
 seed = 0
-cpu_threads = 1       # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 device = "auto"
 beta = 1.0
-n_train = 737280      # images drawn from the grid (the full grid at the full tier)
+n_train = 737280  # images drawn from the grid (the full grid at the full tier)
 train_steps = 100000
 batch_size = 128
 lr = 5e-4
-traj_n = 1000         # S trajectories
+traj_n = 1000  # S trajectories
 deltas = [0.1, 0.2, 0.3, 0.4, 0.5]
 steps_per_target = 50
 traj_lr = 0.01
@@ -30,7 +30,7 @@ discard_frac = 0.1
 fit_epochs = 100
 alphas = [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5]
 eval_z = 1000
-au_n = 1000           # random images on which active dimensions (mean posterior σ < 0.5) are counted
+au_n = 1000  # random images on which active dimensions (mean posterior σ < 0.5) are counted
 
 # %%
 from pathlib import Path
@@ -38,6 +38,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+
 from genrep.control import fit_direction, recursive_trajectories, traverse
 from genrep.control.directions import impose_distribution
 from genrep.control.evaluation import control_precision
@@ -50,8 +51,8 @@ from genrep.train import (
     Stopwatch,
     autocast,
     count_params,
-    seed_everything,
     prepare_device,
+    seed_everything,
     train_loop,
 )
 
@@ -74,7 +75,7 @@ opt = torch.optim.Adam(vae.parameters(), lr=lr)
 
 
 def step(_):
-    with autocast(dev):          # bf16 on CUDA, a no-op on CPU
+    with autocast(dev):  # bf16 on CUDA, a no-op on CPU
         loss, rec, kl = vae.loss(next(batches), beta=beta)
     opt.zero_grad(set_to_none=True)
     loss.backward()
@@ -82,13 +83,25 @@ def step(_):
     return {"loss": loss.detach(), "recon": rec.detach(), "kl": kl.detach()}
 
 
-hist = train_loop(step, total_steps=train_steps, state={"vae": vae, "opt": opt, "batches": batches},
-                  checkpointer=Checkpointer(Path(runs_dir) / "vae.pt", every_minutes=5), desc=f"β-VAE β={beta}",
-                  log_every=max(1, train_steps // 20), seed=seed, stopwatch=clock, images_per_step=batch_size)
+hist = train_loop(
+    step,
+    total_steps=train_steps,
+    state={"vae": vae, "opt": opt, "batches": batches},
+    checkpointer=Checkpointer(Path(runs_dir) / "vae.pt", every_minutes=5),
+    desc=f"β-VAE β={beta}",
+    log_every=max(1, train_steps // 20),
+    seed=seed,
+    stopwatch=clock,
+    images_per_step=batch_size,
+)
 vae.eval()
 for p in vae.parameters():
     p.requires_grad_(False)
-G = lambda z: vae.decode(z) * 2 - 1
+
+
+def G(z):
+    return vae.decode(z) * 2 - 1
+
 
 # %% [markdown]
 # ## Algorithm 1 for the x-translation, the direction, and the control it gives
@@ -96,8 +109,9 @@ G = lambda z: vae.decode(z) * 2 - 1
 # %%
 z0 = torch.randn(traj_n, vae.latent_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
 with clock.timed("trajectories", images=traj_n * 2 * len(deltas) * steps_per_target):
-    tr = recursive_trajectories(G, z0, "x", deltas, steps_per_target, lr=traj_lr, sigma=traj_sigma,
-                                discard_frac=discard_frac)
+    tr = recursive_trajectories(
+        G, z0, "x", deltas, steps_per_target, lr=traj_lr, sigma=traj_sigma, discard_frac=discard_frac
+    )
 k = tr["keep"]
 model, fit_hist = fit_direction(tr["z0"][k], tr["z"][k], tr["dt"][k], epochs=fit_epochs, seed=seed)
 z = torch.randn(eval_z, vae.latent_dim, generator=torch.Generator().manual_seed(seed + 1)).to(dev)
@@ -119,11 +133,15 @@ ax2.plot(alphas, ctrl["std"], "r.-")
 ax2.set_ylabel("std of x", color="r")
 axes[0].set(xlabel="t", ylabel="measured x (barycentre)", title=f"Fig. 4.11 panel, β = {beta} ({tier} tier)")
 axes[1].plot(s, g_curve, label="fitted g(s)")
-axes[1].plot(s, 0.5 * torch.erf(s / 2 ** 0.5), "k--", label="½ erf(s/√2) (Eq. 4.11)")
+axes[1].plot(s, 0.5 * torch.erf(s / 2**0.5), "k--", label="½ erf(s/√2) (Eq. 4.11)")
 axes[1].set(xlabel="s = ⟨u, z⟩", ylabel="δt (fraction of width)", title="the learned monotone g")
 axes[1].legend(fontsize=7)
-show_grid(axes[2], (torch.stack(frames, 1).reshape(-1, 1, 64, 64) * 255).round().to(torch.uint8),
-          nrow=len(alphas), title="traversals along u (rows: samples; columns: t)")
+show_grid(
+    axes[2],
+    (torch.stack(frames, 1).reshape(-1, 1, 64, 64) * 255).round().to(torch.uint8),
+    nrow=len(alphas),
+    title="traversals along u (rows: samples; columns: t)",
+)
 res.save_figure(fig, "fig_4_11_panel")
 plt.show()
 {m: ctrl[m] for m in ("mean_std", "spearman", "range", "erf_rmse", "linear_rmse")}
@@ -147,8 +165,12 @@ ax.set(xlabel="measured x", title=f"distribution control, β = {beta} ({tier} ti
 ax.legend(fontsize=7)
 res.save_figure(fig, "distribution_control")
 plt.show()
-dist_ctrl = {"x_std_before": float(x_before.std()), "x_std_after": float(x_after.std()),
-             "x_range_before": float(np.ptp(x_before)), "x_range_after": float(np.ptp(x_after))}
+dist_ctrl = {
+    "x_std_before": float(x_before.std()),
+    "x_std_after": float(x_after.std()),
+    "x_range_before": float(np.ptp(x_before)),
+    "x_range_after": float(np.ptp(x_after)),
+}
 dist_ctrl  # noqa: B018
 
 # %%
@@ -160,8 +182,20 @@ with torch.no_grad():
     au_idx = np.random.default_rng(seed + 4).choice(len(imgs), size=min(au_n, len(imgs)), replace=False)
     _, ls = vae.encode(torch.as_tensor(imgs[np.sort(au_idx)]).to(dev).float() / 255)
 active = int((ls.exp().mean(0) < 0.5).sum())
-res.save_metrics(beta=beta, params=n_params, n_train=len(imgs), train_steps=train_steps, final=hist[-1] if hist else {},
-                 recon_bce=float(torch.nn.functional.binary_cross_entropy(rec, xr, reduction="sum") / len(xr)),
-                 active_dims=active, active_dims_n=len(au_idx), seed=seed, trajectories={"points": len(k), "kept": int(k.sum()),
-                                                   "err_median": float(tr["err"].median())},
-                 control=ctrl, distribution_control=dist_ctrl, fit_mse=fit_hist[-1], dsprites_source=ds.DSPRITES_SOURCE, throughput=clock.summary())
+res.save_metrics(
+    beta=beta,
+    params=n_params,
+    n_train=len(imgs),
+    train_steps=train_steps,
+    final=hist[-1] if hist else {},
+    recon_bce=float(torch.nn.functional.binary_cross_entropy(rec, xr, reduction="sum") / len(xr)),
+    active_dims=active,
+    active_dims_n=len(au_idx),
+    seed=seed,
+    trajectories={"points": len(k), "kept": int(k.sum()), "err_median": float(tr["err"].median())},
+    control=ctrl,
+    distribution_control=dist_ctrl,
+    fit_mse=fit_hist[-1],
+    dsprites_source=ds.DSPRITES_SOURCE,
+    throughput=clock.summary(),
+)

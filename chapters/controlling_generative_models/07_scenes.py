@@ -28,10 +28,11 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Rectangle
+
 from genrep.control.capacity import p_no_overload, p_no_overload_mc
 from genrep.data.scenes import multi_dsprites
 from genrep.report import Results
-from matplotlib.patches import Rectangle
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 res = Results(results_dir, tier)
@@ -52,10 +53,20 @@ for k in ks:
     curves[k] = p
     ax.plot(n, p, label=f"K = {k} (G = {g} cells)")
     for m in mc_points:
-        mc.append({"K": k, "G": g, "N": m, "exact": float(p_no_overload(m, g, k)),
-                   "monte_carlo": p_no_overload_mc(m, g, k, trials=mc_trials, seed=seed)})
-ax.set(xlabel="expected number of objects N", ylabel="P(no cell overloaded)",
-       title=f"Fig. 5.2 regenerated: Q(K+1, N/G)^G at capacity C = G·K = {capacity} (exact)")
+        mc.append(
+            {
+                "K": k,
+                "G": g,
+                "N": m,
+                "exact": float(p_no_overload(m, g, k)),
+                "monte_carlo": p_no_overload_mc(m, g, k, trials=mc_trials, seed=seed),
+            }
+        )
+ax.set(
+    xlabel="expected number of objects N",
+    ylabel="P(no cell overloaded)",
+    title=f"Fig. 5.2 regenerated: Q(K+1, N/G)^G at capacity C = G·K = {capacity} (exact)",
+)
 ax.legend(fontsize=7)
 res.save_figure(fig, "fig_5_2_capacity")
 plt.show()
@@ -83,5 +94,12 @@ res.save_figure(fig, "multi_dsprites_boxes")
 plt.show()
 
 # %%
-res.save_metrics(capacity=capacity, ks=ks, monotone_in_k=mono, mc=mc, mc_max_abs_err=mc_err, p_at_quarter_capacity=at,
-                 table_5_1="not testable: 3D-Room data unavailable offline and the SPACE-style model was not built")
+res.save_metrics(
+    capacity=capacity,
+    ks=ks,
+    monotone_in_k=mono,
+    mc=mc,
+    mc_max_abs_err=mc_err,
+    p_at_quarter_capacity=at,
+    table_5_1="not testable: 3D-Room data unavailable offline and the SPACE-style model was not built",
+)

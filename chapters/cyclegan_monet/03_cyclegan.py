@@ -12,14 +12,14 @@
 # | S1-BEST | + output-as-input (stage 2 trains on the stage-1 outputs) | 3.1, 3.2, 3.10 |
 # | S1-BS32 / S1-BS32-TOPK | batch 32 for 43,950 steps, without / with top-k | 3.1 |
 # | S1-BUF10 | S1-BS32-TOPK with a buffer of 10 | 3.9 |
-# | S1-UNETD / S1-UNETD-SRC | U-Net discriminator + CutMix (classical / Schönfeld losses), in the S1-BEST context | 3.2, 3.4 |
+# | S1-UNETD / S1-UNETD-SRC | U-Net discriminator + CutMix (classical / Schönfeld losses), S1-BEST context | 3.2, 3.4 |
 # | S1-IDLOW | lower identity weight | 3.5 |
 # | S1-BC | Better Cycles (feature-level cycle loss) | 3.8 |
 # | S1-PP | the S1-BASE outputs post-processed (no training) | 3.7 |
 # | S1-ID5 / S1-ID0 | identity weight 5 (the Kaggle tutorial's effective 0.5·λ) / no identity loss | sweep (spec §6) |
 # | S1-OAI8 / S1-OAI14 | output-as-input switching after 8 / 14 of the 17 epochs (S1-BEST: 11) | sweep |
 # | S1-BC03 / S1-BC07 | Better Cycles with γ = 0.3 / 0.7 (S1-BC: 0.5) | sweep |
-# | S1-UNETD-BASE | the U-Net discriminator in the S1-BASE context (no output-as-input): a clean comparison with S1-BASE | sweep |
+# | S1-UNETD-BASE | the U-Net discriminator in the S1-BASE context (no output-as-input), beside S1-BASE | sweep |
 #
 # After training, every arm translates all its photos (after output-as-input: the stage-1 outputs P′, as
 # the paper submits G(P′)), the outputs go through a JPEG round trip (quality 95, as a submission would)
@@ -32,22 +32,22 @@ tier = "reduced"
 results_dir = "results/cyclegan_monet/reduced/03_cyclegan"
 runs_dir = "runs/cyclegan_monet/reduced/03_cyclegan"
 seed = 0
-seeds = None              # None means [seed]; e.g. [0, 1, 2] for the headline arms
+seeds = None  # None means [seed]; e.g. [0, 1, 2] for the headline arms
 device = "auto"
-cpu_threads = 0           # > 0: torch threads on the CPU (1 is fastest for the tiny reduced nets on a busy CPU)
+cpu_threads = 0  # > 0: torch threads on the CPU (1 is fastest for the tiny reduced nets on a busy CPU)
 data_source = "auto"
 img_size = 256
 n_photo = None
 n_monet = None
 extractors = "auto"
 eps = 0.1
-arms = "all"              # "all" or a list of arm names (see the table above)
+arms = "all"  # "all" or a list of arm names (see the table above)
 ngf = 64
 ndf = 64
 norm = "instance"
-d_n_down = 4              # 4 → 15×15 PatchGAN at 256² (3 with d_final_stride1_layers 2 → 30×30)
+d_n_down = 4  # 4 → 15×15 PatchGAN at 256² (3 with d_final_stride1_layers 2 → 30×30)
 d_final_stride1_layers = 1
-bs1_steps = 119646        # 17 epochs × 7,038 photos
+bs1_steps = 119646  # 17 epochs × 7,038 photos
 bs1_epochs = 17
 bs32_batch = 32
 bs32_steps = 43950
@@ -57,7 +57,7 @@ betas = [0.5, 0.999]
 decay_start_frac = 0.5
 lambda_cyc = 10.0
 lambda_id = 10.0
-lambda_id_low = 1.0       # the "lower ratio" of Table 3.5 (unspecified; spec default 1)
+lambda_id_low = 1.0  # the "lower ratio" of Table 3.5 (unspecified; spec default 1)
 d_weight = 0.5
 buffer_size = 100
 buffer_small = 10
@@ -72,9 +72,9 @@ bc_layer = 3
 oai_stage1_epochs = 11
 postprocess_variants = ["denoise", "sharpen", "denoise+sharpen"]
 jpeg_quality = 95
-score_n = None            # None: score the outputs of every photo; n: of a fixed random subset of n photos
-n_show = 6                # photos shown per arm in the visual tables
-speed_bench_steps = 0     # > 0: also time bs-1 steps of the full 256² model (ngf 64) on this device
+score_n = None  # None: score the outputs of every photo; n: of a fixed random subset of n photos
+n_show = 6  # photos shown per arm in the visual tables
+speed_bench_steps = 0  # > 0: also time bs-1 steps of the full 256² model (ngf 64) on this device
 log_every = 5
 
 # %%
@@ -83,16 +83,17 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
+from IPython.display import display
+
+from genrep.data.postprocess import POSTPROCESS, postprocess
 from genrep.data.unpaired import load_photo2monet
 from genrep.metrics.image_change import least_changed
 from genrep.metrics.studies import resolve_extractors
 from genrep.metrics.submission import evaluate_translation
-from genrep.postprocess import POSTPROCESS, postprocess
 from genrep.report import Results
 from genrep.report.strips import save_strip
 from genrep.train import device_name, prepare_device, setup_fast
 from genrep.train.cyclegan import CycleGANConfig, train_cyclegan
-from IPython.display import display
 
 dev = prepare_device(device, cpu_threads)
 fast = setup_fast(dev)
@@ -103,12 +104,30 @@ exts = resolve_extractors(extractors, dev)
 ref_feats = {e.name: e(task.reference) for e in exts}
 seeds = list(seeds) if seeds is not None else [seed]
 
-common = {"img_size": img_size, "ngf": ngf, "ndf": ndf, "norm": norm, "d_n_down": d_n_down,
-              "d_final_stride1_layers": d_final_stride1_layers, "lr": lr, "betas": tuple(betas),
-              "decay_start_frac": decay_start_frac, "lambda_cyc": lambda_cyc, "lambda_id": lambda_id, "d_weight": d_weight,
-              "buffer_size": buffer_size, "topk_nu": topk_nu, "topk_gamma": topk_gamma, "topk_start_epoch": topk_start_epoch,
-              "cutmix_p_max": unet_cutmix_p_max, "lambda_cr": lambda_cr, "cr_mode": cr_mode, "bc_gamma": bc_gamma,
-              "bc_layer": bc_layer, "oai_stage1_epochs": oai_stage1_epochs}
+common = {
+    "img_size": img_size,
+    "ngf": ngf,
+    "ndf": ndf,
+    "norm": norm,
+    "d_n_down": d_n_down,
+    "d_final_stride1_layers": d_final_stride1_layers,
+    "lr": lr,
+    "betas": tuple(betas),
+    "decay_start_frac": decay_start_frac,
+    "lambda_cyc": lambda_cyc,
+    "lambda_id": lambda_id,
+    "d_weight": d_weight,
+    "buffer_size": buffer_size,
+    "topk_nu": topk_nu,
+    "topk_gamma": topk_gamma,
+    "topk_start_epoch": topk_start_epoch,
+    "cutmix_p_max": unet_cutmix_p_max,
+    "lambda_cr": lambda_cr,
+    "cr_mode": cr_mode,
+    "bc_gamma": bc_gamma,
+    "bc_layer": bc_layer,
+    "oai_stage1_epochs": oai_stage1_epochs,
+}
 bs1 = {"batch_size": 1, "max_steps": bs1_steps, "epochs": bs1_epochs}
 bs32 = {"batch_size": bs32_batch, "max_steps": bs32_steps, "epochs": bs32_epochs}
 ARMS = {
@@ -137,19 +156,27 @@ if bad:
 bad_pp = [p for p in postprocess_variants if p not in POSTPROCESS]
 if bad_pp:
     raise ValueError(f"unknown postprocess variant(s) {bad_pp}; valid: {', '.join(POSTPROCESS)}")
-configs = {a: CycleGANConfig(**{**common, **ARMS[a]}) for a in run_arms}   # validates every arm before training
+configs = {a: CycleGANConfig(**{**common, **ARMS[a]}) for a in run_arms}  # validates every arm before training
 show_idx = torch.randperm(len(task.photos), generator=torch.Generator().manual_seed(1234))[:n_show]
 if score_n is not None and not 2 <= score_n <= len(task.photos):
     raise ValueError(f"score_n must be between 2 and the {len(task.photos)} photos, got {score_n}")
-score_idx = (torch.randperm(len(task.photos), generator=torch.Generator().manual_seed(4321))[:score_n].sort().values
-             if score_n is not None else torch.arange(len(task.photos)))   # the same photos for every arm and seed
-feat_note = "; ".join(f"{e.metric_name} ({'TF-Inception' if e.name == 'inception' else 'proxy features'})"
-                      for e in exts)
+score_idx = (
+    torch.randperm(len(task.photos), generator=torch.Generator().manual_seed(4321))[:score_n].sort().values
+    if score_n is not None
+    else torch.arange(len(task.photos))
+)  # the same photos for every arm and seed
+feat_note = "; ".join(
+    f"{e.metric_name} ({'TF-Inception' if e.name == 'inception' else 'proxy features'})" for e in exts
+)
 save_strip(res.dir / "inputs.png", task.photos[show_idx])
 print(task.note)
 print(f"device: {device_name(dev)} {fast or ''}; arms: {', '.join(run_arms)}; seeds {seeds}")
-print("scored with:", ", ".join(f"{e.name} → Mi{e.metric_name}" for e in exts), f"(reference {task.ref_name}); "
-      f"n = {len(score_idx)} outputs per arm and seed against {len(task.reference)} reference paintings")
+print(
+    "scored with:",
+    ", ".join(f"{e.name} → Mi{e.metric_name}" for e in exts),
+    f"(reference {task.ref_name}); "
+    f"n = {len(score_idx)} outputs per arm and seed against {len(task.reference)} reference paintings",
+)
 
 # %% [markdown]
 # ## Training every arm
@@ -161,30 +188,58 @@ for arm in run_arms:
     cfg = configs[arm]
     for s in seeds:
         key = f"{arm}-s{s}"
-        run = train_cyclegan(cfg, task.photos, task.paintings, Path(runs_dir) / f"{key}.ckpt", device=dev, seed=s,
-                             desc=key, log_every=log_every)
-        inputs = run.photos.images                       # P′ after output-as-input: what the paper submits
+        run = train_cyclegan(
+            cfg,
+            task.photos,
+            task.paintings,
+            Path(runs_dir) / f"{key}.ckpt",
+            device=dev,
+            seed=s,
+            desc=key,
+            log_every=log_every,
+        )
+        inputs = run.photos.images  # P′ after output-as-input: what the paper submits
         outputs = run.translate(inputs)
-        sub = lambda x: x[score_idx] if x is not None else None
-        ev = evaluate_translation(task.photos[score_idx], outputs[score_idx], task.reference, exts, jpeg_quality, eps,
-                                  ref_feats, oracle=sub(task.oracle), ood=sub(task.bricks))
+
+        def sub(x):
+            return x[score_idx] if x is not None else None
+
+        ev = evaluate_translation(
+            task.photos[score_idx],
+            outputs[score_idx],
+            task.reference,
+            exts,
+            jpeg_quality,
+            eps,
+            ref_feats,
+            oracle=sub(task.oracle),
+            ood=sub(task.bricks),
+        )
         ev.update(arm=arm, seed=s, config=cfg.to_dict(), steps=cfg.max_steps, stage=run.photos.stage)
         results[key] = ev
         histories[key] = run.history
         summ = run.stopwatch.summary()
-        if summ:                                         # empty when a finished run was only reloaded
+        if summ:  # empty when a finished run was only reloaded
             throughput[key] = next(iter(summ.values()))
         save_strip(res.dir / f"outputs_{key}.png", outputs[show_idx])
         least = least_changed(task.photos, outputs, 8)
         save_strip(res.dir / f"least_in_{key}.png", task.photos[least])
         save_strip(res.dir / f"least_out_{key}.png", outputs[least])
-        if arm == "S1-BASE":                             # Table 3.7: post-processing of the S1-BASE outputs
+        if arm == "S1-BASE":  # Table 3.7: post-processing of the S1-BASE outputs
             for pp in postprocess_variants:
                 pk = f"S1-PP-{pp}-s{s}"
                 out_pp = postprocess(outputs, pp)
-                results[pk] = evaluate_translation(task.photos[score_idx], out_pp[score_idx], task.reference, exts,
-                                                   jpeg_quality, eps, ref_feats, oracle=sub(task.oracle),
-                                                   ood=sub(task.bricks))
+                results[pk] = evaluate_translation(
+                    task.photos[score_idx],
+                    out_pp[score_idx],
+                    task.reference,
+                    exts,
+                    jpeg_quality,
+                    eps,
+                    ref_feats,
+                    oracle=sub(task.oracle),
+                    ood=sub(task.bricks),
+                )
                 results[pk].update(arm=f"S1-PP ({pp})", seed=s, postprocess=pp, steps=0)
                 save_strip(res.dir / f"outputs_{pk}.png", out_pp[show_idx])
 
@@ -206,8 +261,10 @@ for key, ev in results.items():
         row["oracle L1"] = ev["oracle_l1"]
     rows.append(row)
 scores = pd.DataFrame(rows).set_index("run")
-print(f"{task.title}; {tier} tier; {feat_note}; n = {len(score_idx)} outputs vs {len(task.reference)} paintings "
-      f"({task.ref_name}): not comparable with Kaggle's MiFID (another reference set)")
+print(
+    f"{task.title}; {tier} tier; {feat_note}; n = {len(score_idx)} outputs vs {len(task.reference)} paintings "
+    f"({task.ref_name}): not comparable with Kaggle's MiFID (another reference set)"
+)
 scores.round(4)
 
 # %% [markdown]
@@ -224,7 +281,7 @@ for key, h in histories.items():
     axes[0].plot(x, d["g_adv"], lw=0.8, label=key.rsplit("-s", 1)[0])
     axes[1].plot(x, d["cycle"], lw=0.8)
     axes[2].plot(x, d["d_loss"], lw=0.8)
-for a, t in zip(axes, ["G adversarial (LSGAN)", "cycle L1 (both directions)", "D loss"]):
+for a, t in zip(axes, ["G adversarial (LSGAN)", "cycle L1 (both directions)", "D loss"], strict=False):
     a.set(title=t, xlabel="fraction of the run")
 axes[0].legend(fontsize=6)
 fig.suptitle(f"{task.title} — {tier} tier", fontsize=9)
@@ -246,16 +303,34 @@ if speed_bench_steps > 0:
     brun = train_cyclegan(bcfg, fake_p, fake_m, None, device=dev, seed=0, desc="speed 256² bs1", log_every=50)
     bench = next(iter(brun.stopwatch.summary().values()))
     bench["device"] = device_name(dev)
-speed = pd.DataFrame({k: {"steps/s": v.get("steps_per_s"), "images/s": v.get("images_per_s")}
-                      for k, v in throughput.items()}).T
-print(f"device: {device_name(dev)} ({'CPU' if dev.type == 'cpu' else dev.type.upper()}); {img_size}², ngf {ngf}; "
-      f"paper: ≥ 6.8 steps/s at 256², ngf 64, bs 1" + (f"; full-size benchmark: {bench['steps_per_s']} steps/s"
-                                                        if bench else ""))
+speed = pd.DataFrame(
+    {k: {"steps/s": v.get("steps_per_s"), "images/s": v.get("images_per_s")} for k, v in throughput.items()}
+).T
+print(
+    f"device: {device_name(dev)} ({'CPU' if dev.type == 'cpu' else dev.type.upper()}); {img_size}², ngf {ngf}; "
+    f"paper: ≥ 6.8 steps/s at 256², ngf 64, bs 1"
+    + (f"; full-size benchmark: {bench['steps_per_s']} steps/s" if bench else "")
+)
 display(speed)
 
 # %%
-res.save_metrics(data=task.note, data_source=task.source, title=task.title, ref_name=task.ref_name,
-                 device=device_name(dev), device_type=dev.type, img_size=img_size, ngf=ngf, ndf=ndf,
-                 arms=run_arms, seeds=seeds, results=results, throughput=throughput, speed_bench=bench,
-                 histories={k: h[:: max(1, len(h) // 60)] for k, h in histories.items()},
-                 show_idx=show_idx.tolist(), score_n=len(score_idx), extractors={e.name: e.metric_name for e in exts})
+res.save_metrics(
+    data=task.note,
+    data_source=task.source,
+    title=task.title,
+    ref_name=task.ref_name,
+    device=device_name(dev),
+    device_type=dev.type,
+    img_size=img_size,
+    ngf=ngf,
+    ndf=ndf,
+    arms=run_arms,
+    seeds=seeds,
+    results=results,
+    throughput=throughput,
+    speed_bench=bench,
+    histories={k: h[:: max(1, len(h) // 60)] for k, h in histories.items()},
+    show_idx=show_idx.tolist(),
+    score_n=len(score_idx),
+    extractors={e.name: e.metric_name for e in exts},
+)

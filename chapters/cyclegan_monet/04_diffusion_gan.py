@@ -23,21 +23,21 @@ results_dir = "results/cyclegan_monet/reduced/04_diffusion_gan"
 runs_dir = "runs/cyclegan_monet/reduced/04_diffusion_gan"
 seed = 0
 device = "auto"
-cpu_threads = 0           # > 0: torch threads on the CPU (1 is fastest for the tiny reduced nets on a busy CPU)
+cpu_threads = 0  # > 0: torch threads on the CPU (1 is fastest for the tiny reduced nets on a busy CPU)
 data_source = "auto"
-img_size = 256            # the data is loaded at this size, then resized to s2_img_size
+img_size = 256  # the data is loaded at this size, then resized to s2_img_size
 n_photo = None
 n_monet = None
 extractors = "auto"
 eps = 0.1
-s2_img_size = None        # None means img_size; spec default for the full tier: 128 (upscaled to 256 for scoring)
+s2_img_size = None  # None means img_size; spec default for the full tier: 128 (upscaled to 256 for scoring)
 s2_channels = [64, 128, 256, 512, 1024]
 s2_time_emb = 32
 T = 300
-schedule = "linear"        # ref. [12]: linear β; "linear_scaled" stretches it by 1000/T so a short chain ends in noise
+schedule = "linear"  # ref. [12]: linear β; "linear_scaled" stretches it by 1000/T so a short chain ends in noise
 beta_start = 1e-4
 beta_end = 0.02
-sampler = "thesis"         # "thesis": σ² = β_t, x0 clipped (the tables); "reference": ref. [12]'s β̃_t with x_t clamped
+sampler = "thesis"  # "thesis": σ² = β_t, x0 clipped (the tables); "reference": ref. [12]'s β̃_t with x_t clamped
 lr = 1e-3
 s2_batch = 32
 s2_steps_double = 8000
@@ -55,6 +55,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 import torch.nn.functional as F
+
 from genrep.data import Batcher, to_uint8
 from genrep.data.unpaired import load_photo2monet
 from genrep.diffusion import GaussianDiffusion
@@ -70,8 +71,8 @@ from genrep.train import (
     autocast,
     count_params,
     device_name,
-    seed_everything,
     prepare_device,
+    seed_everything,
     setup_fast,
     train_loop,
 )
@@ -83,11 +84,24 @@ res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 task = load_photo2monet(data_source, img_size, n_photo, n_monet, seed)
 S = s2_img_size or img_size
-resize = lambda x: x if x.shape[-1] == S else F.interpolate(x.float(), size=(S, S), mode="bilinear", antialias=True,
-                                                           align_corners=False).round().clamp(0, 255).to(torch.uint8)
+
+
+def resize(x):
+    return (
+        x
+        if x.shape[-1] == S
+        else F.interpolate(x.float(), size=(S, S), mode="bilinear", antialias=True, align_corners=False)
+        .round()
+        .clamp(0, 255)
+        .to(torch.uint8)
+    )
+
+
 paintings, photos = resize(task.paintings), resize(task.photos)
-SAMPLERS = {"thesis": {"sigma_kind": "beta", "clip_x0": True},
-            "reference": {"sigma_kind": "beta_tilde", "clip_x0": False, "clamp_xt": True}}
+SAMPLERS = {
+    "thesis": {"sigma_kind": "beta", "clip_x0": True},
+    "reference": {"sigma_kind": "beta_tilde", "clip_x0": False, "clamp_xt": True},
+}
 if sampler not in SAMPLERS:
     raise ValueError(f"unknown sampler {sampler!r}; valid: {', '.join(SAMPLERS)}")
 diffusion = GaussianDiffusion(T=T, schedule=schedule, beta_start=beta_start, beta_end=beta_end, **SAMPLERS[sampler])
@@ -101,6 +115,7 @@ print(task.note, f"| solution 2 at {S}², {diffusion}, {device_name(dev)}")
 # ## Training, compute-matched
 # Per step the double U-Net runs four U-Nets on a batch (G_M and G_P, two U-Nets each), the vanilla model
 # one; `s2_steps_vanilla = 4 × s2_steps_double` equalises the U-Net evaluations.
+
 
 # %%
 def train_vanilla():
@@ -118,9 +133,18 @@ def train_vanilla():
         opt.step()
         return {"loss": loss.detach()}
 
-    hist = train_loop(step, total_steps=s2_steps_vanilla, state={"net": net, "opt": opt, "data": data},
-                      checkpointer=Checkpointer(Path(runs_dir) / "vanilla.ckpt"), desc="S2-VAN", log_every=log_every,
-                      seed=seed, stopwatch=clock, images_per_step=data.batch_size, check_every=log_every)
+    hist = train_loop(
+        step,
+        total_steps=s2_steps_vanilla,
+        state={"net": net, "opt": opt, "data": data},
+        checkpointer=Checkpointer(Path(runs_dir) / "vanilla.ckpt"),
+        desc="S2-VAN",
+        log_every=log_every,
+        seed=seed,
+        stopwatch=clock,
+        images_per_step=data.batch_size,
+        check_every=log_every,
+    )
     return net, hist
 
 
@@ -142,10 +166,18 @@ def train_double():
         opt.step()
         return {"loss": loss.detach(), **parts}
 
-    hist = train_loop(step, total_steps=s2_steps_double,
-                      state={"g_m": g_m, "g_p": g_p, "opt": opt, "photos": pb, "paintings": mb},
-                      checkpointer=Checkpointer(Path(runs_dir) / "double.ckpt"), desc="S2-DUNET", log_every=log_every,
-                      seed=seed, stopwatch=clock, images_per_step=bs, check_every=log_every)
+    hist = train_loop(
+        step,
+        total_steps=s2_steps_double,
+        state={"g_m": g_m, "g_p": g_p, "opt": opt, "photos": pb, "paintings": mb},
+        checkpointer=Checkpointer(Path(runs_dir) / "double.ckpt"),
+        desc="S2-DUNET",
+        log_every=log_every,
+        seed=seed,
+        stopwatch=clock,
+        images_per_step=bs,
+        check_every=log_every,
+    )
     return g_m, g_p, hist
 
 
@@ -172,6 +204,7 @@ plt.show()
 # Both models sample `n_samples` paintings by ancestral sampling from the same noise; outputs smaller
 # than the data are bicubically upscaled before scoring (the Kaggle baseline generated at half size).
 
+
 # %%
 @torch.no_grad()
 def sample(net, n, gen_seed):
@@ -191,14 +224,19 @@ def upscale(x):
     size = task.reference.shape[-1]
     if x.shape[-1] == size:
         return x
-    return F.interpolate(x.float(), size=(size, size), mode="bicubic", align_corners=False).round().clamp(0, 255).to(torch.uint8)
+    return (
+        F.interpolate(x.float(), size=(size, size), mode="bicubic", align_corners=False)
+        .round()
+        .clamp(0, 255)
+        .to(torch.uint8)
+    )
 
 
 with clock.timed("sample S2-VAN", images=n_samples):
     samples_v = sample(vanilla, n_samples, seed + 100)
 with clock.timed("sample S2-DUNET", images=n_samples):
     samples_d = sample(g_m, n_samples, seed + 100)
-with torch.no_grad():      # the middle image h of the painting chain at the last denoising step
+with torch.no_grad():  # the middle image h of the painting chain at the last denoising step
     g_m.eval()
     t0 = torch.zeros(8, dtype=torch.long, device=dev)
     x0 = samples_d[:8].to(dev).float() / 127.5 - 1
@@ -213,10 +251,18 @@ for name, smp in [("S2-VAN", samples_v), ("S2-DUNET", samples_d)]:
     results[name] = ev
     save_strip(res.dir / f"samples_{name}.png", up[:8])
 save_strip(res.dir / "middle_S2-DUNET.png", upscale(middle))
-rows = [{"arm": k, **{f"{s['metric']} ({task.ref_name})": s["mifid"] for s in v["scores"].values()},
-         **{s["fd_name"]: s["fd"] for s in v["scores"].values()}} for k, v in results.items()]
-print(f"{task.title}; {S}²; {tier} tier; n = {n_samples} samples; features: "
-      + ", ".join(f"{e.name} ({'TF-Inception' if e.name == 'inception' else 'proxy'})" for e in exts))
+rows = [
+    {
+        "arm": k,
+        **{f"{s['metric']} ({task.ref_name})": s["mifid"] for s in v["scores"].values()},
+        **{s["fd_name"]: s["fd"] for s in v["scores"].values()},
+    }
+    for k, v in results.items()
+]
+print(
+    f"{task.title}; {S}²; {tier} tier; n = {n_samples} samples; features: "
+    + ", ".join(f"{e.name} ({'TF-Inception' if e.name == 'inception' else 'proxy'})" for e in exts)
+)
 pd.DataFrame(rows).set_index("arm").round(3)
 
 # %%
@@ -229,8 +275,20 @@ res.save_figure(fig, "table_3_14_samples")
 plt.show()
 
 # %%
-res.save_metrics(data=task.note, data_source=task.source, title=task.title, ref_name=task.ref_name, s2_img_size=S,
-                 T=T, sampler=sampler, steps={"S2-VAN": s2_steps_vanilla, "S2-DUNET": s2_steps_double}, params=sizes,
-                 unet_evals_per_sample={"S2-VAN": 1, "S2-DUNET": 4}, results=results, device=device_name(dev),
-                 throughput=clock.summary(), final_loss={"S2-VAN": hist_v[-1]["loss"], "S2-DUNET": hist_d[-1]["loss"]},
-                 first_loss={"S2-VAN": hist_v[0]["loss"], "S2-DUNET": hist_d[0]["loss"]})
+res.save_metrics(
+    data=task.note,
+    data_source=task.source,
+    title=task.title,
+    ref_name=task.ref_name,
+    s2_img_size=S,
+    T=T,
+    sampler=sampler,
+    steps={"S2-VAN": s2_steps_vanilla, "S2-DUNET": s2_steps_double},
+    params=sizes,
+    unet_evals_per_sample={"S2-VAN": 1, "S2-DUNET": 4},
+    results=results,
+    device=device_name(dev),
+    throughput=clock.summary(),
+    final_loss={"S2-VAN": hist_v[-1]["loss"], "S2-DUNET": hist_d[-1]["loss"]},
+    first_loss={"S2-VAN": hist_v[0]["loss"], "S2-DUNET": hist_d[0]["loss"]},
+)

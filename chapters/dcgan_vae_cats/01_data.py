@@ -13,9 +13,9 @@ results_dir = "results/dcgan_vae_cats/reduced/01_data"
 runs_dir = "runs/dcgan_vae_cats/reduced/01_data"
 seed = 0
 device = "auto"
-split = "train"          # "train": the 9,303 distinct images; "with_duplicates": all 15,747 files
-n_images = None          # None = all
-fid_real_n = 1000        # size of the frozen real subset for distances
+split = "train"  # "train": the 9,303 distinct images; "with_duplicates": all 15,747 files
+n_images = None  # None = all
+fid_real_n = 1000  # size of the frozen real subset for distances
 
 # %%
 import random
@@ -36,8 +36,10 @@ mean, std = f.mean((0, 2, 3)).tolist(), f.std((0, 2, 3)).tolist()
 print("per-channel mean", [round(v, 4) for v in mean], "std", [round(v, 4) for v in std])
 rng = random.Random(42)
 real_subset = rng.sample(range(len(x)), min(fid_real_n, len(x)))  # random order: the first n serve n
-print(f"frozen real subset: {len(real_subset)} images (random.seed(42) over {len(x)} indices in file order; "
-      "kept in drawn order, so the first n of it are a random n-subset)")
+print(
+    f"frozen real subset: {len(real_subset)} images (random.seed(42) over {len(x)} indices in file order; "
+    "kept in drawn order, so the first n of it are a random n-subset)"
+)
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 6))
@@ -46,5 +48,6 @@ res.save_figure(fig, "real_grid")
 plt.show()
 
 # %%
-res.save_metrics(n_images=len(x), data=data.title, data_source=data.source, split=split, mean=mean, std=std,
-                 real_subset=real_subset)
+res.save_metrics(
+    n_images=len(x), data=data.title, data_source=data.source, split=split, mean=mean, std=std, real_subset=real_subset
+)

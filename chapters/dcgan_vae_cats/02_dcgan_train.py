@@ -26,18 +26,18 @@ seed = 0
 device = "auto"
 split = "train"
 n_images = None
-iterations = 11700            # generator updates; the report: 50 epochs x 234 = 11,700
-schedule = "report"           # "report": epochs of 234 updates, the last on 19 images; "data": passes over our images
+iterations = 11700  # generator updates; the report: 50 epochs x 234 = 11,700
+schedule = "report"  # "report": epochs of 234 updates, the last on 19 images; "data": passes over our images
 batch_size = 128
 lr = 2e-4
 betas = [0.5, 0.999]
 latent_dim = 100
 g_features = 64
 d_features = 64
-init = "torch_default"         # or "dcgan_normal" (the tutorial's N(0, 0.02), not used by the authors)
-g_step_fresh_noise = False     # True: the report's pseudocode (fresh z for the G step)
-snapshot_iterations = [2340, 4680, 7020, 9360]   # Figures 4.1-4.4: the report's epochs 10 / 20 / 30 / 40
-ckpt_iterations = [2340, 7020, 11700]            # generators kept for 03_dcgan_eval (epochs 10 / 30 / 50)
+init = "torch_default"  # or "dcgan_normal" (the tutorial's N(0, 0.02), not used by the authors)
+g_step_fresh_noise = False  # True: the report's pseudocode (fresh z for the G step)
+snapshot_iterations = [2340, 4680, 7020, 9360]  # Figures 4.1-4.4: the report's epochs 10 / 20 / 30 / 40
+ckpt_iterations = [2340, 7020, 11700]  # generators kept for 03_dcgan_eval (epochs 10 / 30 / 50)
 
 # %%
 from pathlib import Path
@@ -50,7 +50,7 @@ import torch
 from genrep.data import Batcher, load_or_standin
 from genrep.models.dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_normal
 from genrep.report import Results, minmax_uint8, show_grid
-from genrep.train import Checkpointer, Snapshots, Stopwatch, count_params, seed_everything, prepare_device, train_loop
+from genrep.train import Checkpointer, Snapshots, Stopwatch, count_params, prepare_device, seed_everything, train_loop
 from genrep.train.gan_step import dcgan_optimizers, dcgan_step, report_schedule, to_channels_last
 
 seed_everything(seed)
@@ -58,8 +58,9 @@ dev = prepare_device(device)
 res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)  # generator checkpoints for 03_dcgan_eval go here
 data = load_or_standin("cats64", split, n=n_images, seed=0)
-batches = Batcher(data.images, batch_size=batch_size, device=dev, shuffle=True, seed=seed,
-                  drop_last=schedule == "report")
+batches = Batcher(
+    data.images, batch_size=batch_size, device=dev, shuffle=True, seed=seed, drop_last=schedule == "report"
+)
 sched = report_schedule(schedule, n_images=len(data.images), batch_size=batch_size)
 for name, its in [("ckpt_iterations", ckpt_iterations), ("snapshot_iterations", snapshot_iterations)]:
     if any(not 1 <= i <= iterations for i in its):
@@ -76,9 +77,12 @@ opt_g, opt_d = dcgan_optimizers(G, D, lr=lr, betas=betas)
 steps_per_epoch, last_batch = sched.steps_per_epoch, sched.last_batch
 fixed_z = torch.randn(16, latent_dim, generator=torch.Generator().manual_seed(1234)).to(dev)
 snaps = Snapshots()
-print(f"{data.title}: {len(data.images)} images; {iterations:,} iterations = {iterations / steps_per_epoch:.2f} "
-      f"epochs of {steps_per_epoch} steps (last batch {last_batch}; schedule {schedule!r}); "
-      f"G {count_params(G):,} / D {count_params(D):,} parameters, device {dev}")
+print(
+    f"{data.title}: {len(data.images)} images; {iterations:,} iterations = {iterations / steps_per_epoch:.2f} "
+    f"epochs of {steps_per_epoch} steps (last batch {last_batch}; schedule {schedule!r}); "
+    f"G {count_params(G):,} / D {count_params(D):,} parameters, device {dev}"
+)
+
 
 # %%
 def step(i):
@@ -99,9 +103,14 @@ def step(i):
 
 clock = Stopwatch(dev)
 with clock.timed("train"):
-    history = train_loop(step, total_steps=iterations, log_every=1, desc="DCGAN",
-                         state={"G": G, "D": D, "opt_g": opt_g, "opt_d": opt_d, "batches": batches, "snaps": snaps},
-                         checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5))
+    history = train_loop(
+        step,
+        total_steps=iterations,
+        log_every=1,
+        desc="DCGAN",
+        state={"G": G, "D": D, "opt_g": opt_g, "opt_d": opt_d, "batches": batches, "snaps": snaps},
+        checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5),
+    )
 torch.save(D.state_dict(), Path(runs_dir) / "D_final.pt")
 
 # %% [markdown]
@@ -111,9 +120,18 @@ torch.save(D.state_dict(), Path(runs_dir) / "D_final.pt")
 h = pd.DataFrame(history)
 h["epoch"] = h["step"] // steps_per_epoch + 1
 h = h[h.groupby("epoch")["step"].transform("size") == steps_per_epoch] if len(h) >= steps_per_epoch else h
-log = h.groupby("epoch").agg(iteration=("step", "last"), d_last=("d_loss", "last"), g_last=("g_loss", "last"),
-                             last_batch=("batch", "last"), d_mean=("d_loss", "mean"),
-                             g_mean=("g_loss", "mean")).reset_index()
+log = (
+    h.groupby("epoch")
+    .agg(
+        iteration=("step", "last"),
+        d_last=("d_loss", "last"),
+        g_last=("g_loss", "last"),
+        last_batch=("batch", "last"),
+        d_mean=("d_loss", "mean"),
+        g_mean=("g_loss", "mean"),
+    )
+    .reset_index()
+)
 log["iteration"] += 1  # complete epochs only: their last batch is the one Table 4.1 lists
 h = pd.DataFrame(history)
 fig, ax = plt.subplots(1, 2, figsize=(10, 3))
@@ -141,17 +159,31 @@ log.round(4)
 # %%
 show = sorted(int(k.split("_")[-1]) for k in snaps if k.startswith("last_batch_"))
 fig, axes = plt.subplots(len(show), 2, figsize=(10, 1.6 * len(show)), squeeze=False)
-for row, it in zip(axes, show):
+for row, it in zip(axes, show, strict=False):
     ep = f"epoch {it / steps_per_epoch:g}"
-    show_grid(row[0], snaps[f"last_batch_{it}"], nrow=8, title=f"iteration {it:,} ({ep}): last batch (as in the report)")
+    show_grid(
+        row[0], snaps[f"last_batch_{it}"], nrow=8, title=f"iteration {it:,} ({ep}): last batch (as in the report)"
+    )
     show_grid(row[1], snaps[f"fixed_z_{it}"], nrow=8, title=f"iteration {it:,} ({ep}): fixed z, eval mode")
 fig.suptitle(f"{data.title} ({tier} tier)", fontsize=9)
 res.save_figure(fig, "samples_during_training")
 plt.show()
 
 # %%
-res.save_metrics(data=data.title, data_source=data.source, n_images=len(data.images), iterations=iterations,
-                 schedule=schedule, epochs=iterations / steps_per_epoch, steps_per_epoch=steps_per_epoch,
-                 last_batch=last_batch, g_params=count_params(G), d_params=count_params(D),
-                 epoch_log=log.to_dict("records"), ckpt_iterations=ckpt_iterations,
-                 latent_dim=latent_dim, g_features=g_features, throughput=clock.summary())
+res.save_metrics(
+    data=data.title,
+    data_source=data.source,
+    n_images=len(data.images),
+    iterations=iterations,
+    schedule=schedule,
+    epochs=iterations / steps_per_epoch,
+    steps_per_epoch=steps_per_epoch,
+    last_batch=last_batch,
+    g_params=count_params(G),
+    d_params=count_params(D),
+    epoch_log=log.to_dict("records"),
+    ckpt_iterations=ckpt_iterations,
+    latent_dim=latent_dim,
+    g_features=g_features,
+    throughput=clock.summary(),
+)

@@ -27,10 +27,10 @@ seed = 0
 device = "auto"
 split = "train"
 n_images = None
-train_arm = "02_dcgan_train"   # which training run to evaluate
-fid_n = [1000]                 # images per side (the first is the headline; more show the bias)
+train_arm = "02_dcgan_train"  # which training run to evaluate
+fid_n = [1000]  # images per side (the first is the headline; more show the bias)
 curve_save_modes = ["denorm"]  # how the fakes of the earlier checkpoints are saved (the final gets both)
-fid_bn_mode = "train"          # the authors generated the FID fakes in train mode
+fid_bn_mode = "train"  # the authors generated the FID fakes in train mode
 mc_n = 1000
 mc_threshold = 0.9
 interp_steps = 10
@@ -52,7 +52,7 @@ from genrep.metrics.studies import resolve_extractors
 from genrep.models.dcgan import DCGANGenerator
 from genrep.models.latent import lerp
 from genrep.report import Results, minmax_uint8, show_grid
-from genrep.train import seed_everything, prepare_device
+from genrep.train import prepare_device, seed_everything
 
 seed_everything(seed)
 dev = prepare_device(device)
@@ -92,13 +92,26 @@ def score(x_tanh, mode, n, **row):
     for e in exts:
         f, r = e(u8), real_feats[e.name][:n]
         kid, kid_sd = kid_from_features(r, f, subsets=20, subset_size=min(n, 1000), seed=seed)
-        out.append({**row, "n": n, "real_n": len(r), "save_mode": mode, "extractor": e.name,
-                    "metric": e.metric_name, "fd": fid_from_features(r, f), "kid": kid, "kid_std": kid_sd})
+        out.append(
+            {
+                **row,
+                "n": n,
+                "real_n": len(r),
+                "save_mode": mode,
+                "extractor": e.name,
+                "metric": e.metric_name,
+                "fd": fid_from_features(r, f),
+                "kid": kid,
+                "kid_std": kid_sd,
+            }
+        )
     return out, u8
 
 
-print(f"evaluating {train_arm}: iterations {iters} (epoch = {spe} iterations); real subset {len(real)} of "
-      f"{data.title}; extractors {[e.metric_name for e in exts]}")
+print(
+    f"evaluating {train_arm}: iterations {iters} (epoch = {spe} iterations); real subset {len(real)} of "
+    f"{data.title}; extractors {[e.metric_name for e in exts]}"
+)
 
 # %% [markdown]
 # ## Distance vs iteration; at the final iteration the clip bug and the BatchNorm mode
@@ -121,15 +134,19 @@ for n in fid_n:
 dist = pd.DataFrame(rows)
 head = dist[(dist.n == fid_n[0]) & (dist.save_mode == "denorm") & (dist.bn_mode == fid_bn_mode)]
 fig, axes = plt.subplots(1, len(exts), figsize=(4.5 * len(exts), 3), squeeze=False)
-for ax, e in zip(axes[0], exts):
+for ax, e in zip(axes[0], exts, strict=False):
     sub = head[head.extractor == e.name]
     ax.plot(sub.iteration, sub.fd, "o-", label=f"denorm, {fid_bn_mode}-mode BN")
-    for (mode, bn), s2 in dist[(dist.n == fid_n[0]) & (dist.extractor == e.name) & (dist.iteration == final)
-                               ].groupby(["save_mode", "bn_mode"]):
+    for (mode, bn), s2 in dist[(dist.n == fid_n[0]) & (dist.extractor == e.name) & (dist.iteration == final)].groupby(
+        ["save_mode", "bn_mode"]
+    ):
         if (mode, bn) != ("denorm", fid_bn_mode):
             ax.plot(s2.iteration, s2.fd, "x" if mode == "authors_clip" else "s", ms=7, label=f"{mode}, {bn}-mode BN")
-    ax.set(xlabel="iteration (generator updates)", ylabel=e.metric_name,
-           title=f"{e.metric_name}, {fid_n[0]} vs {fid_n[0]} images")
+    ax.set(
+        xlabel="iteration (generator updates)",
+        ylabel=e.metric_name,
+        title=f"{e.metric_name}, {fid_n[0]} vs {fid_n[0]} images",
+    )
     ax.legend(fontsize=7)
 fig.suptitle(f"distance vs iteration — {data.title} ({tier} tier, seed {seed})", fontsize=8)
 fig.tight_layout()
@@ -154,8 +171,12 @@ plt.show()
 
 # %%
 fig, ax = plt.subplots(figsize=(6, 6))
-show_grid(ax, minmax_uint8(fakes(G, 64, "train", seed + 1)), nrow=8,
-          title=f"Fig. 4.5 regenerated: iteration {final:,} = epoch {final / spe:g} ({tier} tier)")
+show_grid(
+    ax,
+    minmax_uint8(fakes(G, 64, "train", seed + 1)),
+    nrow=8,
+    title=f"Fig. 4.5 regenerated: iteration {final:,} = epoch {final / spe:g} ({tier} tier)",
+)
 res.save_figure(fig, "fig4_5_samples")
 plt.show()
 G.eval()
@@ -164,7 +185,9 @@ z1, z2 = torch.randn(train["latent_dim"], generator=g), torch.randn(train["laten
 with torch.no_grad():
     path = G(lerp(z1, z2, interp_steps).to(dev)).cpu()
 fig, ax = plt.subplots(figsize=(10, 1.4))
-show_grid(ax, minmax_uint8(path), nrow=interp_steps, title=f"Fig. 4.6 regenerated: {interp_steps} images incl. endpoints")
+show_grid(
+    ax, minmax_uint8(path), nrow=interp_steps, title=f"Fig. 4.6 regenerated: {interp_steps} images incl. endpoints"
+)
 res.save_figure(fig, "fig4_6_interpolation")
 plt.show()
 
@@ -185,8 +208,11 @@ fig, ax = plt.subplots(figsize=(6, 2.8))
 ax.hist(cosine_similarities(gen).numpy(), bins=80, alpha=0.6, density=True, label="generated")
 ax.hist(cosine_similarities(real_tanh).numpy(), bins=80, alpha=0.6, density=True, label="real")
 ax.axvline(mc_threshold, color="k", ls="--", lw=0.8)
-ax.set(xlabel="pixel cosine similarity (tanh space)", ylabel="density",
-       title=f"pairwise similarity of {mc_n} images ({tier} tier)")
+ax.set(
+    xlabel="pixel cosine similarity (tanh space)",
+    ylabel="density",
+    title=f"pairwise similarity of {mc_n} images ({tier} tier)",
+)
 ax.legend(fontsize=7)
 res.save_figure(fig, "mode_collapse_hist")
 plt.show()
@@ -204,7 +230,18 @@ hf = {"generated": float(high_freq_energy(xg).mean()), "real": float(high_freq_e
 pd.concat([pd.DataFrame(pr).T, pd.DataFrame({"high-frequency share": hf}).T])
 
 # %%
-res.save_metrics(train_arm=train_arm, data=data.title, data_source=data.source, distances=rows,
-                 final_iteration=final, steps_per_epoch=spe, mode_collapse=mc, precision_recall=pr,
-                 high_freq=hf, metric_names={e.name: e.metric_name for e in exts}, fid_n=fid_n,
-                 real_n=len(real), eval_fakes_n=len(xg))
+res.save_metrics(
+    train_arm=train_arm,
+    data=data.title,
+    data_source=data.source,
+    distances=rows,
+    final_iteration=final,
+    steps_per_epoch=spe,
+    mode_collapse=mc,
+    precision_recall=pr,
+    high_freq=hf,
+    metric_names={e.name: e.metric_name for e in exts},
+    fid_n=fid_n,
+    real_n=len(real),
+    eval_fakes_n=len(xg),
+)

@@ -23,7 +23,7 @@ latent_dim = 16
 skip_partial_batch = True
 n_samples = 10
 interp_steps = 10
-score_n = 1000        # VAE samples scored against the frozen real subset (not in the report)
+score_n = 1000  # VAE samples scored against the frozen real subset (not in the report)
 extractors = "auto"
 
 # %%
@@ -43,19 +43,21 @@ from genrep.metrics.studies import resolve_extractors
 from genrep.models.latent import lerp
 from genrep.models.vae import MLPVAE
 from genrep.report import Results, show_grid
-from genrep.train import Checkpointer, Stopwatch, count_params, seed_everything, prepare_device, train_loop
+from genrep.train import Checkpointer, Stopwatch, count_params, prepare_device, seed_everything, train_loop
 from genrep.train.gan_step import adam
 
 seed_everything(seed)
 dev = prepare_device(device)
 res = Results(results_dir, tier)
 data = load_or_standin("cats64", split, n=n_images, seed=0)
-batches = Batcher(data.images, batch_size=batch_size, device=dev, shuffle=True, seed=seed,
-                  drop_last=skip_partial_batch, range=(0, 1))
+batches = Batcher(
+    data.images, batch_size=batch_size, device=dev, shuffle=True, seed=seed, drop_last=skip_partial_batch, range=(0, 1)
+)
 vae = MLPVAE(image_shape=tuple(data.images.shape[1:]), hidden_dim=hidden_dim, latent_dim=latent_dim).to(dev)
 opt = adam(vae.parameters(), lr=lr)  # fused where available: the same update, faster
 steps_per_epoch = len(batches)
 print(f"{data.title}: {len(data.images)} images, {steps_per_epoch} steps/epoch, VAE {count_params(vae):,} parameters")
+
 
 # %%
 def step(i):
@@ -71,9 +73,14 @@ def step(i):
 
 clock = Stopwatch(dev)
 with clock.timed("train"):
-    history = train_loop(step, total_steps=epochs * steps_per_epoch, log_every=1, desc="VAE",
-                         state={"vae": vae, "opt": opt, "batches": batches},
-                         checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5))
+    history = train_loop(
+        step,
+        total_steps=epochs * steps_per_epoch,
+        log_every=1,
+        desc="VAE",
+        state={"vae": vae, "opt": opt, "batches": batches},
+        checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5),
+    )
 
 # %% [markdown]
 # ## Table 4.2 regenerated: the "Average Loss" per epoch
@@ -108,8 +115,12 @@ with torch.no_grad():
 fig, axes = plt.subplots(3, 1, figsize=(8, 7))
 show_grid(axes[0], save_image_uint8(samples, "authors_clip"), nrow=5, title="Fig. 4.7 regenerated: samples")
 show_grid(axes[1], save_image_uint8(path, "authors_clip"), nrow=5, title="Fig. 4.8 regenerated: μ interpolation")
-show_grid(axes[2], save_image_uint8(torch.cat([originals.cpu(), recon.cpu()]), "authors_clip"), nrow=8,
-          title="reconstructions (top: input, bottom: decoded μ; not in the report)")
+show_grid(
+    axes[2],
+    save_image_uint8(torch.cat([originals.cpu(), recon.cpu()]), "authors_clip"),
+    nrow=8,
+    title="reconstructions (top: input, bottom: decoded μ; not in the report)",
+)
 fig.suptitle(f"{data.title} ({tier} tier)", fontsize=9)
 res.save_figure(fig, "vae_figures")
 plt.show()
@@ -122,20 +133,38 @@ plt.show()
 # %%
 real = data.images[res.metrics("01_data")["real_subset"]]
 with torch.no_grad():
-    gen = save_image_uint8(vae.sample(score_n, generator=torch.Generator().manual_seed(seed + 3), device=dev).cpu(),
-                           "authors_clip")  # VAE outputs are already in [0, 1]
+    gen = save_image_uint8(
+        vae.sample(score_n, generator=torch.Generator().manual_seed(seed + 3), device=dev).cpu(), "authors_clip"
+    )  # VAE outputs are already in [0, 1]
 scores = {}
 for e in resolve_extractors(extractors, dev):
     fr, fg = cached_features(e, real), e(gen)
     kid, kid_sd = kid_from_features(fr, fg, subsets=20, subset_size=min(len(real), len(gen), 1000), seed=seed)
-    scores[e.name] = {"metric": e.metric_name, "fd": fid_from_features(fr, fg), "kid": kid, "kid_std": kid_sd,
-                      **precision_recall(fr, fg, k=3)}
+    scores[e.name] = {
+        "metric": e.metric_name,
+        "fd": fid_from_features(fr, fg),
+        "kid": kid,
+        "kid_std": kid_sd,
+        **precision_recall(fr, fg, k=3),
+    }
 mc = pairwise_cosine_counts(gen.float() / 127.5 - 1, 0.9)
 hf = {"generated": float(high_freq_energy(gen).mean()), "real": float(high_freq_energy(real).mean())}
 pd.concat([pd.DataFrame(scores).T, pd.DataFrame({"high-frequency share": hf}).T])
 
 # %%
-res.save_metrics(data=data.title, data_source=data.source, n_images=len(data.images), epochs=epochs,
-                 steps_per_epoch=steps_per_epoch, params=count_params(vae), hidden_dim=hidden_dim,
-                 latent_dim=latent_dim, epoch_log=log.to_dict("records"), scores=scores, mode_collapse=mc,
-                 score_n=score_n, high_freq=hf, throughput=clock.summary())
+res.save_metrics(
+    data=data.title,
+    data_source=data.source,
+    n_images=len(data.images),
+    epochs=epochs,
+    steps_per_epoch=steps_per_epoch,
+    params=count_params(vae),
+    hidden_dim=hidden_dim,
+    latent_dim=latent_dim,
+    epoch_log=log.to_dict("records"),
+    scores=scores,
+    mode_collapse=mc,
+    score_n=score_n,
+    high_freq=hf,
+    throughput=clock.summary(),
+)

@@ -23,7 +23,7 @@ cpu_threads = 1
 datasets = ["mnist", "cifar10"]
 image_size = 32
 clf_epochs = 5
-clf_n_train = None       # None = the whole MNIST train split
+clf_n_train = None  # None = the whole MNIST train split
 clf_batch_size = 128
 
 # %%
@@ -32,10 +32,11 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 import torch
+
 from genrep.flows.preprocess import load_image_data
 from genrep.models.classifiers import SmallCNN, classifier_accuracy, train_classifier
 from genrep.report import Results, show_grid
-from genrep.train import Stopwatch, count_params, seed_everything, prepare_device
+from genrep.train import Stopwatch, count_params, prepare_device, seed_everything
 
 seed_everything(seed)
 dev = prepare_device(device, cpu_threads)
@@ -51,14 +52,23 @@ for name in datasets:
     for split in ("train", "test"):
         d = load_image_data(name, split, image_size)
         x = d.images
-        rows.append({"dataset": name, "split": split, "source": d.source, "title": d.title, "n": len(x),
-                     "shape": tuple(x.shape[1:]), "mean": round(x.float().mean().item() / 255, 4),
-                     "std": round(x.float().std().item() / 255, 4)})
+        rows.append(
+            {
+                "dataset": name,
+                "split": split,
+                "source": d.source,
+                "title": d.title,
+                "n": len(x),
+                "shape": tuple(x.shape[1:]),
+                "mean": round(x.float().mean().item() / 255, 4),
+                "std": round(x.float().std().item() / 255, 4),
+            }
+        )
         if split == "train":
             grids[name] = (x[:64], d.title)
 stats = pd.DataFrame(rows)
 fig, axes = plt.subplots(1, len(grids), figsize=(4.5 * len(grids), 4.8), squeeze=False)
-for ax, (name, (imgs, title)) in zip(axes[0], grids.items()):
+for ax, (_name, (imgs, title)) in zip(axes[0], grids.items(), strict=False):
     show_grid(ax, imgs, nrow=8, title=f"{title}\n({tier} tier, {image_size}×{image_size})")
 res.save_figure(fig, "data_grids")
 plt.show()
@@ -77,14 +87,25 @@ test = load_image_data("mnist", "test", image_size, labels=True)
 lab_tr, lab_te = train.labels, test.labels
 clf = SmallCNN(1, image_size).to(dev)
 with clock.timed("classifier", images=clf_epochs * len(train.images)):
-    losses = train_classifier(clf, train.images, lab_tr, epochs=clf_epochs, batch_size=clf_batch_size, device=dev,
-                              seed=seed)
+    losses = train_classifier(
+        clf, train.images, lab_tr, epochs=clf_epochs, batch_size=clf_batch_size, device=dev, seed=seed
+    )
 acc = classifier_accuracy(clf, test.images, lab_te)
 torch.save(clf.state_dict(), Path(runs_dir) / f"smallcnn_{image_size}.pt")
-print(f"SmallCNN: {count_params(clf):,} parameters, {len(train.images)} training images, {clf_epochs} epochs, "
-      f"test accuracy {100 * acc:.2f} % ({tier} tier)")
+print(
+    f"SmallCNN: {count_params(clf):,} parameters, {len(train.images)} training images, {clf_epochs} epochs, "
+    f"test accuracy {100 * acc:.2f} % ({tier} tier)"
+)
 
 # %%
-res.save_metrics(datasets=stats.to_dict("records"), image_size=image_size, classifier_accuracy=acc,
-                 classifier_params=count_params(clf), classifier_losses=losses, classifier_n_train=len(train.images),
-                 classifier_epochs=clf_epochs, classifier_file=f"smallcnn_{image_size}.pt", throughput=clock.summary())
+res.save_metrics(
+    datasets=stats.to_dict("records"),
+    image_size=image_size,
+    classifier_accuracy=acc,
+    classifier_params=count_params(clf),
+    classifier_losses=losses,
+    classifier_n_train=len(train.images),
+    classifier_epochs=clf_epochs,
+    classifier_file=f"smallcnn_{image_size}.pt",
+    throughput=clock.summary(),
+)

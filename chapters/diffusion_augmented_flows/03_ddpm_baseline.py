@@ -38,7 +38,7 @@ epochs = 300
 batch_size = 128
 max_minutes = None
 n_fid = 10000
-fid_extractors = []      # true FID: ["inception", "inception192"] (n_fid samples vs n_fid test images)
+fid_extractors = []  # true FID: ["inception", "inception192"] (n_fid samples vs n_fid test images)
 fid_boot = 200
 fid_repeats = 20
 n_timing = 25
@@ -53,14 +53,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+
 from genrep.data import Batcher, to_float, to_uint8
 from genrep.diffusion import GaussianDiffusion
 from genrep.flows.preprocess import load_train_test
 from genrep.metrics.sampling import fd_protocols, feature_fn, time_sampling, true_fid
 from genrep.models.unet import UNet
 from genrep.report import Results, show_grid
-from genrep.train import EMA, Checkpointer, Stopwatch, autocast, count_params, seed_everything, prepare_device
-from genrep.train.budget import adam_with_schedule, train_for
+from genrep.train import EMA, Checkpointer, Stopwatch, autocast, count_params, prepare_device, seed_everything
+from genrep.train.budget import TrainingPaused, adam_with_schedule, train_for
 
 seed_everything(seed)
 dev = prepare_device(device, cpu_threads)
@@ -68,14 +69,17 @@ res = Results(results_dir, tier)
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 train, test = load_train_test(dataset, image_size, n_train, n_test, seed)
 shape = tuple(train.images.shape[1:])
-batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed)          # [-1, 1]
+batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed)  # [-1, 1]
 steps_per_epoch, total_steps = len(batches), epochs * len(batches)
 unet = UNet(shape[0], unet_channels, tuple(ch_mult), unet_res_blocks, tuple(attn_res), unet_dropout, shape[1]).to(dev)
 diffusion = GaussianDiffusion(timesteps, beta_schedule, sigma_kind=sigma_kind, clip_x0=clip_x0)
 opt, sched = adam_with_schedule([{"params": unet.parameters(), "lr": lr_unet, "warmup": warmup}], total_steps, cosine)
 ema = EMA(unet, decay=ema_decay, warmup=True)
-print(f"{train.title} ({train.source}): {len(train.images)} train images {shape}; U-Net {count_params(unet):,} "
-      f"parameters; {diffusion}; {steps_per_epoch} steps/epoch × {epochs} epochs; {tier} tier")
+print(
+    f"{train.title} ({train.source}): {len(train.images)} train images {shape}; U-Net {count_params(unet):,} "
+    f"parameters; {diffusion}; {steps_per_epoch} steps/epoch × {epochs} epochs; {tier} tier"
+)
+
 
 # %%
 def step(i):
@@ -94,16 +98,25 @@ def step(i):
 
 
 clock = Stopwatch(dev)
-history, complete = train_for(step, total_steps=total_steps, chunk_steps=steps_per_epoch, max_minutes=max_minutes,
-                              checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5),
-                              state={"unet": unet, "opt": opt, "sched": sched, "ema": ema, "batches": batches},
-                              seed=seed, desc="DDPM", log_every=1, stopwatch=clock, images_per_step=batch_size)
+history, complete = train_for(
+    step,
+    total_steps=total_steps,
+    chunk_steps=steps_per_epoch,
+    max_minutes=max_minutes,
+    checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5),
+    state={"unet": unet, "opt": opt, "sched": sched, "ema": ema, "batches": batches},
+    seed=seed,
+    desc="DDPM",
+    log_every=1,
+    stopwatch=clock,
+    images_per_step=batch_size,
+)
 if not complete:
-    raise SystemExit(f"stopped after max_minutes={max_minutes}: run this notebook again to continue training")
+    raise TrainingPaused(f"stopped after max_minutes={max_minutes}: run this notebook again to continue training")
 h = pd.DataFrame(history)
 h["epoch"] = h["step"] // steps_per_epoch + 1
 epoch_log = h.groupby("epoch").agg(train_mse=("mse", "mean")).reset_index()
-tenths = h.groupby(h["step"] * 10 // total_steps)["mse"].mean().tolist()   # the training curve in tenths
+tenths = h.groupby(h["step"] * 10 // total_steps)["mse"].mean().tolist()  # the training curve in tenths
 
 # %% [markdown]
 # ## Final training MSE (what the thesis reports), test MSE, samples and sampling time
@@ -112,7 +125,7 @@ tenths = h.groupby(h["step"] * 10 // total_steps)["mse"].mean().tolist()   # the
 model = ema.module.eval()
 xe = to_float(test.images[:n_eval].to(dev))
 with torch.no_grad(), autocast(dev):
-    test_mse = float(np.mean([diffusion.loss(model, xe[i:i + 500]).item() for i in range(0, len(xe), 500)]))
+    test_mse = float(np.mean([diffusion.loss(model, xe[i : i + 500]).item() for i in range(0, len(xe), 500)]))
 
 
 def sample(n):
@@ -126,14 +139,17 @@ timing = time_sampling(lambda: sample(n_timing), dev, repeats=timing_repeats)
 feats, fd_name = feature_fn(dataset, Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt", dev, image_size)
 fd = fd_protocols(feats, samples, test.images, small_repeats=fid_repeats, large_n=n_fid, seed=seed)
 n_true = min(n_fid, len(samples), len(test.images))
-fid = (true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev)
-       if fid_extractors else {})
+fid = true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev) if fid_extractors else {}
 for f in fid.values():
-    print(f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
-          f"TF-Inception; {tier} tier)")
+    print(
+        f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
+        f"TF-Inception; {tier} tier)"
+    )
 final_mse = float(epoch_log.train_mse.iloc[-1])
-print(f"final train MSE {final_mse:.4f}, test MSE {test_mse:.4f} ({tier} tier); {fd_name}: {fd['large']:.2f} "
-      f"(n={fd['large_n']}); {n_timing} samples ({timesteps} steps) in {timing['median_s']:.3f} s")
+print(
+    f"final train MSE {final_mse:.4f}, test MSE {test_mse:.4f} ({tier} tier); {fd_name}: {fd['large']:.2f} "
+    f"(n={fd['large_n']}); {n_timing} samples ({timesteps} steps) in {timing['median_s']:.3f} s"
+)
 
 # %%
 fig, ax = plt.subplots(1, 2, figsize=(10, 4))
@@ -145,11 +161,31 @@ plt.show()
 res.save_images("samples25", samples[:25])
 
 # %%
-res.save_metrics(model="ddpm", dataset=dataset, data=train.title, data_source=train.source, n_train=len(train.images),
-                 image_size=image_size, shape=list(shape), timesteps=timesteps, beta_schedule=beta_schedule,
-                 unet_channels=unet_channels, ch_mult=ch_mult, unet_res_blocks=unet_res_blocks, epochs=epochs,
-                 batch_size=batch_size, params=count_params(unet), final_train_mse=final_mse,
-                 train_mse_tenths=tenths, test_mse=test_mse,
-                 epoch_log=epoch_log.to_dict("records"), fd_name=fd_name, fd=fd, true_fid=fid,
-                 timing=timing, n_timing=n_timing,
-                 sec_per_step=timing["median_s"] / timesteps, throughput=clock.summary())
+res.save_metrics(
+    model="ddpm",
+    dataset=dataset,
+    data=train.title,
+    data_source=train.source,
+    n_train=len(train.images),
+    image_size=image_size,
+    shape=list(shape),
+    timesteps=timesteps,
+    beta_schedule=beta_schedule,
+    unet_channels=unet_channels,
+    ch_mult=ch_mult,
+    unet_res_blocks=unet_res_blocks,
+    epochs=epochs,
+    batch_size=batch_size,
+    params=count_params(unet),
+    final_train_mse=final_mse,
+    train_mse_tenths=tenths,
+    test_mse=test_mse,
+    epoch_log=epoch_log.to_dict("records"),
+    fd_name=fd_name,
+    fd=fd,
+    true_fid=fid,
+    timing=timing,
+    n_timing=n_timing,
+    sec_per_step=timing["median_s"] / timesteps,
+    throughput=clock.summary(),
+)

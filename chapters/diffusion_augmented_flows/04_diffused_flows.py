@@ -65,11 +65,11 @@ epochs = 300
 batch_size = 128
 max_latent_std = 1000.0
 max_minutes = None
-bound_every = 10          # epochs between held-out bounds during training (Fig. 5.2)
+bound_every = 10  # epochs between held-out bounds during training (Fig. 5.2)
 nll_t_samples = 4
 n_eval = 10000
 n_fid = 10000
-fid_extractors = []      # true FID: ["inception", "inception192"] (n_fid samples vs n_fid test images)
+fid_extractors = []  # true FID: ["inception", "inception192"] (n_fid samples vs n_fid test images)
 fid_boot = 200
 fid_repeats = 20
 n_timing = 25
@@ -84,6 +84,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+
 from genrep.data import Batcher
 from genrep.diffusion import GaussianDiffusion
 from genrep.flows import MultiscaleFlow, dequantize, quantize
@@ -99,8 +100,8 @@ from genrep.metrics.sampling import (
 from genrep.models.diffused_flow import AutocastNet, DiffusedFlow
 from genrep.models.unet import UNet
 from genrep.report import Results, minmax_uint8, show_grid
-from genrep.train import EMA, Checkpointer, Snapshots, Stopwatch, count_params, seed_everything, prepare_device
-from genrep.train.budget import adam_with_schedule, train_for
+from genrep.train import EMA, Checkpointer, Snapshots, Stopwatch, count_params, prepare_device, seed_everything
+from genrep.train.budget import TrainingPaused, adam_with_schedule, train_for
 
 seed_everything(seed)
 dev = prepare_device(device, cpu_threads)
@@ -111,26 +112,61 @@ shape = tuple(train.images.shape[1:])
 D = math.prod(shape)
 batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed, range=(0, 255))
 steps_per_epoch, total_steps = len(batches), epochs * len(batches)
-flow = MultiscaleFlow(shape, levels, steps_per_level, hidden_channels, nflow_res_blocks, num_bins, tail_bound, dropout,
-                      batchnorm, multi_scale, num_bits, latent_layout)
-unet = UNet(shape[0], unet_channels, tuple(ch_mult), unet_res_blocks, tuple(attn_res), unet_dropout, shape[1],
-            out_channels=2 * shape[0] if objective == "hybrid" else None)   # hybrid: [ε, variance interpolation]
+flow = MultiscaleFlow(
+    shape,
+    levels,
+    steps_per_level,
+    hidden_channels,
+    nflow_res_blocks,
+    num_bins,
+    tail_bound,
+    dropout,
+    batchnorm,
+    multi_scale,
+    num_bits,
+    latent_layout,
+)
+unet = UNet(
+    shape[0],
+    unet_channels,
+    tuple(ch_mult),
+    unet_res_blocks,
+    tuple(attn_res),
+    unet_dropout,
+    shape[1],
+    out_channels=2 * shape[0] if objective == "hybrid" else None,
+)  # hybrid: [ε, variance interpolation]
 diffusion = GaussianDiffusion(timesteps, beta_schedule, sigma_kind=sigma_kind, clip_x0=False)
-model = DiffusedFlow(flow, AutocastNet(unet, dev), diffusion, objective, mse_reduction, lambda_logdet,
-                     lambda_simple).to(dev)
-with torch.no_grad():                                    # ActNorm's data-dependent initialisation
+model = DiffusedFlow(
+    flow, AutocastNet(unet, dev), diffusion, objective, mse_reduction, lambda_logdet, lambda_simple
+).to(dev)
+with torch.no_grad():  # ActNorm's data-dependent initialisation
     flow(dequantize(batches.sample(min(512, len(train.images))), num_bits))
-opt, sched = adam_with_schedule([{"params": flow.parameters(), "lr": lr_flow},
-                                 {"params": unet.parameters(), "lr": lr_unet, "warmup": warmup}], total_steps, cosine)
+opt, sched = adam_with_schedule(
+    [{"params": flow.parameters(), "lr": lr_flow}, {"params": unet.parameters(), "lr": lr_unet, "warmup": warmup}],
+    total_steps,
+    cosine,
+)
 ema = EMA(model, decay=ema_decay, warmup=True)
 snaps = Snapshots()
-x_held = test.images[:min(256, n_eval, len(test.images))]
-config = {"dataset": dataset, "epochs": epochs, "batch_size": batch_size, "image_size": list(shape), "levels": levels,
-          "steps_per_level": steps_per_level, "hidden_channels": hidden_channels, "nflow_res_blocks": nflow_res_blocks,
-          "unet_res_blocks": unet_res_blocks, "timesteps": timesteps}
-print(f"{train.title} ({train.source}): {len(train.images)} train images {shape}; flow {levels}×{steps_per_level} = "
-      f"{flow.num_transforms} transforms ({count_params(flow):,} parameters), U-Net {count_params(unet):,}; "
-      f"{diffusion}; objective {objective} ({mse_reduction}); {steps_per_epoch} steps/epoch × {epochs}; {tier} tier")
+x_held = test.images[: min(256, n_eval, len(test.images))]
+config = {
+    "dataset": dataset,
+    "epochs": epochs,
+    "batch_size": batch_size,
+    "image_size": list(shape),
+    "levels": levels,
+    "steps_per_level": steps_per_level,
+    "hidden_channels": hidden_channels,
+    "nflow_res_blocks": nflow_res_blocks,
+    "unet_res_blocks": unet_res_blocks,
+    "timesteps": timesteps,
+}
+print(
+    f"{train.title} ({train.source}): {len(train.images)} train images {shape}; flow {levels}×{steps_per_level} = "
+    f"{flow.num_transforms} transforms ({count_params(flow):,} parameters), U-Net {count_params(unet):,}; "
+    f"{diffusion}; objective {objective} ({mse_reduction}); {steps_per_epoch} steps/epoch × {epochs}; {tier} tier"
+)
 
 
 # %%
@@ -143,7 +179,7 @@ def held_out_bound():
 
 
 def step(i):
-    if "stopped_at" in snaps:          # the latent blew up: the run is over (the flag is checkpointed)
+    if "stopped_at" in snaps:  # the latent blew up: the run is over (the flag is checkpointed)
         return {}
     x = next(batches)
     if hflip:
@@ -164,29 +200,47 @@ def step(i):
 
 
 clock = Stopwatch(dev)
-history, complete = train_for(step, total_steps=total_steps, chunk_steps=steps_per_epoch, max_minutes=max_minutes,
-                              checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5),
-                              state={"model": model, "opt": opt, "sched": sched, "ema": ema, "batches": batches,
-                                     "snaps": snaps},
-                              seed=seed, desc="Diffused-Flows", log_every=1, stopwatch=clock,
-                              images_per_step=batch_size)
+history, complete = train_for(
+    step,
+    total_steps=total_steps,
+    chunk_steps=steps_per_epoch,
+    max_minutes=max_minutes,
+    checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5),
+    state={"model": model, "opt": opt, "sched": sched, "ema": ema, "batches": batches, "snaps": snaps},
+    seed=seed,
+    desc="Diffused-Flows",
+    log_every=1,
+    stopwatch=clock,
+    images_per_step=batch_size,
+)
 if not complete:
-    raise SystemExit(f"stopped after max_minutes={max_minutes}: run this notebook again to continue training")
+    raise TrainingPaused(f"stopped after max_minutes={max_minutes}: run this notebook again to continue training")
 h = pd.DataFrame([r for r in history if "loss_raw" in r])
 h["epoch"] = h["step"] // steps_per_epoch + 1
-epoch_log = h.groupby("epoch").agg(loss_raw=("loss_raw", "mean"), loss=("loss", "mean"), mse=("mse", "mean"),
-                                   logdet=("logdet", "mean"), latent_std=("latent_std", "mean")).reset_index()
+epoch_log = (
+    h.groupby("epoch")
+    .agg(
+        loss_raw=("loss_raw", "mean"),
+        loss=("loss", "mean"),
+        mse=("mse", "mean"),
+        logdet=("logdet", "mean"),
+        latent_std=("latent_std", "mean"),
+    )
+    .reset_index()
+)
 bounds = {int(k.split("_")[1]): v for k, v in snaps.items() if k.startswith("bound_")}
 stopped = snaps.get("stopped_at")
 print("stopped early: latent std above max_latent_std at step", stopped) if stopped is not None else None
-pd.DataFrame([config]).T.rename(columns={0: "ours"})    # Table 5.1 (our run's configuration)
+pd.DataFrame([config]).T.rename(columns={0: "ours"})  # Table 5.1 (our run's configuration)
 
 # %% [markdown]
 # ## The training curve (Fig. 5.2 for CIFAR-10): the objective per epoch and the held-out bound
 
 # %%
 fig, ax = plt.subplots(1, 3, figsize=(13, 3.4))
-ax[0].plot(epoch_log.epoch, epoch_log.loss_raw / (D * math.log(2)), "o-", ms=3, label=f"training objective ({objective})")
+ax[0].plot(
+    epoch_log.epoch, epoch_log.loss_raw / (D * math.log(2)), "o-", ms=3, label=f"training objective ({objective})"
+)
 if bounds:
     ax[0].plot(list(bounds), list(bounds.values()), "s--", ms=4, label="held-out nll_bpd_bound")
 ax[0].set(xlabel="epoch", ylabel="bits/dim", title=f"Diffused-Flows on {dataset} ({tier} tier)")
@@ -210,15 +264,17 @@ g = torch.Generator().manual_seed(seed)
 with torch.no_grad():
     nll_thesis, bound, z0s = [], [], []
     for i in range(0, len(xe), 250):
-        x = dequantize(xe[i:i + 250], num_bits, g).to(dev)
+        x = dequantize(xe[i : i + 250], num_bits, g).to(dev)
         nll_thesis.append(ev.nll_thesis(x).cpu())
         bound.append(ev.nll_bound_bpd(x, n_t=nll_t_samples).cpu())
         if i < 1000:
             z0s.append(ev.flow(x)[0].cpu())
 nll_thesis, bound, z0 = torch.cat(nll_thesis), torch.cat(bound), torch.cat(z0s)
 gauss = latent_gaussianity(z0)
-print(f"nll_thesis {nll_thesis.mean():.3f} bits/dim, nll_bpd_bound {bound.mean():.3f} bits/dim on {len(xe)} test "
-      f"images ({tier} tier); latent std {gauss['overall_std']:.3g}, KS {gauss['ks']:.3f}")
+print(
+    f"nll_thesis {nll_thesis.mean():.3f} bits/dim, nll_bpd_bound {bound.mean():.3f} bits/dim on {len(xe)} test "
+    f"images ({tier} tier); latent std {gauss['overall_std']:.3g}, KS {gauss['ks']:.3f}"
+)
 
 # %% [markdown]
 # ## Fig. 4.2: the forward process — the flow maps data to z0, the diffusion turns z0 into noise
@@ -232,7 +288,7 @@ with torch.no_grad():
         t = torch.full((4,), max(0, int(frac * timesteps) - 1), device=dev)
         cols.append((f"z_t, t = {name}", minmax_uint8(diffusion.q_sample(z, t))))
 fig, axes = plt.subplots(1, len(cols), figsize=(2.2 * len(cols), 2.6))
-for a, (name, im) in zip(axes, cols):
+for a, (name, im) in zip(axes, cols, strict=False):
     show_grid(a, im, nrow=2, title=name)
 fig.suptitle(f"Fig. 4.2 (rebuilt): forward process, {train.title}, {tier} tier (per-image min-max)", fontsize=8)
 res.save_figure(fig, "fig_4_2_forward")
@@ -241,23 +297,26 @@ plt.show()
 # %% [markdown]
 # ## Samples (Algorithm 2), the Fréchet distances and the time for 25 samples
 
+
 # %%
 def sample(n):
     return ev.sample(n, device=dev)
 
 
 with clock.timed("sampling", images=n_fid):
-    samples = torch.cat([quantize(sample(min(sample_batch, n_fid - i)), num_bits).cpu()
-                         for i in range(0, n_fid, sample_batch)])
+    samples = torch.cat(
+        [quantize(sample(min(sample_batch, n_fid - i)), num_bits).cpu() for i in range(0, n_fid, sample_batch)]
+    )
 timing = time_sampling(lambda: sample(n_timing), dev, repeats=timing_repeats)
 feats, fd_name = feature_fn(dataset, Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt", dev, image_size)
 fd = fd_protocols(feats, samples, test.images, small_repeats=fid_repeats, large_n=n_fid, seed=seed)
 n_true = min(n_fid, len(samples), len(test.images))
-fid = (true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev)
-       if fid_extractors else {})
+fid = true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev) if fid_extractors else {}
 for f in fid.values():
-    print(f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
-          f"TF-Inception; {tier} tier)")
+    print(
+        f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
+        f"TF-Inception; {tier} tier)"
+    )
 grey = grey_background_fraction(samples)
 fig, ax = plt.subplots(figsize=(4, 4.3))
 show_grid(ax, samples[:25], nrow=5, title=f"Diffused-Flows, {train.title}\n({tier} tier)")
@@ -265,20 +324,45 @@ res.save_figure(fig, "samples")
 plt.show()
 res.save_images("samples25", samples[:25])
 res.save_values("latent_values", z0.flatten()[torch.randperm(z0.numel(), generator=g)[:4000]])
-print(f"{fd_name}: {fd['large']:.2f} (n={fd['large_n']}), {fd['small_mean']:.2f} ± {fd['small_sd']:.2f} (25 vs 25); "
-      f"{n_timing} samples ({timesteps} steps + flow inverse) in {timing['median_s']:.3f} s")
+print(
+    f"{fd_name}: {fd['large']:.2f} (n={fd['large_n']}), {fd['small_mean']:.2f} ± {fd['small_sd']:.2f} (25 vs 25); "
+    f"{n_timing} samples ({timesteps} steps + flow inverse) in {timing['median_s']:.3f} s"
+)
 
 # %%
 slope = float(np.polyfit(epoch_log.epoch.tail(50), epoch_log.loss_raw.tail(50), 1)[0]) if len(epoch_log) > 1 else None
-res.save_metrics(model="diffused_flows", dataset=dataset, data=train.title, data_source=train.source,
-                 n_train=len(train.images), config=config, objective=objective, mse_reduction=mse_reduction,
-                 latent_layout=latent_layout, timesteps=timesteps, flow_params=count_params(flow),
-                 unet_params=count_params(unet), num_transforms=flow.num_transforms,
-                 nll_thesis=nll_thesis.mean().item(), nll_bpd_bound=bound.mean().item(),
-                 nll_bpd_bound_sd=bound.std().item(), final_loss_raw=float(epoch_log.loss_raw.iloc[-1]),
-                 final_mse=float(epoch_log.mse.iloc[-1]), final_logdet=float(epoch_log.logdet.iloc[-1]),
-                 final_latent_std=float(epoch_log.latent_std.iloc[-1]), stopped_at=stopped,
-                 loss_slope_last50=slope, held_out_bounds=bounds, epoch_log=epoch_log.to_dict("records"),
-                 fd_name=fd_name, fd=fd, true_fid=fid,
-                 timing=timing, n_timing=n_timing, sec_per_step=timing["median_s"] / timesteps,
-                 grey_background_fraction=grey, latent_gaussianity=gauss, throughput=clock.summary())
+res.save_metrics(
+    model="diffused_flows",
+    dataset=dataset,
+    data=train.title,
+    data_source=train.source,
+    n_train=len(train.images),
+    config=config,
+    objective=objective,
+    mse_reduction=mse_reduction,
+    latent_layout=latent_layout,
+    timesteps=timesteps,
+    flow_params=count_params(flow),
+    unet_params=count_params(unet),
+    num_transforms=flow.num_transforms,
+    nll_thesis=nll_thesis.mean().item(),
+    nll_bpd_bound=bound.mean().item(),
+    nll_bpd_bound_sd=bound.std().item(),
+    final_loss_raw=float(epoch_log.loss_raw.iloc[-1]),
+    final_mse=float(epoch_log.mse.iloc[-1]),
+    final_logdet=float(epoch_log.logdet.iloc[-1]),
+    final_latent_std=float(epoch_log.latent_std.iloc[-1]),
+    stopped_at=stopped,
+    loss_slope_last50=slope,
+    held_out_bounds=bounds,
+    epoch_log=epoch_log.to_dict("records"),
+    fd_name=fd_name,
+    fd=fd,
+    true_fid=fid,
+    timing=timing,
+    n_timing=n_timing,
+    sec_per_step=timing["median_s"] / timesteps,
+    grey_background_fraction=grey,
+    latent_gaussianity=gauss,
+    throughput=clock.summary(),
+)

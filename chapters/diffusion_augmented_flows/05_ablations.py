@@ -5,7 +5,8 @@
 # this notebook only collects their metrics. A sweep whose arms did not run at this tier says so.
 #
 # - **E1 objective:** Eq. 4.6 as printed (`thesis_printed`), with the usual sign (`thesis_fixed`, MSE summed or
-#   averaged over dimensions), the §4.2 reading with iDDPM's learned variances (`hybrid`) and the true bound (`vlb`). Does the latent collapse or blow up; which "NLL" means anything?
+#   averaged over dimensions), the §4.2 reading with iDDPM's learned variances (`hybrid`) and the true bound
+#   (`vlb`). Does the latent collapse or blow up; which "NLL" means anything?
 # - **E2 speed control:** sampling time against T for Diffused-Flows and for DDPM. Is "2× faster" just "half the steps"?
 # - **E3 matched NSF:** the thesis's NSF has twice the flow steps of Diffused-Flows; an NSF of equal depth.
 # - **E4 FID protocol:** 25 vs 25 images repeated over seeds (what the thesis may have done) vs n_fid vs the test set.
@@ -23,26 +24,42 @@ import math
 
 import matplotlib.pyplot as plt
 import pandas as pd
+
 from genrep.report import TIER_NOTE, Results
 
 res = Results(results_dir, tier)
-runs = {a: res.metrics(a) for nb in ("02_nsf_baseline", "03_ddpm_baseline", "04_diffused_flows")
-        for a in res.arms_of(nb)}
+runs = {
+    a: res.metrics(a) for nb in ("02_nsf_baseline", "03_ddpm_baseline", "04_diffused_flows") for a in res.arms_of(nb)
+}
 has_true_fid = any(m.get("true_fid") for m in runs.values())
-note = f"{TIER_NOTE[tier]}; " + ("FID and FID-192 are TF-Inception; FD-mnistcnn / FD-cifarnet are proxies, not FID"
-                                 if has_true_fid else "distances are FD-mnistcnn / FD-cifarnet proxies, not FID")
+note = f"{TIER_NOTE[tier]}; " + (
+    "FID and FID-192 are TF-Inception; FD-mnistcnn / FD-cifarnet are proxies, not FID"
+    if has_true_fid
+    else "distances are FD-mnistcnn / FD-cifarnet proxies, not FID"
+)
 print(note)
 print("arms:", ", ".join(runs))
 
 
 def df_row(arm, m):
-    return {"arm": arm, "dataset": m["dataset"], "objective": m["objective"], "mse_reduction": m["mse_reduction"],
-            "T": m["timesteps"], "layout": m["latent_layout"], "levels": m["config"]["levels"],
-            "epochs": m["config"]["epochs"], "nll_thesis (bpd)": m["nll_thesis"], "nll_bpd_bound": m["nll_bpd_bound"],
-            "final ε-MSE/dim": m["final_mse"], "final logdet/dim": m["final_logdet"],
-            "latent std": m["final_latent_std"], "stopped (latent blow-up)": m["stopped_at"],
-            m["fd_name"] + f" (n={m['fd']['large_n']})": m["fd"]["large"],
-            "25 samples (s)": m["timing"]["median_s"]}
+    return {
+        "arm": arm,
+        "dataset": m["dataset"],
+        "objective": m["objective"],
+        "mse_reduction": m["mse_reduction"],
+        "T": m["timesteps"],
+        "layout": m["latent_layout"],
+        "levels": m["config"]["levels"],
+        "epochs": m["config"]["epochs"],
+        "nll_thesis (bpd)": m["nll_thesis"],
+        "nll_bpd_bound": m["nll_bpd_bound"],
+        "final ε-MSE/dim": m["final_mse"],
+        "final logdet/dim": m["final_logdet"],
+        "latent std": m["final_latent_std"],
+        "stopped (latent blow-up)": m["stopped_at"],
+        m["fd_name"] + f" (n={m['fd']['large_n']})": m["fd"]["large"],
+        "25 samples (s)": m["timing"]["median_s"],
+    }
 
 
 def show(name, rows, caption):
@@ -61,8 +78,13 @@ df_arms = {a: m for a, m in runs.items() if a.startswith("04_")}
 # ## E1: the objective
 
 # %%
-e1 = [df_row(a, m) for a, m in df_arms.items() if m["dataset"] == "mnist" and m["timesteps"] ==
-      runs["04_diffused_flows-mnist"]["timesteps"] and m["latent_layout"] == "image"]
+e1 = [
+    df_row(a, m)
+    for a, m in df_arms.items()
+    if m["dataset"] == "mnist"
+    and m["timesteps"] == runs["04_diffused_flows-mnist"]["timesteps"]
+    and m["latent_layout"] == "image"
+]
 e1_table = show("e1_objective", e1, "Diffused-Flows on MNIST by objective")
 fig, ax = plt.subplots(1, 2, figsize=(11, 3.4))
 for a, m in df_arms.items():
@@ -86,11 +108,24 @@ e1_table  # noqa: B018 (the notebook shows it)
 # %%
 e2 = []
 for a, m in runs.items():
-    if m["dataset"] == "mnist" and m["model"] in ("ddpm", "diffused_flows") and (
-            m["model"] == "ddpm" or (m["objective"] == "thesis_fixed" and m["mse_reduction"] == "sum"
-                                     and m["latent_layout"] == "image")):
-        e2.append({"arm": a, "model": m["model"], "T": m["timesteps"], "25 samples (s)": m["timing"]["median_s"],
-                   "s/step": m["sec_per_step"], m["fd_name"]: m["fd"]["large"]})
+    if (
+        m["dataset"] == "mnist"
+        and m["model"] in ("ddpm", "diffused_flows")
+        and (
+            m["model"] == "ddpm"
+            or (m["objective"] == "thesis_fixed" and m["mse_reduction"] == "sum" and m["latent_layout"] == "image")
+        )
+    ):
+        e2.append(
+            {
+                "arm": a,
+                "model": m["model"],
+                "T": m["timesteps"],
+                "25 samples (s)": m["timing"]["median_s"],
+                "s/step": m["sec_per_step"],
+                m["fd_name"]: m["fd"]["large"],
+            }
+        )
 e2_table = show("e2_speed", e2, "sampling time for 25 samples vs T")
 if len(e2_table):
     fig, ax = plt.subplots(figsize=(5, 3.4))
@@ -107,11 +142,28 @@ e2_table  # noqa: B018 (the notebook shows it)
 # ## E3: an NSF of the same depth as the Diffused-Flows flow
 
 # %%
-e3 = [{"arm": a, "transforms": m["num_transforms"], "params": m["params"], "test bpd": m["test_bpd"],
-       m["fd_name"]: m["fd"]["large"]} for a, m in runs.items() if m["model"] == "nsf" and m["dataset"] == "mnist"]
-e3 += [{"arm": a, "transforms": m["num_transforms"], "params": m["flow_params"] + m["unet_params"],
-        "test bpd": m["nll_bpd_bound"], m["fd_name"]: m["fd"]["large"]}
-       for a, m in df_arms.items() if a == "04_diffused_flows-mnist"]
+e3 = [
+    {
+        "arm": a,
+        "transforms": m["num_transforms"],
+        "params": m["params"],
+        "test bpd": m["test_bpd"],
+        m["fd_name"]: m["fd"]["large"],
+    }
+    for a, m in runs.items()
+    if m["model"] == "nsf" and m["dataset"] == "mnist"
+]
+e3 += [
+    {
+        "arm": a,
+        "transforms": m["num_transforms"],
+        "params": m["flow_params"] + m["unet_params"],
+        "test bpd": m["nll_bpd_bound"],
+        m["fd_name"]: m["fd"]["large"],
+    }
+    for a, m in df_arms.items()
+    if a == "04_diffused_flows-mnist"
+]
 show("e3_matched_nsf", e3, "NSF at two depths beside Diffused-Flows (its bpd is the bound)")
 
 # %% [markdown]
@@ -120,20 +172,39 @@ show("e3_matched_nsf", e3, "NSF at two depths beside Diffused-Flows (its bpd is 
 # network (after its second max pool), the feature size the thesis reports. The question is whether the choice
 # changes the ordering of the models; the values themselves are on different scales.
 
+
 # %%
 def true_fid_cols(m):
     f = m.get("true_fid") or {}
-    return {label: f[k]["value"] if k in f else None for k, label in (("inception", "FID (2048)"),
-                                                                         ("inception192", "FID-192"))}
+    return {
+        label: f[k]["value"] if k in f else None
+        for k, label in (("inception", "FID (2048)"), ("inception192", "FID-192"))
+    }
 
 
-e4 = [{"arm": a, "distance": m["fd_name"], "n=25 vs 25 (mean)": m["fd"]["small_mean"],
-       "n=25 vs 25 (sd)": m["fd"]["small_sd"], "large n": m["fd"]["large_n"], "n_fid vs test": m["fd"]["large"],
-       **true_fid_cols(m)} for a, m in runs.items()]
+e4 = [
+    {
+        "arm": a,
+        "distance": m["fd_name"],
+        "n=25 vs 25 (mean)": m["fd"]["small_mean"],
+        "n=25 vs 25 (sd)": m["fd"]["small_sd"],
+        "large n": m["fd"]["large_n"],
+        "n_fid vs test": m["fd"]["large"],
+        **true_fid_cols(m),
+    }
+    for a, m in runs.items()
+]
 has_fid = any(r["FID (2048)"] is not None for r in e4)
-e4_table = show("e4_fd_protocol", e4, "the same samples scored under two protocols"
-                + ("; FID and FID-192 on n_fid samples vs n_fid test images" if has_fid
-                   else " (FID and FID-192 not computed at this tier)"))
+e4_table = show(
+    "e4_fd_protocol",
+    e4,
+    "the same samples scored under two protocols"
+    + (
+        "; FID and FID-192 on n_fid samples vs n_fid test images"
+        if has_fid
+        else " (FID and FID-192 not computed at this tier)"
+    ),
+)
 if has_fid:
     ranked = e4_table.dropna(subset=["FID (2048)", "FID-192"])
     same = list(ranked.sort_values("FID (2048)").arm) == list(ranked.sort_values("FID-192").arm)
@@ -146,8 +217,14 @@ e4_table  # noqa: B018 (the notebook shows it)
 # %%
 e5 = [df_row(a, m) for a, m in df_arms.items() if m["dataset"] == "cifar10"]
 e5_table = show("e5_e7_cifar", e5, "Diffused-Flows on CIFAR-10 (JPEG mirror, lossy) by levels and epochs")
-e6 = [df_row(a, m) for a, m in df_arms.items() if m["dataset"] == "mnist" and m["objective"] == "thesis_fixed"
-      and m["mse_reduction"] == "sum" and m["timesteps"] == runs["04_diffused_flows-mnist"]["timesteps"]]
+e6 = [
+    df_row(a, m)
+    for a, m in df_arms.items()
+    if m["dataset"] == "mnist"
+    and m["objective"] == "thesis_fixed"
+    and m["mse_reduction"] == "sum"
+    and m["timesteps"] == runs["04_diffused_flows-mnist"]["timesteps"]
+]
 e6_table = show("e6_layout", e6, "image layout vs flat_reshape")
 pd.concat([e5_table, e6_table])
 

@@ -11,7 +11,7 @@
 # | extractor | features | distance called |
 # |---|---|---|
 # | `inception` | TF-Inception (the 2015-12-05 graph of TF-FID, pytorch-fid and Kaggle), pool3, 2048-d | FID |
-# | `cifarnet` | penultimate layer of a CIFAR-10 classifier trained by this book (an asset in `lib/genrep/assets/`) | FD-cifarnet |
+# | `cifarnet` | penultimate layer of a CIFAR-10 classifier trained by this book (`lib/genrep/assets/`) | FD-cifarnet |
 # | `randconv` | a fixed random conv net (no training, no asset) | FD-randconv |
 #
 # This notebook checks the shipped classifier (its checksum and its test accuracy), shows how it was
@@ -23,11 +23,11 @@ results_dir = "results/metrics/reduced/01_proxy_features"
 runs_dir = "runs/metrics/reduced/01_proxy_features"
 seed = 0
 device = "auto"
-n_eval = 2000          # CIFAR-10 test images used to measure the asset's accuracy
-retrain = False        # retrain the classifier from scratch with the same recipe (GPU tiers)
+n_eval = 2000  # CIFAR-10 test images used to measure the asset's accuracy
+retrain = False  # retrain the classifier from scratch with the same recipe (GPU tiers)
 retrain_epochs = 30
-n_speed = 512          # images used to time each extractor
-extractors = "auto"    # extractors to time: "auto" = every one available here, or a list of names
+n_speed = 512  # images used to time each extractor
+extractors = "auto"  # extractors to time: "auto" = every one available here, or a list of names
 
 # %%
 import json
@@ -42,7 +42,7 @@ from genrep.metrics.inception import inception_weights_path
 from genrep.metrics.proxies import CIFARNET_PATH, evaluate, load_cifarnet, sha256_file, train_cifarnet
 from genrep.metrics.studies import images_per_second, resolve_extractors
 from genrep.report import Results
-from genrep.train import seed_everything, prepare_device
+from genrep.train import prepare_device, seed_everything
 
 seed_everything(seed)
 dev = prepare_device(device)
@@ -76,8 +76,10 @@ plt.show()
 test = load_or_standin("cifar10", "test", labels=True, n=n_eval, seed=seed)
 model = load_cifarnet(device=dev)
 acc = evaluate(model, test.images, test.labels)
-print(f"CifarNet top-1 on {len(test.images)} images of {test.title}: {acc:.4f} "
-      f"(the training log recorded {meta['test_accuracy']:.4f} on the full test split)")
+print(
+    f"CifarNet top-1 on {len(test.images)} images of {test.title}: {acc:.4f} "
+    f"(the training log recorded {meta['test_accuracy']:.4f} on the full test split)"
+)
 
 # %% [markdown]
 # ## Retraining from scratch (same recipe; GPU tiers)
@@ -87,8 +89,10 @@ retrained = None
 if retrain:
     out = Path(runs_dir) / "cifarnet_retrained.pt"
     retrained = train_cifarnet(out_path=out, epochs=retrain_epochs, seed=seed, device=dev)
-    print(f"retrained: test accuracy {retrained['test_accuracy']:.4f} in {retrained['wall_time_s']:.0f} s "
-          f"(shipped asset: {meta['test_accuracy']:.4f})")
+    print(
+        f"retrained: test accuracy {retrained['test_accuracy']:.4f} in {retrained['wall_time_s']:.0f} s "
+        f"(shipped asset: {meta['test_accuracy']:.4f})"
+    )
 else:
     print("retrain=False at this tier: the shipped asset is used as is.")
 
@@ -101,16 +105,25 @@ speed = {}
 exts = resolve_extractors(extractors, dev)
 for ext in exts:
     speed[ext.name] = images_per_second(ext, speed_imgs[: 64 if ext.name == "inception" else None], batch_size=64)
-    print(f"{ext.name:10s} dim={ext.dim:5d} input={ext.input_size:3d}px  {speed[ext.name]:9.1f} images/s  -> "
-          f"{ext.metric_name}")
+    print(
+        f"{ext.name:10s} dim={ext.dim:5d} input={ext.input_size:3d}px  {speed[ext.name]:9.1f} images/s  -> "
+        f"{ext.metric_name}"
+    )
 weights = inception_weights_path()
 print("Inception weights:", weights.name if weights else "absent: FID is not available here; proxies are used")
 
 # %%
 res.save_metrics(
-    cifarnet_sha256_ok=sha_ok, cifarnet_acc=acc, cifarnet_acc_logged=meta["test_accuracy"], n_eval=len(test.images),
-    data=test.title, data_source=test.source, retrained_acc=(retrained or {}).get("test_accuracy"),
-    extractors=[e.name for e in exts], inception_available=weights is not None,
+    cifarnet_sha256_ok=sha_ok,
+    cifarnet_acc=acc,
+    cifarnet_acc_logged=meta["test_accuracy"],
+    n_eval=len(test.images),
+    data=test.title,
+    data_source=test.source,
+    retrained_acc=(retrained or {}).get("test_accuracy"),
+    extractors=[e.name for e in exts],
+    inception_available=weights is not None,
     inception_impl=get_extractor("inception", dev).impl if weights is not None else None,
-    throughput={f"{k}_images_per_s": v for k, v in speed.items()}, device=str(dev),
+    throughput={f"{k}_images_per_s": v for k, v in speed.items()},
+    device=str(dev),
 )

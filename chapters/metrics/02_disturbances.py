@@ -14,16 +14,16 @@ results_dir = "results/metrics/reduced/02_disturbances"
 runs_dir = "runs/metrics/reduced/02_disturbances"
 seed = 0
 device = "auto"
-dataset = "cifar10"        # cifar10 | monet (any dataset of genrep.data works)
+dataset = "cifar10"  # cifar10 | monet (any dataset of genrep.data works)
 split = "test"
-size = 32                  # images are resized to size x size
-n_ref = 1000               # reference images
-n_pool = 1000              # disjoint images that get disturbed
-other = "monet_photos"     # the contaminating dataset
-extractors = "auto"        # "auto" = every extractor available here, or a list of names
-kinds = "all"              # "all" or a list of disturbance names
+size = 32  # images are resized to size x size
+n_ref = 1000  # reference images
+n_pool = 1000  # disjoint images that get disturbed
+other = "monet_photos"  # the contaminating dataset
+extractors = "auto"  # "auto" = every extractor available here, or a list of names
+kinds = "all"  # "all" or a list of disturbance names
 kid_subsets = 10
-bootstrap = 0              # B > 0: paired bootstrap of FID over pool rows, for the noise of each level step
+bootstrap = 0  # B > 0: paired bootstrap of FID over pool rows, for the noise of each level step
 
 # %%
 import matplotlib.pyplot as plt
@@ -34,7 +34,7 @@ from genrep.data import info, load_or_standin
 from genrep.metrics.disturbances import DISTURBANCES, disturb
 from genrep.metrics.studies import disturbance_study, monotonicity, resolve_extractors
 from genrep.report import Results, show_grid
-from genrep.train import seed_everything, prepare_device
+from genrep.train import prepare_device, seed_everything
 
 seed_everything(seed)
 dev = prepare_device(device)
@@ -44,8 +44,8 @@ data = load_or_standin(dataset, split, size=size, n=n_ref + n_pool, labels=has_l
 if len(data.images) < n_ref + n_pool:
     raise ValueError(f"{dataset}/{split} has {len(data.images)} images; n_ref + n_pool = {n_ref + n_pool}")
 perm = torch.randperm(len(data.images), generator=torch.Generator().manual_seed(seed))
-ref, pool = data.images[perm[:n_ref]], data.images[perm[n_ref:n_ref + n_pool]]
-pool_labels = data.labels[perm[n_ref:n_ref + n_pool]] if data.labels is not None else None
+ref, pool = data.images[perm[:n_ref]], data.images[perm[n_ref : n_ref + n_pool]]
+pool_labels = data.labels[perm[n_ref : n_ref + n_pool]] if data.labels is not None else None
 contaminant = load_or_standin(other, "train", size=size, n=n_pool, seed=seed + 1)
 exts = resolve_extractors(extractors, dev)
 kind_list = list(DISTURBANCES) if kinds == "all" else list(kinds)
@@ -59,7 +59,7 @@ print(data_note, "| extractors:", [e.metric_name for e in exts])
 # %%
 rows = [k for k in kind_list if not (DISTURBANCES[k].needs == "labels" and pool_labels is None)]
 fig, axes = plt.subplots(len(rows), 1, figsize=(5, 1.3 * len(rows)))
-for ax, k in zip(axes, rows):
+for ax, k in zip(axes, rows, strict=False):
     d = DISTURBANCES[k]
     lab16 = pool_labels[:16] if pool_labels is not None else None
     imgs = [disturb(pool[:16], k, lv, seed=seed, other=contaminant.images, labels=lab16)[3:4] for lv in d.levels]
@@ -73,17 +73,30 @@ plt.show()
 # ## Distances at each level
 
 # %%
-study = disturbance_study(ref, pool, exts, kinds=kind_list, seed=seed, other=contaminant.images,
-                          labels=pool_labels, kid_subsets=kid_subsets, bootstrap=bootstrap)
+study = disturbance_study(
+    ref,
+    pool,
+    exts,
+    kinds=kind_list,
+    seed=seed,
+    other=contaminant.images,
+    labels=pool_labels,
+    kid_subsets=kid_subsets,
+    bootstrap=bootstrap,
+)
 df = pd.DataFrame(study).drop(columns=["fd_boot"], errors="ignore")
 mono = monotonicity(study, "fd")
 mono_kid = monotonicity(study, "kid")
-pd.DataFrame([{"extractor": e, "disturbance": k, "FD monotone": v, "KID monotone": mono_kid[(e, k)]}
-              for (e, k), v in mono.items()])
+pd.DataFrame(
+    [
+        {"extractor": e, "disturbance": k, "FD monotone": v, "KID monotone": mono_kid[(e, k)]}
+        for (e, k), v in mono.items()
+    ]
+)
 
 # %%
 fig, axes = plt.subplots(1, len(rows), figsize=(2.2 * len(rows), 2.4), sharey=True)
-for ax, k in zip(axes, rows):
+for ax, k in zip(axes, rows, strict=False):
     for e in exts:
         sub = df[(df.kind == k) & (df.extractor == e.name)].sort_values("level")
         ax.plot(range(len(sub)), sub.fd / sub.fd.max(), marker="o", label=e.metric_name)
@@ -96,9 +109,17 @@ res.save_figure(fig, "disturbance_curves")
 plt.show()
 
 # %%
-res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, datasets=[data.title, contaminant.title],
-                 rows=study, n_ref=n_ref, n_pool=n_pool, bootstrap=bootstrap,
-                 monotone={f"{e}/{k}": v for (e, k), v in mono.items()},
-                 monotone_kid={f"{e}/{k}": v for (e, k), v in mono_kid.items()},
-                 metric_names={e.name: e.metric_name for e in exts})
+res.save_metrics(
+    dataset=dataset,
+    data=data_note,
+    data_source=data.source,
+    datasets=[data.title, contaminant.title],
+    rows=study,
+    n_ref=n_ref,
+    n_pool=n_pool,
+    bootstrap=bootstrap,
+    monotone={f"{e}/{k}": v for (e, k), v in mono.items()},
+    monotone_kid={f"{e}/{k}": v for (e, k), v in mono_kid.items()},
+    metric_names={e.name: e.metric_name for e in exts},
+)
 df.round(5)

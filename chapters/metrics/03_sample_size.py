@@ -25,9 +25,9 @@ repeats = 3
 other = "monet_photos"
 extractors = "auto"
 kid_subsets = 10
-calibration_n = 0          # > 0: FID / KID between calibration_n train and calibration_n test images (TF-Inception)
-jpeg_n = 0                 # > 0: what one more JPEG q75 pass on both sides does, on jpeg_n images per side
-n_comparison = None        # images in the blurred and other-dataset sets (None: max(sizes)); they enter up to that n
+calibration_n = 0  # > 0: FID / KID between calibration_n train and calibration_n test images (TF-Inception)
+jpeg_n = 0  # > 0: what one more JPEG q75 pass on both sides does, on jpeg_n images per side
+n_comparison = None  # images in the blurred and other-dataset sets (None: max(sizes)); they enter up to that n
 
 # %%
 import matplotlib.pyplot as plt
@@ -40,7 +40,7 @@ from genrep.metrics.disturbances import disturb, jpeg_roundtrip
 from genrep.metrics.reference import reference_images
 from genrep.metrics.studies import resolve_extractors, sample_size_study
 from genrep.report import Results
-from genrep.train import seed_everything, prepare_device
+from genrep.train import prepare_device, seed_everything
 
 seed_everything(seed)
 dev = prepare_device(device)
@@ -56,25 +56,39 @@ print(data_note, "| extractors:", [e.metric_name for e in exts])
 
 # %%
 # Inception features of real reference subsets are cached in the data folder (computed once per subset).
-cached = data.source == "real" and torch.equal(reference_images(dataset, split, size, len(data.images), seed), data.images)
+cached = data.source == "real" and torch.equal(
+    reference_images(dataset, split, size, len(data.images), seed), data.images
+)
 other_split = "test" if split == "train" else "train"
-calib = (calibration_n > 0 and data.source == "real" and other_split in info(dataset).splits
-         and any(e.name == "inception" for e in exts))
+calib = (
+    calibration_n > 0
+    and data.source == "real"
+    and other_split in info(dataset).splits
+    and any(e.name == "inception" for e in exts)
+)
 
 
 def features(e, images, which=None):
-    return reference_features(dataset, which, size, len(images), seed) if (e.name == "inception" and which) else e(images)
+    return (
+        reference_features(dataset, which, size, len(images), seed) if (e.name == "inception" and which) else e(images)
+    )
 
 
 rows = []
 feats = {}
 for e in exts:
     ref = features(e, data.images, split if cached else None)
-    comps = {"same distribution": ref, "blurred (σ=1 px)": e(blurred), f"other dataset ({other})": e(contaminant.images)}
+    comps = {
+        "same distribution": ref,
+        "blurred (σ=1 px)": e(blurred),
+        f"other dataset ({other})": e(contaminant.images),
+    }
     if calib:
-        comps[f"{other_split} split"] = (reference_features(dataset, other_split, size, calibration_n, seed)
-                                         if e.name == "inception" else e(reference_images(dataset, other_split, size,
-                                                                                           calibration_n, seed)))
+        comps[f"{other_split} split"] = (
+            reference_features(dataset, other_split, size, calibration_n, seed)
+            if e.name == "inception"
+            else e(reference_images(dataset, other_split, size, calibration_n, seed))
+        )
     feats[e.name] = (ref, comps)
     for r in sample_size_study(ref, comps, sizes, repeats=repeats, seed=seed, kid_subsets=kid_subsets):
         rows.append({"extractor": e.name, "metric": e.metric_name, "kid_name": e.kid_name, **r})
@@ -93,29 +107,38 @@ if calib:
     test_f, comps = feats["inception"]
     train_f = comps[f"{other_split} split"]
     n_cal = min(len(test_f), len(train_f))
-    calibration = {"n": n_cal, "fid": fid_from_features(train_f[:n_cal], test_f[:n_cal]),
-                   "kid": kid_from_features(train_f[:n_cal], test_f[:n_cal], subsets=100, subset_size=1000, seed=seed)}
+    calibration = {
+        "n": n_cal,
+        "fid": fid_from_features(train_f[:n_cal], test_f[:n_cal]),
+        "kid": kid_from_features(train_f[:n_cal], test_f[:n_cal], subsets=100, subset_size=1000, seed=seed),
+    }
     if jpeg_n:
         a = reference_images(dataset, other_split, size, calibration_n, seed)[:jpeg_n]
         b = data.images[:jpeg_n]
         inc = next(e for e in exts if e.name == "inception")
         ja, jb = inc(jpeg_roundtrip(a, 75)), inc(jpeg_roundtrip(b, 75))
         calibration["jpeg"] = {
-            "n": jpeg_n, "fid_mirror": fid_from_features(train_f[:jpeg_n], test_f[:jpeg_n]),
+            "n": jpeg_n,
+            "fid_mirror": fid_from_features(train_f[:jpeg_n], test_f[:jpeg_n]),
             "fid_one_more_q75_both": fid_from_features(ja, jb),
-            "fid_test_vs_its_q75_copy": fid_from_features(test_f[:jpeg_n], jb)}
-    print(f"FID (TF-Inception) CIFAR-10 {other_split} vs {split}, n = {n_cal} per side (JPEG-q75 mirror): "
-          f"{calibration['fid']:.3f}; KID {calibration['kid'][0]:.5f} ± {calibration['kid'][1]:.5f}")
+            "fid_test_vs_its_q75_copy": fid_from_features(test_f[:jpeg_n], jb),
+        }
+    print(
+        f"FID (TF-Inception) CIFAR-10 {other_split} vs {split}, n = {n_cal} per side (JPEG-q75 mirror): "
+        f"{calibration['fid']:.3f}; KID {calibration['kid'][0]:.5f} ± {calibration['kid'][1]:.5f}"
+    )
     if "jpeg" in calibration:
         j = calibration["jpeg"]
-        print(f"n = {j['n']}: mirror {j['fid_mirror']:.3f}; both sides through one more q75 pass "
-              f"{j['fid_one_more_q75_both']:.3f}; test against its own q75 copy {j['fid_test_vs_its_q75_copy']:.3f}")
+        print(
+            f"n = {j['n']}: mirror {j['fid_mirror']:.3f}; both sides through one more q75 pass "
+            f"{j['fid_one_more_q75_both']:.3f}; test against its own q75 copy {j['fid_test_vs_its_q75_copy']:.3f}"
+        )
 else:
     print("calibration not run at this tier (needs TF-Inception, real data and calibration_n > 0)")
 
 # %%
 fig, axes = plt.subplots(len(exts), 2, figsize=(8, 2.6 * len(exts)), squeeze=False)
-for (ax_fd, ax_kid), e in zip(axes, exts):
+for (ax_fd, ax_kid), e in zip(axes, exts, strict=False):
     for comp, sub in df[df.extractor == e.name].groupby("comparison", sort=False):
         ax_fd.errorbar(sub.n, sub.fd_mean, yerr=sub.fd_std, marker="o", capsize=2, label=comp)
         ax_kid.errorbar(sub.n, sub.kid_mean, yerr=sub.kid_std, marker="o", capsize=2, label=comp)
@@ -129,6 +152,13 @@ res.save_figure(fig, "bias_vs_n")
 plt.show()
 
 # %%
-res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, datasets=[data.title, contaminant.title],
-                 rows=rows, repeats=repeats, calibration=calibration,
-                 metric_names={e.name: [e.metric_name, e.kid_name] for e in exts})
+res.save_metrics(
+    dataset=dataset,
+    data=data_note,
+    data_source=data.source,
+    datasets=[data.title, contaminant.title],
+    rows=rows,
+    repeats=repeats,
+    calibration=calibration,
+    metric_names={e.name: [e.metric_name, e.kid_name] for e in exts},
+)

@@ -31,11 +31,11 @@ import torch
 
 from genrep.data import load_or_standin
 from genrep.metrics import mifid_from_features
-from genrep.metrics.mifid import min_cosine_distances
 from genrep.metrics.disturbances import disturb
+from genrep.metrics.mifid import min_cosine_distances
 from genrep.metrics.studies import resolve_extractors
 from genrep.report import Results
-from genrep.train import seed_everything, prepare_device
+from genrep.train import prepare_device, seed_everything
 
 seed_everything(seed)
 dev = prepare_device(device)
@@ -62,9 +62,20 @@ for e in exts:
     for name, imgs in submissions.items():
         f = e(imgs)
         m = mifid_from_features(f, ref, eps=eps)
-        rows.append({"extractor": e.name, "metric": "Mi" + e.metric_name, "submission": name, "n": len(f), "fd": m["fid"],
-                     "distance": m["distance"], "penalised": m["distance"] < eps, "mifid": m["mifid"],
-                     "penalty": m["mifid"] / m["fid"], "d_rows": min_cosine_distances(f, ref).tolist()})
+        rows.append(
+            {
+                "extractor": e.name,
+                "metric": "Mi" + e.metric_name,
+                "submission": name,
+                "n": len(f),
+                "fd": m["fid"],
+                "distance": m["distance"],
+                "penalised": m["distance"] < eps,
+                "mifid": m["mifid"],
+                "penalty": m["mifid"] / m["fid"],
+                "d_rows": min_cosine_distances(f, ref).tolist(),
+            }
+        )
 df = pd.DataFrame(rows).drop(columns=["d_rows"])
 df.round(4)
 
@@ -76,8 +87,9 @@ for e in exts:
     axes[0].scatter(x, sub.distance, label=e.name)
     axes[1].scatter(x, sub.penalty, label=e.name)
 for ax in axes:
-    ax.set_xticks(np.arange(len(submissions)), [s.split(" (")[0] for s in submissions], rotation=25, ha="right",
-                  fontsize=7)
+    ax.set_xticks(
+        np.arange(len(submissions)), [s.split(" (")[0] for s in submissions], rotation=25, ha="right", fontsize=7
+    )
 axes[0].axhline(eps, color="k", ls="--", lw=0.8)
 axes[0].set(ylabel="mean NN cosine distance d", title=f"d (penalised below ε = {eps})")
 axes[1].set(yscale="log", ylabel="MiFD / FD", title="memorisation penalty factor")
@@ -87,5 +99,6 @@ res.save_figure(fig, "mifid_penalty")
 plt.show()
 
 # %%
-res.save_metrics(dataset=dataset, data=data_note, data_source=data.source, datasets=[data.title, photos.title],
-                 eps=eps, rows=rows)
+res.save_metrics(
+    dataset=dataset, data=data_note, data_source=data.source, datasets=[data.title, photos.title], eps=eps, rows=rows
+)

@@ -24,7 +24,7 @@ results_dir = "results/rectified_flow_cars/reduced/01_data"
 runs_dir = "runs/rectified_flow_cars/reduced/01_data"
 seed = 0
 datasets = ["synthcars", "cars"]
-n_train = 6000          # SynthCars train size (the report's 6,000); Stanford Cars has 793 photos in all
+n_train = 6000  # SynthCars train size (the report's 6,000); Stanford Cars has 793 photos in all
 n_test = 1000
 height = 96
 width = 128
@@ -37,6 +37,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+
 from genrep.data.rated_cars import load_rated_cars
 from genrep.data.raters import dominant_color_family
 from genrep.data.synthcars import images_sha256
@@ -45,9 +46,11 @@ from genrep.report import Results, show_grid
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 res = Results(results_dir, tier)
-data = {ds: load_rated_cars(ds, "train", n=n_train if ds == "synthcars" else None, height=height, width=width,
-                            seed=seed) for ds in datasets}
-for ds, d in data.items():
+data = {
+    ds: load_rated_cars(ds, "train", n=n_train if ds == "synthcars" else None, height=height, width=width, seed=seed)
+    for ds in datasets
+}
+for d in data.values():
     print(f"{d.title}: {tuple(d.images.shape)}, source {d.source}")
 
 # %% [markdown]
@@ -56,19 +59,28 @@ for ds, d in data.items():
 # %%
 stats = {}
 fig, axes = plt.subplots(1, len(data), figsize=(4.5 * len(data), 3), squeeze=False)
-for ax, (ds, d) in zip(axes[0], data.items()):
+for ax, (ds, d) in zip(axes[0], data.items(), strict=False):
     r = d.moira
     counts = np.bincount(r, minlength=11)[1:]
     ax.bar(range(1, 11), counts, color="tab:red")
     ax.set(title=f"{d.title}\n({tier} tier)", xlabel="Moira's rating", ylabel="images")
     fam = Counter(d.ratings.color) if "color" in d.ratings else Counter(dominant_color_family(d.images))
-    stats[ds] = {"title": d.title, "source": d.source, "n": len(r), "mean": float(r.mean()),
-                 "sd": float(r.std()), "max": int(r.max()), "min": int(r.min()), "counts": counts.tolist(),
-                 "color_families": dict(fam)}
+    stats[ds] = {
+        "title": d.title,
+        "source": d.source,
+        "n": len(r),
+        "mean": float(r.mean()),
+        "sd": float(r.std()),
+        "max": int(r.max()),
+        "min": int(r.min()),
+        "counts": counts.tolist(),
+        "color_families": dict(fam),
+    }
     if ds == "synthcars":
         stats[ds]["sha256"] = images_sha256(d.images)
-        stats[ds]["oracle_vs_true_utility_r"] = float(np.corrcoef(d.oracle(d.images),
-                                                                  d.ratings.moira_true_utility)[0, 1])
+        stats[ds]["oracle_vs_true_utility_r"] = float(
+            np.corrcoef(d.oracle(d.images), d.ratings.moira_true_utility)[0, 1]
+        )
 res.save_figure(fig, "rating_histograms")
 plt.show()
 {ds: {k: v for k, v in s.items() if k not in ("counts", "color_families", "sha256")} for ds, s in stats.items()}
@@ -82,8 +94,8 @@ plt.show()
 
 # %%
 fig, axes = plt.subplots(1, len(data), figsize=(5 * len(data), 3.6), squeeze=False)
-for ax, (ds, d) in zip(axes[0], data.items()):
-    idx = select_top_k(d.moira.astype(float), top_k)   # ties broken by index
+for ax, (ds, d) in zip(axes[0], data.items(), strict=False):
+    idx = select_top_k(d.moira.astype(float), top_k)  # ties broken by index
     show_grid(ax, d.images[idx], nrow=5, title=f"Fig. 8: Moira's top {top_k} — {d.title} ({tier})")
     fams = d.ratings.color.iloc[idx].tolist() if "color" in d.ratings else dominant_color_family(d.images[idx])
     stats[ds]["top_k_ratings"] = d.moira[idx].tolist()
@@ -99,17 +111,24 @@ plt.show()
 
 # %%
 fig, axes = plt.subplots(len(data), 1, figsize=(9, 2.6 * len(data)), squeeze=False)
-for ax, (ds, d) in zip(axes[:, 0], data.items()):
+for ax, d in zip(axes[:, 0], data.values(), strict=False):
     show_grid(ax, d.images[:16], nrow=8, title=f"{d.title} ({tier} tier)")
 res.save_figure(fig, "real_grid")
 plt.show()
 
 # %%
 # the held-out sets (SynthCars `test` split; the fixed held-out fifth of Stanford Cars), used in 05_selection
-held = {ds: load_rated_cars(ds, "test", n=n_test if ds == "synthcars" else None, height=height, width=width, seed=seed)
-        for ds in datasets}
+held = {
+    ds: load_rated_cars(ds, "test", n=n_test if ds == "synthcars" else None, height=height, width=width, seed=seed)
+    for ds in datasets
+}
 for ds, d in held.items():
-    stats[ds]["test"] = {"title": d.title, "n": len(d.moira), "mean": float(d.moira.mean()),
-                         "sd": float(d.moira.std()), "max": int(d.moira.max())}
+    stats[ds]["test"] = {
+        "title": d.title,
+        "n": len(d.moira),
+        "mean": float(d.moira.mean()),
+        "sd": float(d.moira.std()),
+        "max": int(d.moira.max()),
+    }
 res.save_metrics(stats=stats, height=height, width=width, datasets=datasets)
 pd.DataFrame({ds: s["test"] for ds, s in stats.items()}).T  # noqa: B018

@@ -19,8 +19,8 @@ results_dir = "results/rectified_flow_cars/reduced/02_rf_unet"
 runs_dir = "runs/rectified_flow_cars/reduced/02_rf_unet"
 seed = 0
 device = "auto"
-dataset = "synthcars"          # "synthcars" | "cars"
-n_train = 6000                 # training images (SynthCars drawn; Stanford Cars has 635 training photos)
+dataset = "synthcars"  # "synthcars" | "cars"
+n_train = 6000  # training images (SynthCars drawn; Stanford Cars has 635 training photos)
 height = 96
 width = 128
 base_ch = 64
@@ -31,7 +31,7 @@ time_in_decoder = False
 lr = 2e-4
 batch_size = 128
 epochs = 1000
-steps = None                   # None means epochs × n_train / batch_size
+steps = None  # None means epochs × n_train / batch_size
 warmup_steps = 1000
 grad_clip = 1.0
 ema_decay = 0.999
@@ -43,7 +43,7 @@ n_samples = 16000
 n_sweep_samples = 4000
 compile = True
 feature_extractor = "cifarnet"
-run_sanity = True              # MNIST resized to 16×16 (the report's sanity check)
+run_sanity = True  # MNIST resized to 16×16 (the report's sanity check)
 sanity_n = 60000
 sanity_base_ch = 32
 sanity_steps = 5000
@@ -56,13 +56,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+
 from genrep.data import load_or_standin
 from genrep.data.rated_cars import load_rated_cars
 from genrep.metrics import get_extractor
 from genrep.metrics.sample_sets import evaluate_samples
 from genrep.models.rf_unet import RFUNet
 from genrep.report import Results, show_grid
-from genrep.train import count_params, seed_everything, prepare_device, setup_fast, timed
+from genrep.train import count_params, prepare_device, seed_everything, setup_fast, timed
 from genrep.train.generative import sample_rf_images, train_velocity_field
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
@@ -73,8 +74,10 @@ res = Results(results_dir, tier)
 data = load_rated_cars(dataset, "train", n=n_train, height=height, width=width, seed=seed)
 n_steps = int(steps) if steps else math.ceil(epochs * len(data.images) / batch_size)
 model = RFUNet(3, base_ch, tuple(ch_mult), norm, time_freqs, time_in_decoder=time_in_decoder)
-print(f"{data.title}; RF-UNet {count_params(model):,} parameters; {n_steps} steps of batch {batch_size} "
-      f"({n_steps * batch_size / len(data.images):.1f} epochs) on {dev}")
+print(
+    f"{data.title}; RF-UNet {count_params(model):,} parameters; {n_steps} steps of batch {batch_size} "
+    f"({n_steps * batch_size / len(data.images):.1f} epochs) on {dev}"
+)
 
 # %% [markdown]
 # ## Sanity run: MNIST at 16×16 (the report mentions it but shows nothing)
@@ -84,17 +87,31 @@ sanity = {}
 if run_sanity:
     mn = load_or_standin("mnist", "train", size=16, n=sanity_n, seed=seed)
     sm = RFUNet(1, sanity_base_ch, (1, 2), norm, time_freqs)
-    s_ema, s_hist, _ = train_velocity_field(sm, mn.images, steps=sanity_steps, batch_size=min(batch_size, 128),
-                                            lr=max(lr, 1e-3), warmup_steps=min(warmup_steps, sanity_steps // 10),
-                                            ema_decay=ema_decay if sanity_steps > 2000 else 0.99, seed=seed,
-                                            device=dev, checkpoint=Path(runs_dir) / "sanity.ckpt", desc="RF MNIST-16")
+    s_ema, s_hist, _ = train_velocity_field(
+        sm,
+        mn.images,
+        steps=sanity_steps,
+        batch_size=min(batch_size, 128),
+        lr=max(lr, 1e-3),
+        warmup_steps=min(warmup_steps, sanity_steps // 10),
+        ema_decay=ema_decay if sanity_steps > 2000 else 0.99,
+        seed=seed,
+        device=dev,
+        checkpoint=Path(runs_dir) / "sanity.ckpt",
+        desc="RF MNIST-16",
+    )
     s_imgs = sample_rf_images(s_ema.module, 32, (1, 16, 16), nfe=min(nfe, 50), method=sampler, seed=seed, device=dev)
     fig, ax = plt.subplots(figsize=(6, 3))
     show_grid(ax, s_imgs, nrow=8, title=f"Fig. S1: RF samples, {mn.title} at 16×16 ({sanity_steps} steps, {tier})")
     res.save_figure(fig, "figS1_mnist16")
     plt.show()
-    sanity = {"data": mn.title, "steps": sanity_steps, "loss_first": s_hist[0]["loss"], "loss_last": s_hist[-1]["loss"],
-              "params": count_params(sm)}
+    sanity = {
+        "data": mn.title,
+        "steps": sanity_steps,
+        "loss_first": s_hist[0]["loss"],
+        "loss_last": s_hist[-1]["loss"],
+        "params": count_params(sm),
+    }
 sanity  # noqa: B018
 
 # %% [markdown]
@@ -102,9 +119,22 @@ sanity  # noqa: B018
 
 # %%
 ema, hist, speed = train_velocity_field(
-    model, data.images, steps=n_steps, batch_size=batch_size, lr=lr, warmup_steps=warmup_steps, grad_clip=grad_clip,
-    ema_decay=ema_decay, hflip=hflip, seed=seed, device=dev, checkpoint=Path(runs_dir) / "rf_unet.ckpt",
-    desc="RF-UNet", log_every=max(1, n_steps // 200), compile=compile)
+    model,
+    data.images,
+    steps=n_steps,
+    batch_size=batch_size,
+    lr=lr,
+    warmup_steps=warmup_steps,
+    grad_clip=grad_clip,
+    ema_decay=ema_decay,
+    hflip=hflip,
+    seed=seed,
+    device=dev,
+    checkpoint=Path(runs_dir) / "rf_unet.ckpt",
+    desc="RF-UNet",
+    log_every=max(1, n_steps // 200),
+    compile=compile,
+)
 h = pd.DataFrame(hist)
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.plot(h.step, h.loss, lw=0.8)
@@ -148,8 +178,17 @@ for method in ("euler", "heun"):
             continue
         imgs = sample_rf_images(ema.module, n_sw, shape, nfe=k, method=method, seed=seed + 2, device=dev)
         r = evaluate_samples(imgs, data.images, ext, train_feats=train_feats, seed=seed)
-        sweep.append({"method": method, "nfe": k, "fd": r["fd"], "precision": r["precision"], "recall": r["recall"],
-                      "sharpness_rel": r["sharpness_rel"], "grid": imgs[:8]})
+        sweep.append(
+            {
+                "method": method,
+                "nfe": k,
+                "fd": r["fd"],
+                "precision": r["precision"],
+                "recall": r["recall"],
+                "sharpness_rel": r["sharpness_rel"],
+                "grid": imgs[:8],
+            }
+        )
 sw = pd.DataFrame(sweep)
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.2), gridspec_kw={"width_ratios": [1, 1.6]})
 for method, g in sw.groupby("method"):
@@ -163,9 +202,23 @@ plt.show()
 sw.drop(columns="grid").round(4)
 
 # %%
-res.save_metrics(dataset=dataset, data=data.title, data_source=data.source, n_train=len(data.images),
-                 params=count_params(model), steps=n_steps, batch_size=batch_size,
-                 epochs_run=n_steps * batch_size / len(data.images), loss_first=hist[0]["loss"],
-                 loss_last=hist[-1]["loss"], history=hist, methods={"rf_unet": report}, nfe=nfe, sampler=sampler,
-                 nfe_sweep=sw.drop(columns="grid").to_dict("records"), sanity=sanity, throughput={**speed, **sampling},
-                 setup_fast=fast)
+res.save_metrics(
+    dataset=dataset,
+    data=data.title,
+    data_source=data.source,
+    n_train=len(data.images),
+    params=count_params(model),
+    steps=n_steps,
+    batch_size=batch_size,
+    epochs_run=n_steps * batch_size / len(data.images),
+    loss_first=hist[0]["loss"],
+    loss_last=hist[-1]["loss"],
+    history=hist,
+    methods={"rf_unet": report},
+    nfe=nfe,
+    sampler=sampler,
+    nfe_sweep=sw.drop(columns="grid").to_dict("records"),
+    sanity=sanity,
+    throughput={**speed, **sampling},
+    setup_fast=fast,
+)

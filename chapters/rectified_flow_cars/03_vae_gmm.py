@@ -40,12 +40,12 @@ n_active = 18
 gmm_components = "bic"
 gmm_k_grid = [1, 2, 5, 10, 20, 50, 100]
 gmm_cov = "full"
-gmm_fit_on = "mu"              # "mu" (posterior means) or "z" (one posterior sample per image)
+gmm_fit_on = "mu"  # "mu" (posterior means) or "z" (one posterior sample per image)
 gmm_n_init = 3
-gmm_components_sweep = [1, 5, 10, 20, 50, 100]   # ablation A10 (FD of each K)
-n_active_sweep = [8, 18, 32, 64, "auto"]         # ablation A11
+gmm_components_sweep = [1, 5, 10, 20, 50, 100]  # ablation A10 (FD of each K)
+n_active_sweep = [8, 18, 32, 64, "auto"]  # ablation A11
 tsne_perplexity = 30
-tsne_n = 6000                  # points embedded by t-SNE, 0 to skip
+tsne_n = 6000  # points embedded by t-SNE, 0 to skip
 n_samples = 16000
 n_sweep_samples = 4000
 compile = True
@@ -59,6 +59,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+
 from genrep.data.rated_cars import load_rated_cars
 from genrep.metrics import get_extractor
 from genrep.metrics.sample_sets import evaluate_samples
@@ -66,7 +67,7 @@ from genrep.models.active_units import active_unit_stats, embed_subset, top_acti
 from genrep.models.conv_vae import ConvVAE
 from genrep.models.gmm import GMMPrior
 from genrep.report import Results, show_grid
-from genrep.train import count_params, seed_everything, prepare_device, setup_fast
+from genrep.train import count_params, prepare_device, seed_everything, setup_fast
 from genrep.train.generative import decode_latents, encode_images, train_conv_vae
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
@@ -77,15 +78,29 @@ res = Results(results_dir, tier)
 data = load_rated_cars(dataset, "train", n=n_train, height=height, width=width, seed=seed)
 n_steps = int(steps) if steps else math.ceil(epochs * len(data.images) / batch_size)
 vae = ConvVAE(3, (height, width), base_ch, tuple(ch_mult), latent_dim, norm)
-print(f"{data.title}; ConvVAE {count_params(vae):,} parameters; β={beta} ({recon_reduction}/{kl_reduction}); "
-      f"{n_steps} steps of batch {batch_size}")
+print(
+    f"{data.title}; ConvVAE {count_params(vae):,} parameters; β={beta} ({recon_reduction}/{kl_reduction}); "
+    f"{n_steps} steps of batch {batch_size}"
+)
 
 # %%
 hist, speed = train_conv_vae(
-    vae, data.images, steps=n_steps, batch_size=batch_size, lr=lr, lr_min=lr_min, beta=beta,
-    recon_reduction=recon_reduction, kl_reduction=kl_reduction,
-    kl_warmup_steps=int(kl_warmup_epochs * len(data.images) / batch_size), seed=seed, device=dev,
-    checkpoint=Path(runs_dir) / "vae.ckpt", log_every=max(1, n_steps // 200), compile=compile)
+    vae,
+    data.images,
+    steps=n_steps,
+    batch_size=batch_size,
+    lr=lr,
+    lr_min=lr_min,
+    beta=beta,
+    recon_reduction=recon_reduction,
+    kl_reduction=kl_reduction,
+    kl_warmup_steps=int(kl_warmup_epochs * len(data.images) / batch_size),
+    seed=seed,
+    device=dev,
+    checkpoint=Path(runs_dir) / "vae.ckpt",
+    log_every=max(1, n_steps // 200),
+    compile=compile,
+)
 h = pd.DataFrame(hist)
 mu, logvar = encode_images(vae, data.images)
 recon = decode_latents(vae, mu[:8])
@@ -106,20 +121,28 @@ st = active_unit_stats(mu.numpy(), logvar.numpy(), au_threshold)
 dims = top_active_dims(st, n_active)
 x01 = data.images.float() / 255
 recon_mse = float(((decode_latents(vae, mu).float() / 255 - x01) ** 2).mean())
-kl_nats = float((0.5 * (mu ** 2 + logvar.exp() - 1 - logvar)).sum(1).mean())
-agree = len(set(st["order"][:len(dims)]) & set(st["order_mean_abs"][:len(dims)])) / len(dims)
-print(f"active units (Var μ > {au_threshold}): {st['active']} of {latent_dim}; kept {len(dims)} dims; "
-      f"ranking by mean|μ| agrees on {agree:.0%}")
+kl_nats = float((0.5 * (mu**2 + logvar.exp() - 1 - logvar)).sum(1).mean())
+agree = len(set(st["order"][: len(dims)]) & set(st["order_mean_abs"][: len(dims)])) / len(dims)
+print(
+    f"active units (Var μ > {au_threshold}): {st['active']} of {latent_dim}; kept {len(dims)} dims; "
+    f"ranking by mean|μ| agrees on {agree:.0%}"
+)
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.4), gridspec_kw={"width_ratios": [1, 1.3]})
-axes[0].bar(range(latent_dim), st["variance"][st["order"]], color=["tab:blue" if v > au_threshold else "tab:gray"
-                                                                    for v in st["variance"][st["order"]]])
+axes[0].bar(
+    range(latent_dim),
+    st["variance"][st["order"]],
+    color=["tab:blue" if v > au_threshold else "tab:gray" for v in st["variance"][st["order"]]],
+)
 axes[0].axhline(au_threshold, color="k", lw=0.7, ls="--")
 axes[0].set(yscale="log", xlabel="latent dim (sorted)", ylabel="Var_x μ_d", title=f"Fig. S3: activity ({tier})")
 rows = mu.numpy()[np.argsort(data.moira, kind="stable")][:: max(1, len(mu) // 300)]
 lim = np.abs(rows).max()
 im = axes[1].imshow(rows[:, st["order"]], aspect="auto", cmap="RdBu_r", vmin=-lim, vmax=lim, interpolation="nearest")
-axes[1].set(xlabel="latent dim (sorted by activity)", ylabel="images (sorted by rating)",
-            title="Fig. 5: μ matrix (white = not activated)")
+axes[1].set(
+    xlabel="latent dim (sorted by activity)",
+    ylabel="images (sorted by rating)",
+    title="Fig. 5: μ matrix (white = not activated)",
+)
 plt.colorbar(im, ax=axes[1])
 res.save_figure(fig, "fig5_latent_matrix")
 plt.show()
@@ -137,10 +160,11 @@ from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsRegressor
 
 r2_tsne = r2_mu = sil = float("nan")
-if tsne_n:   # 0 skips the t-SNE (ablation arms)
-    sub = np.random.default_rng(seed).permutation(len(mu))[:min(tsne_n, len(mu))]
+if tsne_n:  # 0 skips the t-SNE (ablation arms)
+    sub = np.random.default_rng(seed).permutation(len(mu))[: min(tsne_n, len(mu))]
     emb = TSNE(2, perplexity=min(tsne_perplexity, (len(sub) - 1) / 3), init="pca", random_state=seed).fit_transform(
-        mu.numpy()[sub][:, dims])
+        mu.numpy()[sub][:, dims]
+    )
     y = data.moira[sub].astype(float)
     knn = KNeighborsRegressor(10)
     r2_tsne = float(np.mean(cross_val_score(knn, emb, y, cv=5, scoring="r2")))
@@ -166,15 +190,30 @@ if gmm_fit_on not in ("mu", "z"):
 all_dims = np.arange(latent_dim)
 gmms = {}
 for d_sel in (all_dims, dims):
-    gmms[len(d_sel)] = (d_sel, GMMPrior.fit(fit_x[:, d_sel], gmm_components, gmm_k_grid, gmm_cov, n_init=gmm_n_init,
-                                            seed=seed))
+    gmms[len(d_sel)] = (
+        d_sel,
+        GMMPrior.fit(fit_x[:, d_sel], gmm_components, gmm_k_grid, gmm_cov, n_init=gmm_n_init, seed=seed),
+    )
 samples = {"vae_prior": decode_latents(vae, torch.randn(n_samples, latent_dim, generator=rng))}
 for k, (d_sel, g) in gmms.items():
     samples[f"vae_gmm_{k}"] = decode_latents(vae, embed_subset(g.sample(n_samples, seed + k), d_sel, latent_dim))
 np.savez_compressed(Path(runs_dir) / "samples.npz", **{k: v.numpy() for k, v in samples.items()})
-torch.save({"mu": mu, "logvar": logvar, "dims": torch.as_tensor(dims), "vae": vae.state_dict(),
-            "config": {"image_size": (height, width), "base_ch": base_ch, "ch_mult": list(ch_mult),
-                       "latent_dim": latent_dim, "norm": norm}}, Path(runs_dir) / "latents.pt")
+torch.save(
+    {
+        "mu": mu,
+        "logvar": logvar,
+        "dims": torch.as_tensor(dims),
+        "vae": vae.state_dict(),
+        "config": {
+            "image_size": (height, width),
+            "base_ch": base_ch,
+            "ch_mult": list(ch_mult),
+            "latent_dim": latent_dim,
+            "norm": norm,
+        },
+    },
+    Path(runs_dir) / "latents.pt",
+)
 bic = {k: g.bic_table for k, (_, g) in gmms.items()}
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.2), gridspec_kw={"width_ratios": [1, 2.4]})
 for k, table in bic.items():
@@ -197,8 +236,9 @@ train_feats = ext(data.images)
 reports = {m: evaluate_samples(s, data.images, ext, train_feats=train_feats, seed=seed) for m, s in samples.items()}
 for m, g in gmms.items():
     reports[f"vae_gmm_{m}"]["gmm_k"] = g[1].k
-pd.DataFrame(reports).T[["fd", "kid", "precision", "recall", "vendi", "sharpness_rel", "mem_ratio_median",
-                         "oracle_mean"]].astype(float).round(4)
+pd.DataFrame(reports).T[
+    ["fd", "kid", "precision", "recall", "vendi", "sharpness_rel", "mem_ratio_median", "oracle_mean"]
+].astype(float).round(4)
 
 # %% [markdown]
 # ## Ablations A10 (number of GMM components) and A11 (number of kept dims)
@@ -212,24 +252,61 @@ for k in gmm_components_sweep:
     g = GMMPrior.fit(fit_x[:, dims], int(k), covariance_type=gmm_cov, n_init=1, seed=seed)
     imgs = decode_latents(vae, embed_subset(g.sample(n_sw, seed), dims, latent_dim))
     r = evaluate_samples(imgs, data.images, ext, train_feats=train_feats, seed=seed)
-    abl.append({"ablation": "A10 gmm_components", "value": int(k), "dims": len(dims), **{c: r[c] for c in (
-        "fd", "precision", "recall", "mem_ratio_median", "mem_frac_below_third")}})
+    abl.append(
+        {
+            "ablation": "A10 gmm_components",
+            "value": int(k),
+            "dims": len(dims),
+            **{c: r[c] for c in ("fd", "precision", "recall", "mem_ratio_median", "mem_frac_below_third")},
+        }
+    )
 for na in n_active_sweep:
     ds = top_active_dims(st, na if na == "auto" else min(int(na), latent_dim))
     g = GMMPrior.fit(fit_x[:, ds], gmm_components, gmm_k_grid, gmm_cov, n_init=1, seed=seed)
     imgs = decode_latents(vae, embed_subset(g.sample(n_sw, seed), ds, latent_dim))
     r = evaluate_samples(imgs, data.images, ext, train_feats=train_feats, seed=seed)
-    abl.append({"ablation": "A11 n_active", "value": str(na), "dims": len(ds), "k": g.k, **{c: r[c] for c in (
-        "fd", "precision", "recall", "mem_ratio_median", "mem_frac_below_third")}})
+    abl.append(
+        {
+            "ablation": "A11 n_active",
+            "value": str(na),
+            "dims": len(ds),
+            "k": g.k,
+            **{c: r[c] for c in ("fd", "precision", "recall", "mem_ratio_median", "mem_frac_below_third")},
+        }
+    )
 abl = pd.DataFrame(abl)
 abl.round(4)
 
 # %%
-res.save_metrics(dataset=dataset, data=data.title, data_source=data.source, n_train=len(data.images),
-                 params=count_params(vae), steps=n_steps, batch_size=batch_size, beta=beta,
-                 recon_reduction=recon_reduction, kl_reduction=kl_reduction, latent_dim=latent_dim,
-                 history=hist, throughput=speed, active_units=st["active"], au_threshold=au_threshold,
-                 variance=st["variance"], mean_abs=st["mean_abs"], kept_dims=dims, ranking_agreement=agree,
-                 top_variances=st["variance"][st["order"][:len(dims)]], recon_mse=recon_mse, kl_nats=kl_nats,
-                 gmm_k={k: g.k for k, (_, g) in gmms.items()}, bic=bic, knn_r2_tsne=r2_tsne, knn_r2_mu=r2_mu,
-                 silhouette_tertiles=sil, methods=reports, ablations=abl.to_dict("records"), setup_fast=fast)
+res.save_metrics(
+    dataset=dataset,
+    data=data.title,
+    data_source=data.source,
+    n_train=len(data.images),
+    params=count_params(vae),
+    steps=n_steps,
+    batch_size=batch_size,
+    beta=beta,
+    recon_reduction=recon_reduction,
+    kl_reduction=kl_reduction,
+    latent_dim=latent_dim,
+    history=hist,
+    throughput=speed,
+    active_units=st["active"],
+    au_threshold=au_threshold,
+    variance=st["variance"],
+    mean_abs=st["mean_abs"],
+    kept_dims=dims,
+    ranking_agreement=agree,
+    top_variances=st["variance"][st["order"][: len(dims)]],
+    recon_mse=recon_mse,
+    kl_nats=kl_nats,
+    gmm_k={k: g.k for k, (_, g) in gmms.items()},
+    bic=bic,
+    knn_r2_tsne=r2_tsne,
+    knn_r2_mu=r2_mu,
+    silhouette_tertiles=sil,
+    methods=reports,
+    ablations=abl.to_dict("records"),
+    setup_fast=fast,
+)

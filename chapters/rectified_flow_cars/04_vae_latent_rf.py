@@ -18,8 +18,8 @@ dataset = "synthcars"
 n_train = 6000
 height = 96
 width = 128
-vae_arm = "03_vae_gmm"         # which VAE run's latents and decoder to use
-latent_variants = ["active", "all"]   # the n_active most active dims of notebook 03, and all dims
+vae_arm = "03_vae_gmm"  # which VAE run's latents and decoder to use
+latent_variants = ["active", "all"]  # the n_active most active dims of notebook 03, and all dims
 hidden = 512
 depth = 4
 time_freqs = 32
@@ -29,8 +29,8 @@ steps = 20000
 warmup_steps = 1000
 ema_decay = 0.999
 standardize = True
-extra_seeds = []               # more training seeds of the first latent variant (the kept dims): their samples
-                               # (seed_samples.npz) give the between-seed spread of FID in 05_selection
+extra_seeds = []  # more training seeds of the first latent variant (the kept dims): their samples
+# (seed_samples.npz) give the between-seed spread of FID in 05_selection
 sampler = "euler"
 nfe = 100
 nfe_sweep = [1, 2, 4, 8, 16, 32, 64, 100]
@@ -45,6 +45,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+
 from genrep.data.rated_cars import load_rated_cars
 from genrep.metrics import get_extractor
 from genrep.metrics.sample_sets import evaluate_samples
@@ -52,7 +53,7 @@ from genrep.models.active_units import embed_subset
 from genrep.models.conv_vae import ConvVAE
 from genrep.models.time_mlp import TimeMLP
 from genrep.report import Results, show_grid
-from genrep.train import count_params, seed_everything, prepare_device
+from genrep.train import count_params, prepare_device, seed_everything
 from genrep.train.generative import decode_latents, sample_rf_latents, train_velocity_field
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
@@ -64,7 +65,9 @@ if not src.exists():
     raise FileNotFoundError(f"{src} not found: run 03_vae_gmm ({vae_arm}) first")
 lat = torch.load(src, map_location="cpu", weights_only=False)
 cfg = lat["config"]
-vae = ConvVAE(3, tuple(cfg["image_size"]), cfg["base_ch"], tuple(cfg["ch_mult"]), cfg["latent_dim"], cfg["norm"]).to(dev)
+vae = ConvVAE(3, tuple(cfg["image_size"]), cfg["base_ch"], tuple(cfg["ch_mult"]), cfg["latent_dim"], cfg["norm"]).to(
+    dev
+)
 vae.load_state_dict(lat["vae"])
 mu, dims = lat["mu"], lat["dims"].numpy()
 data = load_rated_cars(dataset, "train", n=n_train, height=height, width=width, seed=seed)
@@ -92,9 +95,20 @@ for name, d_sel in variants.items():
         net = TimeMLP(len(d_sel), hidden, depth, time_freqs)
         tag = name if j == 0 else f"{name}@seed{ts}"
         ema, hist, speed = train_velocity_field(
-            net, (x - m_) / s_, steps=steps, batch_size=batch_size, lr=lr, warmup_steps=warmup_steps, grad_clip=1.0,
-            ema_decay=ema_decay, seed=ts, device=dev, checkpoint=Path(runs_dir) / f"{tag.replace('@', '_')}.ckpt",
-            desc=tag, log_every=max(1, steps // 200))
+            net,
+            (x - m_) / s_,
+            steps=steps,
+            batch_size=batch_size,
+            lr=lr,
+            warmup_steps=warmup_steps,
+            grad_clip=1.0,
+            ema_decay=ema_decay,
+            seed=ts,
+            device=dev,
+            checkpoint=Path(runs_dir) / f"{tag.replace('@', '_')}.ckpt",
+            desc=tag,
+            log_every=max(1, steps // 200),
+        )
         z = sample_rf_latents(ema.module, n_samples, len(d_sel), nfe=nfe, method=sampler, seed=ts + 1) * s_ + m_
         imgs = decode_latents(vae, embed_subset(z.numpy(), d_sel, cfg["latent_dim"]))
         if j:
@@ -107,7 +121,9 @@ for name, d_sel in variants.items():
 if seed_samples:
     np.savez_compressed(Path(runs_dir) / "seed_samples.npz", **{k: v.numpy() for k, v in seed_samples.items()})
 np.savez_compressed(Path(runs_dir) / "samples.npz", **{k: v.numpy() for k, v in samples.items()})
-pd.DataFrame(reports).T[["params", "fd", "kid", "precision", "recall", "vendi", "sharpness_rel", "oracle_mean"]].astype(float).round(4)
+pd.DataFrame(reports).T[["params", "fd", "kid", "precision", "recall", "vendi", "sharpness_rel", "oracle_mean"]].astype(
+    float
+).round(4)
 
 # %% [markdown]
 # ## Figure 3 regenerated: random VAE-RF samples
@@ -141,8 +157,18 @@ res.save_figure(fig, "latent_nfe_sweep")
 plt.show()
 
 # %%
-res.save_metrics(dataset=dataset, data=data.title, vae_arm=vae_arm, n_train=len(data.images), steps=steps,
-                 train_seeds=list(train_seeds), seed_sample_sets=sorted(seed_samples),
-                 methods=reports, throughput=speeds, nfe_sweep=sw.to_dict("records"),
-                 loss_first={k: h[0]["loss"] for k, h in hists.items()},
-                 loss_last={k: h[-1]["loss"] for k, h in hists.items()}, histories=hists)
+res.save_metrics(
+    dataset=dataset,
+    data=data.title,
+    vae_arm=vae_arm,
+    n_train=len(data.images),
+    steps=steps,
+    train_seeds=list(train_seeds),
+    seed_sample_sets=sorted(seed_samples),
+    methods=reports,
+    throughput=speeds,
+    nfe_sweep=sw.to_dict("records"),
+    loss_first={k: h[0]["loss"] for k, h in hists.items()},
+    loss_last={k: h[-1]["loss"] for k, h in hists.items()},
+    histories=hists,
+)

@@ -22,20 +22,20 @@ n_train = 6000
 n_test = 1000
 height = 96
 width = 128
-gen_arms = ["02_rf_unet", "03_vae_gmm", "04_vae_latent_rf"]   # sibling arms whose samples.npz are scored
-regressor_width = 64             # 64 is torchvision's ResNet18
-pretrained_weights = None        # a local ImageNet ResNet18 state dict, or None for random init
+gen_arms = ["02_rf_unet", "03_vae_gmm", "04_vae_latent_rf"]  # sibling arms whose samples.npz are scored
+regressor_width = 64  # 64 is torchvision's ResNet18
+pretrained_weights = None  # a local ImageNet ResNet18 state dict, or None for random init
 grid = {"lr": [1e-4, 3e-4, 1e-3], "weight_decay": [0, 1e-4], "epochs": [10, 30], "hflip": [False, True]}
 cv_folds = 5
 reg_batch_size = 64
 top_k = 20
 submit_k = 10
 submit_method = "vae_gmm_18"
-n_samples_sweep = [1000, 4000, 16000]   # ablation A6, scored samples per method
+n_samples_sweep = [1000, 4000, 16000]  # ablation A6, scored samples per method
 dup_percentile = 1.0
 feature_extractor = "cifarnet"
-fid_extractor = None            # "inception": true FID (TF-Inception) with bootstrap replicates; None skips it
-n_fid = 500                     # samples per method scored by fid_extractor (against the training images)
+fid_extractor = None  # "inception": true FID (TF-Inception) with bootstrap replicates; None skips it
+n_fid = 500  # samples per method scored by fid_extractor (against the training images)
 fid_boot = 200
 
 # %%
@@ -46,6 +46,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import torch
+
 from genrep.data.rated_cars import load_rated_cars
 from genrep.data.raters import dominant_color_family, image_utility
 from genrep.metrics import get_extractor
@@ -60,7 +61,7 @@ from genrep.metrics.sample_sets import (
 from genrep.models.preference import PreferenceRegressor, score_images, select_top_k
 from genrep.report import Results
 from genrep.report.ranked_grid import ranked_grid
-from genrep.train import Checkpointer, count_params, seed_everything, prepare_device
+from genrep.train import Checkpointer, count_params, prepare_device, seed_everything
 from genrep.train.generative import grid_search_cv, train_regressor
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
@@ -68,7 +69,9 @@ dev = prepare_device(device)
 seed_everything(seed)
 res = Results(results_dir, tier)
 train = load_rated_cars(dataset, "train", n=n_train, height=height, width=width, seed=seed)
-test = load_rated_cars(dataset, "test", n=n_test if dataset == "synthcars" else None, height=height, width=width, seed=seed)
+test = load_rated_cars(
+    dataset, "test", n=n_test if dataset == "synthcars" else None, height=height, width=width, seed=seed
+)
 samples, method_reports = {}, {}
 for arm in gen_arms:
     f = Path(runs_dir).parent / arm / "samples.npz"
@@ -77,7 +80,7 @@ for arm in gen_arms:
     with np.load(f) as z:
         samples.update({k: torch.from_numpy(z[k]) for k in z.files})
     method_reports.update(res.metrics(arm)["methods"])
-seed_samples = {}   # extra training seeds of a method (scored for FID only)
+seed_samples = {}  # extra training seeds of a method (scored for FID only)
 for arm in gen_arms:
     f = Path(runs_dir).parent / arm / "seed_samples.npz"
     if f.exists():
@@ -88,24 +91,38 @@ print(f"{train.title}; held out: {test.title}; methods: {', '.join(f'{k} ({len(v
 # %% [markdown]
 # ## Grid search (k-fold CV on train) and the final regressor — Table R4
 
+
 # %%
 def make_model():
     return PreferenceRegressor(pretrained_weights, width=regressor_width)
 
 
-cv_rows = grid_search_cv(make_model, train.images, train.moira, grid, folds=cv_folds, batch_size=reg_batch_size,
-                         seed=seed, device=dev)
+cv_rows = grid_search_cv(
+    make_model, train.images, train.moira, grid, folds=cv_folds, batch_size=reg_batch_size, seed=seed, device=dev
+)
 cv = pd.DataFrame(cv_rows).sort_values("rmse")
 best = cv.iloc[0].to_dict()
 reg = make_model()
-reg_hist = train_regressor(reg, train.images, train.moira, epochs=int(best["epochs"]), batch_size=reg_batch_size,
-                           lr=float(best["lr"]), weight_decay=float(best["weight_decay"]), hflip=bool(best["hflip"]),
-                           seed=seed, device=dev, checkpoint=Checkpointer(Path(runs_dir) / "regressor.ckpt"))
+reg_hist = train_regressor(
+    reg,
+    train.images,
+    train.moira,
+    epochs=int(best["epochs"]),
+    batch_size=reg_batch_size,
+    lr=float(best["lr"]),
+    weight_decay=float(best["weight_decay"]),
+    hflip=bool(best["hflip"]),
+    seed=seed,
+    device=dev,
+    checkpoint=Checkpointer(Path(runs_dir) / "regressor.ckpt"),
+)
 pred_train, pred_test = score_images(reg, train.images), score_images(reg, test.images)
 honest = regression_report(test.moira, pred_test)
 fit = regression_report(train.moira, pred_train)
-print(f"best of {len(cv)} configurations: {({k: best[k] for k in grid})}; regressor {count_params(reg):,} parameters")
-print(f"held-out: RMSE {honest['rmse']:.3f}, Spearman {honest['spearman']:.3f}; train fit Spearman {fit['spearman']:.3f}")
+print(f"best of {len(cv)} configurations: { ({k: best[k] for k in grid}) }; regressor {count_params(reg):,} parameters")
+print(
+    f"held-out: RMSE {honest['rmse']:.3f}, Spearman {honest['spearman']:.3f}; train fit Spearman {fit['spearman']:.3f}"
+)
 cv.round(4)
 
 # %% [markdown]
@@ -115,11 +132,25 @@ cv.round(4)
 pred = {m: score_images(reg, s) for m, s in samples.items()}
 oracle = {m: image_utility(s) for m, s in samples.items()}
 true_max = int(train.moira.max())
-comp = [{"set": "train (real)", "n": len(pred_train), "max": pred_train.max(), "p99": np.percentile(pred_train, 99),
-         "mean": pred_train.mean()},
-        {"set": "test (real)", "n": len(pred_test), "max": pred_test.max(), "p99": np.percentile(pred_test, 99),
-         "mean": pred_test.mean()}]
-comp += [{"set": m, "n": len(p), "max": p.max(), "p99": np.percentile(p, 99), "mean": p.mean()} for m, p in pred.items()]
+comp = [
+    {
+        "set": "train (real)",
+        "n": len(pred_train),
+        "max": pred_train.max(),
+        "p99": np.percentile(pred_train, 99),
+        "mean": pred_train.mean(),
+    },
+    {
+        "set": "test (real)",
+        "n": len(pred_test),
+        "max": pred_test.max(),
+        "p99": np.percentile(pred_test, 99),
+        "mean": pred_test.mean(),
+    },
+]
+comp += [
+    {"set": m, "n": len(p), "max": p.max(), "p99": np.percentile(p, 99), "mean": p.mean()} for m, p in pred.items()
+]
 comp = pd.DataFrame(comp)
 comp["true_max"] = true_max
 fig, axes = plt.subplots(1, 2, figsize=(11, 3.3))
@@ -146,15 +177,31 @@ comp.round(3)
 # %%
 fid = {}
 if fid_extractor:
-    fid = score_fd_table({**samples, **seed_samples}, train.images[torch.randperm(
-        len(train.images), generator=torch.Generator().manual_seed(seed))[:n_fid].sort().values],
-        test.images, get_extractor(fid_extractor, dev), n_fid, fid_boot, seed)
-    print(f"{fid['metric']}: {fid['n']} samples per method vs {fid['n_reference']} training images; "
-          f"floor at n = {fid['n_eq']}")
-    display_fid = pd.DataFrame({m: {f"{fid['metric']} (n={fid['n']})": r.get("value"), f"{fid['kid_metric']}×1e3":
-                                    1e3 * r["kid"] if "kid" in r else None,
-                                    f"{fid['metric']} (n={fid['n_eq']})": r["eq"]["value"]}
-                                for m, r in fid["methods"].items()}).T
+    fid = score_fd_table(
+        {**samples, **seed_samples},
+        train.images[
+            torch.randperm(len(train.images), generator=torch.Generator().manual_seed(seed))[:n_fid].sort().values
+        ],
+        test.images,
+        get_extractor(fid_extractor, dev),
+        n_fid,
+        fid_boot,
+        seed,
+    )
+    print(
+        f"{fid['metric']}: {fid['n']} samples per method vs {fid['n_reference']} training images; "
+        f"floor at n = {fid['n_eq']}"
+    )
+    display_fid = pd.DataFrame(
+        {
+            m: {
+                f"{fid['metric']} (n={fid['n']})": r.get("value"),
+                f"{fid['kid_metric']}×1e3": 1e3 * r["kid"] if "kid" in r else None,
+                f"{fid['metric']} (n={fid['n_eq']})": r["eq"]["value"],
+            }
+            for m, r in fid["methods"].items()
+        }
+    ).T
 else:
     display_fid = pd.DataFrame()
 display_fid.round(2)
@@ -182,18 +229,32 @@ for m, s in samples.items():
     warm = sum(fams.get(c, 0) for c in ("red", "orange", "yellow"))
     rand = rng.choice(len(s), min(top_k, len(s)), replace=False)
     random_oracle[m] = float(oracle[m][rand].mean())
-    r2.append({"method": m, "near_dup_clusters": n_clusters, "mean_pair_cos_dist": mean_pairwise_cosine_distance(feats),
-               "warm": warm, "silver": fams.get("silver", 0), "pct_silver": 100 * fams.get("silver", 0) / len(idx),
-               "colors": dict(fams), "pred_mean_top": float(pred[m][idx].mean()),
-               "oracle_mean_top": float(oracle[m][idx].mean()), "oracle_mean_random": random_oracle[m],
-               "oracle_mean_all": float(oracle[m].mean()),
-               # per-image oracle values behind the selection comparison (top k vs the samples not selected)
-               "oracle_top": np.round(oracle[m][idx], 4).tolist(),
-               "oracle_rest": np.round(np.delete(oracle[m], idx), 4).tolist()})
+    r2.append(
+        {
+            "method": m,
+            "near_dup_clusters": n_clusters,
+            "mean_pair_cos_dist": mean_pairwise_cosine_distance(feats),
+            "warm": warm,
+            "silver": fams.get("silver", 0),
+            "pct_silver": 100 * fams.get("silver", 0) / len(idx),
+            "colors": dict(fams),
+            "pred_mean_top": float(pred[m][idx].mean()),
+            "oracle_mean_top": float(oracle[m][idx].mean()),
+            "oracle_mean_random": random_oracle[m],
+            "oracle_mean_all": float(oracle[m].mean()),
+            # per-image oracle values behind the selection comparison (top k vs the samples not selected)
+            "oracle_top": np.round(oracle[m][idx], 4).tolist(),
+            "oracle_rest": np.round(np.delete(oracle[m], idx), 4).tolist(),
+        }
+    )
     fam = next((v for k, v in fig_names.items() if m.startswith(k)), "figS")
-    fig = ranked_grid(s[idx], pred[m][idx], extra=oracle[m][idx],
-                      title=f"{fam.replace('fig', 'Fig. ')}: top {top_k} of {len(s)} {m} samples by predicted score "
-                            f"— {train.title}, {tier}")
+    fig = ranked_grid(
+        s[idx],
+        pred[m][idx],
+        extra=oracle[m][idx],
+        title=f"{fam.replace('fig', 'Fig. ')}: top {top_k} of {len(s)} {m} samples by predicted score "
+        f"— {train.title}, {tier}",
+    )
     res.save_figure(fig, f"{fam}_top{top_k}_{m}")
     plt.show()
 r2 = pd.DataFrame(r2)
@@ -205,10 +266,16 @@ r2.drop(columns=["colors", "oracle_top", "oracle_rest"]).round(3)
 # %%
 sub_m = submit_method if submit_method in samples else next(m for m in samples if m.startswith("vae_gmm"))
 sub_idx = select_top_k(pred[sub_m], submit_k)
-submission = [{"rank": submit_k - i, "predicted": float(pred[sub_m][j]), "oracle": float(oracle[sub_m][j])}
-              for i, j in enumerate(sub_idx)]
-fig = ranked_grid(samples[sub_m][sub_idx], pred[sub_m][sub_idx], extra=oracle[sub_m][sub_idx],
-                  title=f"Appendix images 10→1 ({sub_m}): predicted | oracle — {train.title}, {tier}")
+submission = [
+    {"rank": submit_k - i, "predicted": float(pred[sub_m][j]), "oracle": float(oracle[sub_m][j])}
+    for i, j in enumerate(sub_idx)
+]
+fig = ranked_grid(
+    samples[sub_m][sub_idx],
+    pred[sub_m][sub_idx],
+    extra=oracle[sub_m][sub_idx],
+    title=f"Appendix images 10→1 ({sub_m}): predicted | oracle — {train.title}, {tier}",
+)
 res.save_figure(fig, "appendix_submission")
 plt.show()
 pd.DataFrame(submission[::-1]).round(3)
@@ -226,12 +293,33 @@ for m, p in pred.items():
 pd.DataFrame(a6).round(3)
 
 # %%
-res.save_metrics(dataset=dataset, data=train.title, test_data=test.title, regressor_params=count_params(reg),
-                 pretrained_weights=pretrained_weights, cv=cv.to_dict("records"), best=best, honest_test=honest,
-                 train_fit=fit, compression=comp.to_dict("records"), true_max=true_max, top_k=top_k,
-                 r2=r2.to_dict("records"), submission=submission, submit_method=sub_m, a6=a6,
-                 dup_threshold=thr, methods=method_reports, fid=fid,
-                 pred_summary={m: {"mean": float(p.mean()), "max": float(p.max()),
-                                   "top10_range": [float(np.sort(p)[-min(10, len(p))]), float(p.max())]}
-                               for m, p in pred.items()},
-                 regressor_history=reg_hist)
+res.save_metrics(
+    dataset=dataset,
+    data=train.title,
+    test_data=test.title,
+    regressor_params=count_params(reg),
+    pretrained_weights=pretrained_weights,
+    cv=cv.to_dict("records"),
+    best=best,
+    honest_test=honest,
+    train_fit=fit,
+    compression=comp.to_dict("records"),
+    true_max=true_max,
+    top_k=top_k,
+    r2=r2.to_dict("records"),
+    submission=submission,
+    submit_method=sub_m,
+    a6=a6,
+    dup_threshold=thr,
+    methods=method_reports,
+    fid=fid,
+    pred_summary={
+        m: {
+            "mean": float(p.mean()),
+            "max": float(p.max()),
+            "top10_range": [float(np.sort(p)[-min(10, len(p))]), float(p.max())],
+        }
+        for m, p in pred.items()
+    },
+    regressor_history=reg_hist,
+)

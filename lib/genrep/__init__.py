@@ -4,4 +4,5 @@ Sub-packages: ``data``, ``models``, ``metrics``, ``train``, ``report``, ``runner
 machinery behind ``python -m genrep``). Notebooks import from here; they do not define models or
 metrics themselves.
 """
+
 __version__ = "0.1.0"

@@ -1,4 +1,5 @@
 """``python -m genrep {list, data, replicate, test-notebooks, book}`` — the Makefile wraps these."""
+
 from __future__ import annotations
 
 import argparse
@@ -56,7 +57,7 @@ def cmd_data(args) -> int:
 
     src = Path(args.source) if args.source else data_source()
     print(f"staging datasets from {src or '(no local mirror; official sources where they exist)'}", flush=True)
-    report = stage(names=args.names or None, source=src, download=args.download)
+    report = stage(names=args.names or None, source=src, download=args.download, rehash=args.verify)
     missing = [n for n, s in report.items() if s not in ("ok", "staged", "downloaded")]
     for n, s in report.items():
         print(f"  {n:14s} {s}")
@@ -70,9 +71,12 @@ def cmd_data(args) -> int:
     if not fid.startswith("ok"):
         missing.append("inception")
     if missing and args.strict:
-        print(f"error: not staged: {', '.join(missing)}. Point GENREP_DATA_SOURCE (or --source) at a folder "
-              "holding the archives listed in its MANIFEST.md (this machine's mirror is ../shared/data), then run "
-              "`make data` again; `genrep data --no-download` never uses the network.", file=sys.stderr)
+        print(
+            f"error: not staged: {', '.join(missing)}. Point GENREP_DATA_SOURCE (or --source) at a folder "
+            "holding the archives listed in its MANIFEST.md (this machine's mirror is ../shared/data), then run "
+            "`make data` again; `genrep data --no-download` never uses the network.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 
@@ -91,9 +95,16 @@ def cmd_replicate(args) -> int:
             from genrep.metrics.inception import prepare_inception_weights
 
             print(f"  {'inception':14s} {prepare_inception_weights()}", flush=True)
-    return replicate(args.chapter, tier=args.config, only=args.notebook or None, overrides=_parse_set(args.set),
-                     force=args.force, jobs=args.jobs, allow_standins=args.allow_standins,
-                     executor=args.executor)
+    return replicate(
+        args.chapter,
+        tier=args.config,
+        only=args.notebook or None,
+        overrides=_parse_set(args.set),
+        force=args.force,
+        jobs=args.jobs,
+        allow_standins=args.allow_standins,
+        executor=args.executor,
+    )
 
 
 def prepare_notebooks(out: Path, tier: str = "reduced", chapters: list[str] | None = None) -> list[Path]:
@@ -109,9 +120,12 @@ def prepare_notebooks(out: Path, tier: str = "reduced", chapters: list[str] | No
     for name in chapters or list_chapters():
         ch = load_chapter(name)
         for i, arm in enumerate(ch.plan(tier)):
-            inj = {**arm.params, "tier": tier,
-                   "results_dir": str(out / "results" / name / tier / arm.id),
-                   "runs_dir": str(out / "runs" / name / tier / arm.id)}
+            inj = {
+                **arm.params,
+                "tier": tier,
+                "results_dir": str(out / "results" / name / tier / arm.id),
+                "runs_dir": str(out / "runs" / name / tier / arm.id),
+            }
             Path(inj["runs_dir"]).mkdir(parents=True, exist_ok=True)  # as replicate does
             written.append(prepare(arm, inj, out / name / f"{i:02d}__{arm.id}.ipynb"))
     return written
@@ -123,16 +137,29 @@ def cmd_test_notebooks(args) -> int:
     print(f"prepared {len(files)} notebook(s) under {out}", flush=True)
     if args.prepare_only:
         return 0
-    cmd = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
-           str(out), *args.pytest_args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--nbval-lax",
+        "--nbval-current-env",
+        "-p",
+        "no:cacheprovider",
+        str(out),
+        *args.pytest_args,
+    ]
     return subprocess.call(cmd, cwd=repo_root())
 
 
 def cmd_book(args) -> int:
-    from genrep.report.book import write_site_pages
+    from genrep.report.book import missing_pages, write_site_pages
 
     for p in write_site_pages():
         print(f"wrote {p.relative_to(repo_root()) if p.is_relative_to(repo_root()) else p}")
+    missing = missing_pages()
+    if missing:
+        print("error: the book would drop pages:\n  " + "\n  ".join(missing), file=sys.stderr)
+        return 1
     if args.pages_only:
         return 0
     jb = shutil.which("jupyter-book") or str(Path(sys.executable).with_name("jupyter-book"))
@@ -154,28 +181,54 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("names", nargs="*", help="datasets (default: all)")
     d.add_argument("--source", help="local mirror (default: GENREP_DATA_SOURCE or ../shared/data)")
     d.add_argument("--strict", action="store_true", help="exit 1 when a dataset is missing")
-    d.add_argument("--no-download", dest="download", action="store_false",
-                   help="never use the network (tests): only the local mirror")
+    d.add_argument(
+        "--verify",
+        action="store_true",
+        help="recompute every staged file's checksum (stamps trust size and mtime, which bit rot keeps)",
+    )
+    d.add_argument(
+        "--no-download",
+        dest="download",
+        action="store_false",
+        help="never use the network (tests): only the local mirror",
+    )
     d.set_defaults(fn=cmd_data)
 
     r = sub.add_parser("replicate", help="run a chapter's notebooks at a tier")
     r.add_argument("chapter")
-    r.add_argument("--config", "--tier", default="reduced",
-                   help="reduced (CPU smoke, default) | cpu | budget | full")
-    r.add_argument("--notebook", action="append", help="run only this notebook, or one arm of it as <notebook>-<arm> (repeatable)")
-    r.add_argument("--set", action="append", metavar="NAME=VALUE",
-                   help="override a notebook parameter (converted to the type of its default, then checked)")
+    r.add_argument("--config", "--tier", default="reduced", help="reduced (CPU smoke, default) | cpu | budget | full")
+    r.add_argument(
+        "--notebook", action="append", help="run only this notebook, or one arm of it as <notebook>-<arm> (repeatable)"
+    )
+    r.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="override a notebook parameter (converted to the type of its default, then checked)",
+    )
     r.add_argument("--force", action="store_true", help="re-run even when cached (discards checkpoints)")
-    r.add_argument("--jobs", type=_positive_int, default=None,
-                   help="independent arms in parallel (one per GPU; default: the tier's jobs, else 1)")
-    r.add_argument("--executor", default="local", choices=["local", "ray"],
-                   help="where arms run: this machine (default) or a Ray cluster (RAY_ADDRESS, else a local "
-                        "Ray runtime; pip install \"genrep[ray]\")")
-    r.add_argument("--allow-standins", action="store_true",
-                   help="publish results made on procedural stand-ins (refused above reduced, and where they "
-                        "would replace real-data results)")
-    r.add_argument("--no-stage-data", dest="stage_data", action="store_false",
-                   help="do not stage datasets before running")
+    r.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        help="independent arms in parallel (one per GPU; default: the tier's jobs, else 1)",
+    )
+    r.add_argument(
+        "--executor",
+        default="local",
+        choices=["local", "ray"],
+        help="where arms run: this machine (default) or a Ray cluster (RAY_ADDRESS, else a local "
+        'Ray runtime; pip install "genrep[ray]")',
+    )
+    r.add_argument(
+        "--allow-standins",
+        action="store_true",
+        help="publish results made on procedural stand-ins (refused above reduced, and where they "
+        "would replace real-data results)",
+    )
+    r.add_argument(
+        "--no-stage-data", dest="stage_data", action="store_false", help="do not stage datasets before running"
+    )
     r.set_defaults(fn=cmd_replicate)
 
     t = sub.add_parser("test-notebooks", help="prepare notebooks at a tier and run pytest --nbval-lax on them")
@@ -199,6 +252,15 @@ def main(argv: list[str] | None = None) -> int:
         return args.fn(args)
     except (ConfigError, Busy) as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    except PermissionError as e:  # a read-only data, runs or results folder: one line, not a traceback
+        where = e.filename or "a file"
+        print(
+            f"error: permission denied writing {where} ({e.strerror or e}). The project writes data/ "
+            f"(GENREP_DATA), runs/ (GENREP_RUNS), results/ and book/; point those variables at writable "
+            f"folders or fix the permissions.",
+            file=sys.stderr,
+        )
         return 2
     except Exception as e:  # a missing or corrupt dataset: one message with the fix, no traceback
         if type(e).__name__ != "DataError":

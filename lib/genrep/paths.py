@@ -5,6 +5,7 @@ checkout); ``GENREP_ROOT`` overrides it, ``GENREP_DATA`` overrides the data fold
 ``GENREP_RESULTS`` / ``GENREP_RUNS`` / ``GENREP_BOOK`` override the output folders (the notebook tests
 point them at a temporary directory so that they never overwrite committed results).
 """
+
 from __future__ import annotations
 
 import os

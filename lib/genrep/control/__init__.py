@@ -12,6 +12,7 @@ argument of Ch. 5.
 - ``disk``: the analytic white-disk generator of Fig. 4.5 (latent = position).
 - ``capacity``: Fig. 5.2's exact Poisson formula P(no cell overloaded) = Q(K+1, N/G)^G.
 """
+
 from .capacity import p_no_overload
 from .directions import DirectionModel, MonotonePL, fit_direction, traverse
 from .inversion import invert, project_ball
@@ -20,24 +21,24 @@ from .trajectories import naive_inversion, recursive_trajectories
 from .transforms import TRANSFORMS, brightness, transform, translate, zoom
 
 __all__ = [
-           "LOSSES",
-           "TRANSFORMS",
-           "DirectionModel",
-           "MonotonePL",
-           "blurred_mse",
-           "brightness",
-           "dssim",
-           "fit_direction",
-           "gaussian_kernel",
-           "invert",
-           "mse",
-           "naive_inversion",
-           "p_no_overload",
-           "project_ball",
-           "recon_loss",
-           "recursive_trajectories",
-           "transform",
-           "translate",
-           "traverse",
-           "zoom",
+    "LOSSES",
+    "TRANSFORMS",
+    "DirectionModel",
+    "MonotonePL",
+    "blurred_mse",
+    "brightness",
+    "dssim",
+    "fit_direction",
+    "gaussian_kernel",
+    "invert",
+    "mse",
+    "naive_inversion",
+    "p_no_overload",
+    "project_ball",
+    "recon_loss",
+    "recursive_trajectories",
+    "transform",
+    "translate",
+    "traverse",
+    "zoom",
 ]

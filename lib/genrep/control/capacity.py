@@ -7,6 +7,7 @@ Poisson number of objects of mean N, cell loads are independent Poisson(λ = N/G
 
 (the regularised upper incomplete gamma function; spec §11.28 — the overload probability is
 1 − Q(K + 1, λ)^G)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -6,6 +6,7 @@ As in the code (spec §3.7): u is an unnormalised linear map v (L2 penalty 0.1·
 after every step, initialised 1) and a smoothness penalty 1.0·mean(Δθ²); Adam lr 1e-3, batch 32. The
 final direction is u = v/‖v‖, oriented so that the factor increases with ⟨u, z⟩ (θ ≥ 0 makes that so).
 """
+
 from __future__ import annotations
 
 import math
@@ -50,8 +51,18 @@ class DirectionModel(nn.Module):
             return self.g(k * s) - self.g(torch.zeros(1, device=s.device))
 
 
-def fit_direction(z0, z, dt, epochs: int = 100, batch_size: int = 32, lr: float = 1e-3, l2: float = 0.1,
-                  smooth: float = 1.0, seed: int = 0, n_knots: int = 101) -> tuple[DirectionModel, list]:
+def fit_direction(
+    z0,
+    z,
+    dt,
+    epochs: int = 100,
+    batch_size: int = 32,
+    lr: float = 1e-3,
+    l2: float = 0.1,
+    smooth: float = 1.0,
+    seed: int = 0,
+    n_knots: int = 101,
+) -> tuple[DirectionModel, list]:
     """Fit Eq. 4.13 on the kept trajectory points → (model, per-epoch mean loss)."""
     torch.manual_seed(seed)
     z0, z, dt = z0.detach().cpu(), z.detach().cpu(), dt.detach().cpu()
@@ -62,7 +73,7 @@ def fit_direction(z0, z, dt, epochs: int = 100, batch_size: int = 32, lr: float 
     for _ in range(epochs):
         perm, tot = torch.randperm(len(z), generator=g), 0.0
         for i in range(0, len(z), batch_size):
-            j = perm[i:i + batch_size]
+            j = perm[i : i + batch_size]
             loss = (m(z0[j], z[j]) - dt[j]).pow(2).mean()
             reg = l2 * m.v.weight.pow(2).sum() + smooth * m.g.smoothness()
             opt.zero_grad(set_to_none=True)
@@ -92,6 +103,6 @@ def impose_distribution(z: torch.Tensor, model: DirectionModel, target_quantile)
     t_new = torch.as_tensor(target_quantile(p.cpu().numpy()), dtype=z.dtype)
     grid = torch.linspace(-6, 6, 2001)
     gv = model.g_of_s(grid).numpy()
-    gv = np.maximum.accumulate(gv + np.arange(len(gv)) * 1e-9)   # strictly increasing for the inverse
+    gv = np.maximum.accumulate(gv + np.arange(len(gv)) * 1e-9)  # strictly increasing for the inverse
     s_new = torch.as_tensor(np.interp(t_new.numpy(), gv, grid.numpy()), dtype=z.dtype, device=z.device)
     return z - s[:, None] * u + s_new[:, None] * u

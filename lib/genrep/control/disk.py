@@ -4,6 +4,7 @@ image a soft disk of radius r on black, I(x) = 2σ(k (r − ‖x − p‖)) − 
 Once two disks do not overlap, the MSE between them is constant in p, so ∇_p MSE ≈ 0: the vanishing
 gradient that makes naive inversion along translations fail (Eq. 4.7–4.8). A blurred loss widens the
 basin by about σ."""
+
 from __future__ import annotations
 
 import torch
@@ -17,8 +18,9 @@ def disk(p: torch.Tensor, size: int = 64, radius: float = 6.0, sharpness: float 
     return (2 * torch.sigmoid(sharpness * (radius - d)) - 1)[:, None]
 
 
-def gradient_norm_vs_distance(distances, loss: str = "mse", sigma: float = 3.0, size: int = 64,
-                              radius: float = 6.0) -> torch.Tensor:
+def gradient_norm_vs_distance(
+    distances, loss: str = "mse", sigma: float = 3.0, size: int = 64, radius: float = 6.0
+) -> torch.Tensor:
     """‖∇_p L(G(p), G(p*))‖ for a target disk at the centre and p shifted horizontally by each distance."""
     from .losses import recon_loss
 

@@ -1,5 +1,6 @@
 """GAN inversion in the √d ball (Eq. 4.2): ẑ = argmin_{‖z‖ ≤ √d} L(I, G(z)), by Adam with a projection
 after every step (the initial z₀ ~ N(0, I) is projected too), one independent z per target."""
+
 from __future__ import annotations
 
 import math
@@ -16,9 +17,20 @@ def project_ball(z: torch.Tensor, radius: float | None = None) -> torch.Tensor:
     return z * torch.clamp(r / n, max=1.0)
 
 
-def invert(G, target: torch.Tensor, loss: str = "blur_mse", sigma: float = 3.0, mask=None, steps: int = 200,
-           lr: float = 0.01, z0: torch.Tensor | None = None, constrain: bool = True, latent_dim: int | None = None,
-           gen: torch.Generator | None = None, history: bool = False):
+def invert(
+    G,
+    target: torch.Tensor,
+    loss: str = "blur_mse",
+    sigma: float = 3.0,
+    mask=None,
+    steps: int = 200,
+    lr: float = 0.01,
+    z0: torch.Tensor | None = None,
+    constrain: bool = True,
+    latent_dim: int | None = None,
+    gen: torch.Generator | None = None,
+    history: bool = False,
+):
     """Invert ``G`` (a callable z → images in [-1, 1], in eval mode) on ``target`` [B, C, H, W].
 
     Returns (z [B, d], final per-example loss [B], per-step mean losses (list) if ``history``)."""

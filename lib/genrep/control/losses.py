@@ -16,6 +16,7 @@ the pixels a transformation leaves defined (others are ignored):
   narrows it to an effective σ·(size − 1)/size (2.83 px for σ = 3), and every example is divided by the
   batch-mean mask instead of its own.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,7 +28,9 @@ LOSSES = ("mse", "dssim", "blur_mse", "blur_mse_code")
 BLUR_MODES = ("ours", "code")
 
 
-def gaussian_kernel(sigma: float, size: int | None = None, normalise: bool = False, grid: str = "pixels") -> torch.Tensor:
+def gaussian_kernel(
+    sigma: float, size: int | None = None, normalise: bool = False, grid: str = "pixels"
+) -> torch.Tensor:
     """A 2-D Gaussian kernel [size, size] (default size round(6σ), the code's choice).
 
     ``grid="pixels"`` samples it at integer pixel offsets from the centre; ``grid="code"`` at ``size``
@@ -40,7 +43,7 @@ def gaussian_kernel(sigma: float, size: int | None = None, normalise: bool = Fal
         r = torch.linspace(-size / 2, size / 2, size) if size > 1 else torch.zeros(1)
     else:
         raise ValueError(f"unknown kernel grid {grid!r}; valid: pixels, code")
-    k1 = torch.exp(-r ** 2 / (2 * sigma ** 2))
+    k1 = torch.exp(-(r**2) / (2 * sigma**2))
     k = k1[:, None] * k1[None, :] / (math.sqrt(2 * math.pi) * sigma)
     return k / k.sum() if normalise else k
 
@@ -81,11 +84,14 @@ def blurred_mse(a, b, mask=None, sigma: float = 3.0, mode: str = "ours", **_):
 def dssim(a, b, mask=None, window: int = 11, win_sigma: float = 1.5, data_range: float = 2.0, **_):
     c = a.shape[1]
     k = gaussian_kernel(win_sigma, window, normalise=True).to(a)[None, None].expand(c, 1, -1, -1)
-    f = lambda t: F.conv2d(t, k, padding="same", groups=c)
+
+    def f(t):
+        return F.conv2d(t, k, padding="same", groups=c)
+
     c1, c2 = (0.01 * data_range) ** 2, (0.03 * data_range) ** 2
     mu_a, mu_b = f(a), f(b)
-    saa, sbb, sab = f(a * a) - mu_a ** 2, f(b * b) - mu_b ** 2, f(a * b) - mu_a * mu_b
-    ssim = ((2 * mu_a * mu_b + c1) * (2 * sab + c2)) / ((mu_a ** 2 + mu_b ** 2 + c1) * (saa + sbb + c2))
+    saa, sbb, sab = f(a * a) - mu_a**2, f(b * b) - mu_b**2, f(a * b) - mu_a * mu_b
+    ssim = ((2 * mu_a * mu_b + c1) * (2 * sab + c2)) / ((mu_a**2 + mu_b**2 + c1) * (saa + sbb + c2))
     return _masked_mean((1 - ssim) / 2, mask)
 
 

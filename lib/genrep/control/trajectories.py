@@ -5,6 +5,7 @@ For S trajectories at once (batched): z₀ ~ N(0, I) in the √d ball, I₀ = G(
 sign restarts from z₀, as in the code). The worst ``discard_frac`` (10 %) of the stored reconstruction
 errors are dropped (the thesis's rule; Algorithm 1's fixed threshold is the alternative, spec §11.15).
 """
+
 from __future__ import annotations
 
 import torch
@@ -14,9 +15,19 @@ from .inversion import invert, project_ball
 from .transforms import transform
 
 
-def recursive_trajectories(G, z0: torch.Tensor, kind: str, deltas, steps_per_target: int = 50,
-                           lr: float = 0.01, loss: str = "blur_mse", sigma: float = 3.0, signs=(1, -1),
-                           discard_frac: float = 0.1, progress: bool = True) -> dict:
+def recursive_trajectories(
+    G,
+    z0: torch.Tensor,
+    kind: str,
+    deltas,
+    steps_per_target: int = 50,
+    lr: float = 0.01,
+    loss: str = "blur_mse",
+    sigma: float = 3.0,
+    signs=(1, -1),
+    discard_frac: float = 0.1,
+    progress: bool = True,
+) -> dict:
     """→ dict(z0 [M, d], z [M, d], dt [M], err [M], keep [M] bool, hist {(sign, n): per-step losses})."""
     z0 = project_ball(z0)
     with torch.no_grad():
@@ -30,8 +41,9 @@ def recursive_trajectories(G, z0: torch.Tensor, kind: str, deltas, steps_per_tar
         if n == 0:
             z = z0
         target, mask = transform(kind, I0, s * d)
-        z, err, h = invert(G, target, loss=loss, sigma=sigma, mask=mask, steps=steps_per_target, lr=lr,
-                           z0=z, history=True)
+        z, err, h = invert(
+            G, target, loss=loss, sigma=sigma, mask=mask, steps=steps_per_target, lr=lr, z0=z, history=True
+        )
         hist[(s, n)] = h
         rows["z0"].append(z0)
         rows["z"].append(z)
@@ -44,8 +56,9 @@ def recursive_trajectories(G, z0: torch.Tensor, kind: str, deltas, steps_per_tar
     return out
 
 
-def naive_inversion(G, z0: torch.Tensor, kind: str, t: float, steps: int, lr: float = 0.01,
-                    loss: str = "blur_mse", sigma: float = 3.0):
+def naive_inversion(
+    G, z0: torch.Tensor, kind: str, t: float, steps: int, lr: float = 0.01, loss: str = "blur_mse", sigma: float = 3.0
+):
     """Invert T_t(G(z₀)) directly from z₀ (Eq. 4.6) → (z, final loss [B], per-step mean losses)."""
     z0 = project_ball(z0)
     with torch.no_grad():
@@ -53,8 +66,17 @@ def naive_inversion(G, z0: torch.Tensor, kind: str, t: float, steps: int, lr: fl
     return invert(G, target, loss=loss, sigma=sigma, mask=mask, steps=steps, lr=lr, z0=z0, history=True)
 
 
-def recursive_inversion(G, z0: torch.Tensor, kind: str, t: float, n_steps: int, steps_per_target: int,
-                        lr: float = 0.01, loss: str = "blur_mse", sigma: float = 3.0):
+def recursive_inversion(
+    G,
+    z0: torch.Tensor,
+    kind: str,
+    t: float,
+    n_steps: int,
+    steps_per_target: int,
+    lr: float = 0.01,
+    loss: str = "blur_mse",
+    sigma: float = 3.0,
+):
     """Reach T_t(G(z₀)) through ``n_steps`` equal intermediate targets (Eq. 4.9) → (z, per-step losses
     measured against the *final* target, so the curve is comparable with :func:`naive_inversion`)."""
     from .losses import recon_loss

@@ -5,6 +5,7 @@
   zooming out leaves an undefined border (mask 0).
 * ``brightness(x, b)``: clip(x + b, −1, 1), everywhere defined.
 ``t`` may be a float or a per-example tensor [B]."""
+
 from __future__ import annotations
 
 import torch

@@ -6,9 +6,12 @@ its shorter side, then resized with ``PIL.Image.resize(..., Image.BILINEAR)``, w
 Datasets of variable size (cars, celeba) have no native size: ``size=None`` means 64 for them
 (``spec.default_size``).
 
-Cache: ``data_dir()/cache/<name>-<split>-<size>.pt`` holds ``{"key", "images", "labels"}``. The key
-hashes the active variant, the staged files' checksums and ``LOADER_VERSION``, so re-staging a dataset
-(or changing the decoding code's version) rebuilds it. Files are written atomically (tmp + rename).
+Cache: ``data_dir()/cache/<name>-<split>-<size>.pt`` holds ``{"key", "images", "labels", "crc32"}``. The
+key hashes the active variant, the staged files' checksums and ``LOADER_VERSION``, so re-staging a dataset
+(or changing the decoding code's version) rebuilds it. ``crc32`` covers the tensors' bytes and is checked on
+every load (about 0.1 s per 400 MB): a cache that rotted on disk is rebuilt with a warning, never used.
+Files are written atomically (tmp + rename); a cache that cannot be written (read-only folder, full disk)
+costs a warning and a decode on the next load, nothing else.
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ import pickle
 import re
 import tarfile
 import warnings
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -165,6 +169,14 @@ def cache_path(name: str, split: str, size: int):
     return paths.data_dir() / "cache" / f"{name}-{split}-{size}.pt"
 
 
+def tensors_crc32(x: torch.Tensor, y: torch.Tensor | None = None) -> int:
+    """CRC-32 of the bytes of ``x`` (and ``y``): the uint8 caches' checksum."""
+    c = zlib.crc32(memoryview(np.ascontiguousarray(x.numpy())).cast("B"))
+    if y is not None:
+        c = zlib.crc32(memoryview(np.ascontiguousarray(y.numpy())).cast("B"), c)
+    return c
+
+
 def _read_cache(path, key):
     if not path.exists():
         return None
@@ -175,19 +187,33 @@ def _read_cache(path, key):
             d = torch.load(path, map_location="cpu", weights_only=True)
     except Exception:  # noqa: BLE001 -- an unreadable cache is rebuilt, never an error
         return None
-    return (d["images"], d.get("labels")) if d.get("key") == key else None
+    if d.get("key") != key:
+        return None
+    x, y = d["images"], d.get("labels")
+    if "crc32" not in d:  # written before caches carried a checksum: rebuilt quietly
+        return None
+    if d["crc32"] != tensors_crc32(x, y):
+        warnings.warn(f"the data cache {path} failed its checksum (bit rot on disk); rebuilding it from the "
+                      "staged files", stacklevel=3)
+        return None
+    return x, y
 
 
 def _write_cache(path, key, x, y) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save({"key": key, "images": x, "labels": y}, tmp)
+        torch.save({"key": key, "images": x, "labels": y, "crc32": tensors_crc32(x, y)}, tmp)
         os.replace(tmp, path)
-    except OSError as e:
-        warnings.warn(f"could not write the data cache {path}: {e}", stacklevel=3)
+    except (OSError, RuntimeError) as e:  # torch.save reports an unwritable file as a RuntimeError
+        why = getattr(e, "strerror", None) or str(e).splitlines()[0]
+        warnings.warn(f"could not write the data cache {path} ({why}); the data are decoded again on the next "
+                      f"load. Point GENREP_DATA at a writable folder to keep the cache.", stacklevel=3)
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def load(name: str, split: str = "train", size: int | None = None, labels: bool = False):

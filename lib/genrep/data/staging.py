@@ -200,16 +200,19 @@ def _find_source(source: Path | None, fs: FileSpec) -> Path | None:
     return None
 
 
-def _stage_files(v: DatasetSpec, source: Path | None, say) -> str:
-    """Copy + verify the files of one variant. Returns ok | staged | missing | corrupt."""
+def _stage_files(v: DatasetSpec, source: Path | None, say, rehash: bool = False) -> str:
+    """Copy + verify the files of one variant. Returns ok | staged | missing | corrupt. ``rehash`` checks
+    every staged file's digest instead of trusting its stamp (size and mtime survive bit rot)."""
     d = raw_dir(v.name)
-    stamps = _read_stamps(d)
+    stamps = {} if rehash else _read_stamps(d)
     result = []
     for fs in v.files:
-        st, _ = _check(d, fs, stamps)
+        st, detail = _check(d, fs, stamps)
         if st == "ok":
             result.append("ok")
             continue
+        if st == "corrupt":
+            say(f"  {v.name}: staged {fs.name} {detail}, expected {fs.sha256}: staging it again")
         src = _find_source(source, fs)
         if src is None:
             result.append("missing")
@@ -245,7 +248,7 @@ def _download_mnist(spec: DatasetSpec, say) -> str:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def stage(names=None, source=None, progress=True, download=True) -> dict:
+def stage(names=None, source=None, progress=True, download=True, rehash=False) -> dict:
     """Stage datasets from the local mirror into ``data_dir()/raw``; returns ``{name: status}``.
 
     status is "ok" (already staged and verified), "staged" (copied and verified now), "downloaded"
@@ -253,6 +256,7 @@ def stage(names=None, source=None, progress=True, download=True) -> dict:
     "corrupt" (the mirror's copy has the wrong checksum). ``source`` defaults to
     ``genrep.paths.data_source()``. Preferred variants (official CIFAR-10 tarball) are staged instead
     of the default files when the mirror has them. ``download=False`` never touches the network.
+    ``rehash=True`` (``make data``) recomputes every staged file's checksum rather than trusting the stamps.
     """
     source = Path(source) if source is not None else paths.data_source()
     say = print if progress else (lambda *a: None)
@@ -265,7 +269,7 @@ def stage(names=None, source=None, progress=True, download=True) -> dict:
                 if _present(v):
                     status = "ok"
             elif any(_find_source(source, f) for f in v.files) or _present(v):
-                s = _stage_files(v, source, say)
+                s = _stage_files(v, source, say, rehash)
                 if s in ("ok", "staged"):
                     status = s
                 else:   # set a broken preferred copy aside so that load() uses the default files
@@ -277,7 +281,7 @@ def stage(names=None, source=None, progress=True, download=True) -> dict:
             if status:
                 break
         if status is None:
-            status = _stage_files(spec, source, say)
+            status = _stage_files(spec, source, say, rehash)
             if status == "missing" and name == "mnist" and download:
                 status = _download_mnist(spec, say)
         title = active_variant(name).title if status != "missing" else spec.title

@@ -7,6 +7,7 @@
 A network is any callable ``model(x, t)``; the process decides what ``t`` is (integer step indices for
 ``GaussianDiffusion``, floats in [0, 1] for rectified flow).
 """
+
 from genrep.diffusion.gaussian import GaussianDiffusion
 from genrep.diffusion.rectified import rf_interpolate, rf_loss, rf_sample, rf_target
 from genrep.diffusion.schedules import BETA_SCHEDULES, make_betas

@@ -11,6 +11,7 @@ with ``t`` a long tensor of step indices 0..T-1 (index 0 is the paper's t = 1).
   ``clamp_xt`` clamps every x_t of the chain to [-1, 1] instead (the sampler of the SimpleUnet tutorial
   that the Monet chapter's solution 2 builds on, which pairs it with β̃_t and no x0 clipping).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,12 +27,20 @@ def _extract(a: torch.Tensor, t: torch.Tensor, ndim: int) -> torch.Tensor:
 
 
 class GaussianDiffusion:
-    def __init__(self, T: int = 1000, schedule: str = "linear", beta_start: float = 1e-4, beta_end: float = 0.02,
-                 sigma_kind: str = "beta", clip_x0: bool = True, betas: torch.Tensor | None = None,
-                 clamp_xt: bool = False):
+    def __init__(
+        self,
+        T: int = 1000,
+        schedule: str = "linear",
+        beta_start: float = 1e-4,
+        beta_end: float = 0.02,
+        sigma_kind: str = "beta",
+        clip_x0: bool = True,
+        betas: torch.Tensor | None = None,
+        clamp_xt: bool = False,
+    ):
         if sigma_kind not in ("beta", "beta_tilde"):
             raise ValueError(f"sigma_kind must be 'beta' or 'beta_tilde', got {sigma_kind!r}")
-        b = (betas.double() if betas is not None else make_betas(schedule, T, beta_start, beta_end))
+        b = betas.double() if betas is not None else make_betas(schedule, T, beta_start, beta_end)
         self.T = int(b.numel())
         self.schedule = schedule if betas is None else "custom"
         self.sigma_kind = sigma_kind
@@ -56,8 +65,10 @@ class GaussianDiffusion:
         self.posterior_coef_xt = ((1 - abar_prev) * a.sqrt() / (1 - abar)).to(f)
 
     def __repr__(self) -> str:
-        return (f"GaussianDiffusion(T={self.T}, schedule={self.schedule!r}, sigma_kind={self.sigma_kind!r}, "
-                f"clip_x0={self.clip_x0}, clamp_xt={self.clamp_xt}, alpha_bar_T={float(self.alphas_bar[-1]):.3g})")
+        return (
+            f"GaussianDiffusion(T={self.T}, schedule={self.schedule!r}, sigma_kind={self.sigma_kind!r}, "
+            f"clip_x0={self.clip_x0}, clamp_xt={self.clamp_xt}, alpha_bar_T={float(self.alphas_bar[-1]):.3g})"
+        )
 
     # forward process -------------------------------------------------------------------------------
     def sample_t(self, n: int, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
@@ -68,8 +79,14 @@ class GaussianDiffusion:
             noise = torch.randn_like(x0)
         return _extract(self.sqrt_abar, t, x0.ndim) * x0 + _extract(self.sqrt_one_minus_abar, t, x0.ndim) * noise
 
-    def loss(self, model: Callable, x0: torch.Tensor, t: torch.Tensor | None = None,
-             noise: torch.Tensor | None = None, reduction: str = "mean") -> torch.Tensor:
+    def loss(
+        self,
+        model: Callable,
+        x0: torch.Tensor,
+        t: torch.Tensor | None = None,
+        noise: torch.Tensor | None = None,
+        reduction: str = "mean",
+    ) -> torch.Tensor:
         """‖ε − ε_θ(x_t, t)‖² averaged over all elements (``reduction="none"``: per example)."""
         if t is None:
             t = self.sample_t(x0.shape[0], x0.device)
@@ -102,8 +119,14 @@ class GaussianDiffusion:
         return mean, var, logvar, x0
 
     @torch.no_grad()
-    def p_sample(self, model: Callable, x_t: torch.Tensor, t: int, generator: torch.Generator | None = None,
-                 clip_x0: bool | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def p_sample(
+        self,
+        model: Callable,
+        x_t: torch.Tensor,
+        t: int,
+        generator: torch.Generator | None = None,
+        clip_x0: bool | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         tt = torch.full((x_t.shape[0],), t, device=x_t.device, dtype=torch.long)
         mean, _, logvar, x0 = self.p_mean_variance(model, x_t, tt, clip_x0)
         if t == 0:
@@ -112,9 +135,17 @@ class GaussianDiffusion:
         return mean + (0.5 * logvar).exp() * z, x0
 
     @torch.no_grad()
-    def sample(self, model: Callable, shape, device=None, generator: torch.Generator | None = None,
-               x_T: torch.Tensor | None = None, clip_x0: bool | None = None, progress: bool = True,
-               keep_every: int = 0) -> torch.Tensor | tuple[torch.Tensor, list[torch.Tensor]]:
+    def sample(
+        self,
+        model: Callable,
+        shape,
+        device=None,
+        generator: torch.Generator | None = None,
+        x_T: torch.Tensor | None = None,
+        clip_x0: bool | None = None,
+        progress: bool = True,
+        keep_every: int = 0,
+    ) -> torch.Tensor | tuple[torch.Tensor, list[torch.Tensor]]:
         """Ancestral sampling from x_T ~ N(0, I) down to x_0.
 
         ``keep_every=k`` also returns the list of intermediate x_t every k steps (for figures).

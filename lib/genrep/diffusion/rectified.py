@@ -5,6 +5,7 @@ The network is any ``model(x_t, t)`` with ``t`` a float tensor of shape (B,) in 
 ``rf_sample`` integrates dx/dt = v(x, t) from t = 0 to 1 with Euler or Heun steps; ``nfe`` counts network
 evaluations (Heun spends two per step except the last, which is an Euler step as in EDM).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -26,8 +27,13 @@ def rf_target(x0: torch.Tensor, x1: torch.Tensor) -> torch.Tensor:
     return x1 - x0
 
 
-def rf_loss(model: Callable, x1: torch.Tensor, x0: torch.Tensor | None = None, t: torch.Tensor | None = None,
-            reduction: str = "mean") -> torch.Tensor:
+def rf_loss(
+    model: Callable,
+    x1: torch.Tensor,
+    x0: torch.Tensor | None = None,
+    t: torch.Tensor | None = None,
+    reduction: str = "mean",
+) -> torch.Tensor:
     """‖v_θ(x_t, t) − (x1 − x0)‖², mean over all elements (``reduction="none"``: per example)."""
     if x0 is None:
         x0 = torch.randn_like(x1)
@@ -46,8 +52,14 @@ def _heun_steps(nfe: int) -> int:
 
 
 @torch.no_grad()
-def rf_sample(model: Callable, x0: torch.Tensor, nfe: int = 100, method: str = "euler", progress: bool = False,
-              keep_every: int = 0) -> torch.Tensor | tuple[torch.Tensor, list[torch.Tensor]]:
+def rf_sample(
+    model: Callable,
+    x0: torch.Tensor,
+    nfe: int = 100,
+    method: str = "euler",
+    progress: bool = False,
+    keep_every: int = 0,
+) -> torch.Tensor | tuple[torch.Tensor, list[torch.Tensor]]:
     """Integrate from noise ``x0`` (t = 0) to data (t = 1). Returns x1 (and the kept states)."""
     if method not in ("euler", "heun"):
         raise ValueError(f"method must be 'euler' or 'heun', got {method!r}")

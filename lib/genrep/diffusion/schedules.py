@@ -5,6 +5,7 @@
   (T = 500 gives 2e-4 → 0.04 and ᾱ_T ≈ e^-10; identical to ``linear`` at T = 1000).
 - ``cosine``: Nichol & Dhariwal 2021, ᾱ(t) = cos²(((t/T + s)/(1 + s))·π/2), β clipped at 0.999.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,9 @@ import torch
 BETA_SCHEDULES = ("linear", "linear_scaled", "cosine")
 
 
-def make_betas(kind: str, T: int, beta_start: float = 1e-4, beta_end: float = 0.02,
-               cosine_s: float = 0.008) -> torch.Tensor:
+def make_betas(
+    kind: str, T: int, beta_start: float = 1e-4, beta_end: float = 0.02, cosine_s: float = 0.008
+) -> torch.Tensor:
     """β_1..β_T as a float64 tensor of shape (T,)."""
     if T < 1:
         raise ValueError(f"T must be a positive number of steps, got {T}")

@@ -19,6 +19,7 @@ Indices follow ``GaussianDiffusion``: step index i = 0..T−1 is the paper's t =
   (unbiased); ``n_t=None`` sums all T terms exactly;
 - ``vlb_loss(diffusion, model, z0)``: the one-draw unbiased training estimate L_T + T·L_{t−1}, t ~ U{1..T}.
 """
+
 from __future__ import annotations
 
 import math
@@ -53,9 +54,15 @@ def split_learned_variance(d: GaussianDiffusion, out: torch.Tensor, t: torch.Ten
     return eps, f * log_b + (1 - f) * log_bt
 
 
-def vlb_terms(d: GaussianDiffusion, model: Callable, z0: torch.Tensor, t: torch.Tensor,
-              noise: torch.Tensor | None = None, learned_variance: bool = False,
-              detach_mean: bool = False) -> torch.Tensor:
+def vlb_terms(
+    d: GaussianDiffusion,
+    model: Callable,
+    z0: torch.Tensor,
+    t: torch.Tensor,
+    noise: torch.Tensor | None = None,
+    learned_variance: bool = False,
+    detach_mean: bool = False,
+) -> torch.Tensor:
     """Per-example L_{t} for step indices ``t`` (index 0: the decoder term L_0; index i ≥ 1: L_{i}).
 
     ``learned_variance``: the model returns [ε, v] and σ² is interpolated (iDDPM); ``detach_mean`` stops the
@@ -74,11 +81,12 @@ def vlb_terms(d: GaussianDiffusion, model: Callable, z0: torch.Tensor, t: torch.
     return terms_from_prediction(d, eps.detach() if detach_mean else eps, logvar, noise, t)
 
 
-def terms_from_prediction(d: GaussianDiffusion, eps: torch.Tensor, logvar: torch.Tensor, noise: torch.Tensor,
-                          t: torch.Tensor) -> torch.Tensor:
+def terms_from_prediction(
+    d: GaussianDiffusion, eps: torch.Tensor, logvar: torch.Tensor, noise: torch.Tensor, t: torch.Tensor
+) -> torch.Tensor:
     """L_t per example from a prediction ε_θ(z_t, t) of the ``noise`` that made z_t and the model's log σ²
     (broadcastable to ε)."""
-    err = (eps.float() - noise.float()).pow(2)                                  # elementwise
+    err = (eps.float() - noise.float()).pow(2)  # elementwise
     shape = (-1, *([1] * (eps.ndim - 1)))
     dev = eps.device
     b = d.betas.to(dev)[t].reshape(shape)
@@ -93,19 +101,27 @@ def terms_from_prediction(d: GaussianDiffusion, eps: torch.Tensor, logvar: torch
     return torch.where(t.reshape(shape) == 0, dec, kl).flatten(1).sum(1)
 
 
-def vlb_estimate(d: GaussianDiffusion, model: Callable, z0: torch.Tensor, n_t: int | None = 4,
-                 generator: torch.Generator | None = None, learned_variance: bool = False) -> torch.Tensor:
+def vlb_estimate(
+    d: GaussianDiffusion,
+    model: Callable,
+    z0: torch.Tensor,
+    n_t: int | None = 4,
+    generator: torch.Generator | None = None,
+    learned_variance: bool = False,
+) -> torch.Tensor:
     """Upper bound on −log p(z0) per example (nats): exact with ``n_t=None``, else unbiased in t."""
     B, T = z0.shape[0], d.T
     lv = learned_variance
-    total = prior_kl(d, z0) + vlb_terms(d, model, z0, torch.zeros(B, dtype=torch.long, device=z0.device),
-                                        learned_variance=lv)
+    total = prior_kl(d, z0) + vlb_terms(
+        d, model, z0, torch.zeros(B, dtype=torch.long, device=z0.device), learned_variance=lv
+    )
     if T == 1:
         return total
     if n_t is None:
         for i in range(1, T):
-            total = total + vlb_terms(d, model, z0, torch.full((B,), i, dtype=torch.long, device=z0.device),
-                                      learned_variance=lv)
+            total = total + vlb_terms(
+                d, model, z0, torch.full((B,), i, dtype=torch.long, device=z0.device), learned_variance=lv
+            )
         return total
     acc = torch.zeros_like(total)
     for _ in range(n_t):

@@ -4,6 +4,7 @@
 ``logabsdet`` is a tensor of shape (batch,) holding log|det ∂output/∂input| of the direction called, so
 ``inverse(forward(x)[0])[1] == -forward(x)[1]``. Transforms are ``nn.Module`` s; ``__call__`` is ``forward``.
 """
+
 from __future__ import annotations
 
 import torch

@@ -1,6 +1,7 @@
 """Glow's building blocks (Kingma & Dhariwal 2018): ActNorm, the LU-parameterised invertible 1×1
 convolution, and the 2×2 squeeze. All act on (B, C, H, W) tensors and follow ``Transform``.
 """
+
 from __future__ import annotations
 
 import torch

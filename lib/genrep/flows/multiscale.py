@@ -10,6 +10,7 @@ preprocessing's −D·b·ln 2). ``latent_layout`` says how the per-level latents
 concatenates the flattened per-level latents (the NSF repo) and reshapes them to C×H×W. Both are
 permutations, so the log-determinant does not depend on the layout.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,18 +33,30 @@ def gaussian_log_prob(z: torch.Tensor) -> torch.Tensor:
 
 
 class MultiscaleFlow(Transform):
-    def __init__(self, in_shape=(1, 32, 32), levels: int = 3, steps_per_level: int = 8, hidden_channels: int = 64,
-                 num_res_blocks: int = 2, num_bins: int = 4, tail_bound: float = 3.0, dropout: float = 0.0,
-                 batchnorm: bool = True, multi_scale: bool = True, num_bits: int = 8, latent_layout: str = "image",
-                 coupling: str = "rq_spline"):
+    def __init__(
+        self,
+        in_shape=(1, 32, 32),
+        levels: int = 3,
+        steps_per_level: int = 8,
+        hidden_channels: int = 64,
+        num_res_blocks: int = 2,
+        num_bins: int = 4,
+        tail_bound: float = 3.0,
+        dropout: float = 0.0,
+        batchnorm: bool = True,
+        multi_scale: bool = True,
+        num_bits: int = 8,
+        latent_layout: str = "image",
+        coupling: str = "rq_spline",
+    ):
         super().__init__()
         if latent_layout not in LATENT_LAYOUTS:
             raise ValueError(f"latent_layout must be one of {LATENT_LAYOUTS}, got {latent_layout!r}")
         if coupling not in COUPLINGS:
             raise ValueError(f"coupling must be one of {COUPLINGS}, got {coupling!r}")
         c, h, w = in_shape
-        if h % 2 ** levels or w % 2 ** levels:
-            raise ValueError(f"{levels} levels need H and W divisible by {2 ** levels}, got {h}×{w}")
+        if h % 2**levels or w % 2**levels:
+            raise ValueError(f"{levels} levels need H and W divisible by {2**levels}, got {h}×{w}")
         self.in_shape, self.levels, self.multi_scale = tuple(in_shape), levels, multi_scale
         self.latent_layout, self.num_bits = latent_layout, num_bits
         self.preprocess = Preprocess(num_bits)
@@ -53,8 +66,9 @@ class MultiscaleFlow(Transform):
             steps = []
             for _ in range(steps_per_level):
                 if coupling == "rq_spline":
-                    cp = RQSplineCoupling2d(c, hidden_channels, num_res_blocks, num_bins, tail_bound, dropout,
-                                            batchnorm)
+                    cp = RQSplineCoupling2d(
+                        c, hidden_channels, num_res_blocks, num_bins, tail_bound, dropout, batchnorm
+                    )
                 else:
                     cp = AffineCoupling2d(c, hidden_channels, num_res_blocks, dropout, batchnorm)
                 steps += [ActNorm(c), InvConv1x1LU(c), cp]
@@ -89,7 +103,7 @@ class MultiscaleFlow(Transform):
         if self.latent_layout == "flat_reshape":
             shapes = self.latent_shapes()
             sizes = [math.prod(s) for s in shapes]
-            return [p.reshape(b, *s) for p, s in zip(torch.split(z.reshape(b, -1), sizes, 1), shapes)]
+            return [p.reshape(b, *s) for p, s in zip(torch.split(z.reshape(b, -1), sizes, 1), shapes, strict=False)]
         zs, h = [], z
         for lvl in range(self.levels):
             h = squeeze2x2(h)

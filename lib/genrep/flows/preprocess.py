@@ -6,6 +6,7 @@ image flow: y = x / 2^b − 0.5 ∈ [−0.5, 0.5), log|det| = −D·b·ln 2. Wit
 the dequantized data is an upper bound on the discrete data's −log P(x_int), in nats; divided by D·ln 2 it
 is bits/dim. ``quantize`` undoes the dequantization (floor, clamp) and returns 8-bit images.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,9 @@ def _check_bits(num_bits: int) -> None:
         raise ValueError(f"num_bits must be between 1 and 8, got {num_bits}")
 
 
-def dequantize(x_uint8: torch.Tensor, num_bits: int = 8, generator: torch.Generator | None = None,
-               noise: bool = True) -> torch.Tensor:
+def dequantize(
+    x_uint8: torch.Tensor, num_bits: int = 8, generator: torch.Generator | None = None, noise: bool = True
+) -> torch.Tensor:
     """uint8 (or float holding 0..255) images → float x_int + u in [0, 2^num_bits).
 
     With a ``generator`` the noise is drawn on the generator's device and moved to the images' device, so a
@@ -31,8 +33,11 @@ def dequantize(x_uint8: torch.Tensor, num_bits: int = 8, generator: torch.Genera
     _check_bits(num_bits)
     x = torch.floor(x_uint8.float() / 2 ** (8 - num_bits))
     if noise:
-        x = x + torch.rand(x.shape, generator=generator, device=generator.device).to(x.device) \
-            if generator is not None else x + torch.rand_like(x)
+        x = (
+            x + torch.rand(x.shape, generator=generator, device=generator.device).to(x.device)
+            if generator is not None
+            else x + torch.rand_like(x)
+        )
     else:
         x = x + 0.5
     return x
@@ -41,7 +46,7 @@ def dequantize(x_uint8: torch.Tensor, num_bits: int = 8, generator: torch.Genera
 def quantize(x: torch.Tensor, num_bits: int = 8) -> torch.Tensor:
     """Inverse of ``dequantize``: floor and clamp to {0..2^b−1}, then back to 8-bit uint8 images."""
     _check_bits(num_bits)
-    x_int = torch.floor(x.float()).clamp(0, 2 ** num_bits - 1)
+    x_int = torch.floor(x.float()).clamp(0, 2**num_bits - 1)
     return (x_int * 2 ** (8 - num_bits)).to(torch.uint8)
 
 
@@ -63,14 +68,20 @@ class Preprocess(Transform):
         return x.new_full((x.shape[0],), -d * self.num_bits * math.log(2))
 
     def forward(self, x):
-        return x / 2 ** self.num_bits - 0.5, self._ld(x)
+        return x / 2**self.num_bits - 0.5, self._ld(x)
 
     def inverse(self, z):
-        return (z + 0.5) * 2 ** self.num_bits, -self._ld(z)
+        return (z + 0.5) * 2**self.num_bits, -self._ld(z)
 
 
-def load_image_data(dataset: str, split: str = "train", image_size: int | None = None, n: int | None = None,
-                    seed: int = 0, labels: bool = False):
+def load_image_data(
+    dataset: str,
+    split: str = "train",
+    image_size: int | None = None,
+    n: int | None = None,
+    seed: int = 0,
+    labels: bool = False,
+):
     """``genrep.data.load_or_standin`` for the flow chapters: MNIST at 32×32 is zero-padded from 28×28
     (the NSF code's ``pad=2``), other sizes are resized by the loader. Returns a ``Data`` whose title says how."""
     from genrep.data import load_or_standin
@@ -109,20 +120,28 @@ def celeba_split_indices(n_images: int, seed: int = 0, test_fraction: float = 0.
 def _subset(d, idx: torch.Tensor, n: int | None, seed: int, split: str, how: str):
     if n is not None and n < len(idx):
         idx = idx[torch.randperm(len(idx), generator=torch.Generator().manual_seed(seed))[:n].sort().values]
-    return replace(d, images=d.images[idx], labels=d.labels[idx] if d.labels is not None else None, split=split,
-                   title=d.title + how)
+    return replace(
+        d,
+        images=d.images[idx],
+        labels=d.labels[idx] if d.labels is not None else None,
+        split=split,
+        title=d.title + how,
+    )
 
 
-def load_train_test(dataset: str, image_size: int | None, n_train: int | None = None, n_test: int | None = None,
-                    seed: int = 0):
+def load_train_test(
+    dataset: str, image_size: int | None, n_train: int | None = None, n_test: int | None = None, seed: int = 0
+):
     """(train, test) ``Data`` for a flow/diffusion notebook. CelebA is staged as one folder: its test images
     are the official test partition (full folder) or a seeded hold-out, never training images (said in the title)."""
     if dataset == "celeba":
         d = load_image_data(dataset, "train", image_size)
         tr, te = celeba_split_indices(len(d.images), seed)
         how = " (official partition)" if len(d.images) == CELEBA_N else f" (seeded {len(te)}-image hold-out)"
-        return (_subset(d, tr, n_train, seed, "train", how + ", train part"),
-                _subset(d, te, n_test, seed + 1, "test", how + ", held-out part"))
+        return (
+            _subset(d, tr, n_train, seed, "train", how + ", train part"),
+            _subset(d, te, n_test, seed + 1, "test", how + ", held-out part"),
+        )
     train = load_image_data(dataset, "train", image_size, n=n_train, seed=seed)
     test = load_image_data(dataset, "test", image_size, n=n_test, seed=seed + 1)
     return train, test

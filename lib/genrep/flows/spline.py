@@ -6,6 +6,7 @@ derivatives are free; ``unconstrained_rational_quadratic_spline`` adds identity 
 elementwise log|dy/dx| (of the direction computed). Widths/heights pass through a softmax with a minimum
 bin size, derivatives through softplus + a minimum, as in the NSF reference code.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,12 +36,17 @@ def _knots(unnormalized: torch.Tensor, min_size: float, lo: float, hi: float):
     return cum[..., 1:] - cum[..., :-1], cum
 
 
-def unconstrained_rational_quadratic_spline(inputs, unnormalized_widths, unnormalized_heights,
-                                            unnormalized_derivatives, inverse: bool = False,
-                                            tail_bound: float = 3.0,
-                                            min_bin_width: float = DEFAULT_MIN_BIN_WIDTH,
-                                            min_bin_height: float = DEFAULT_MIN_BIN_HEIGHT,
-                                            min_derivative: float = DEFAULT_MIN_DERIVATIVE):
+def unconstrained_rational_quadratic_spline(
+    inputs,
+    unnormalized_widths,
+    unnormalized_heights,
+    unnormalized_derivatives,
+    inverse: bool = False,
+    tail_bound: float = 3.0,
+    min_bin_width: float = DEFAULT_MIN_BIN_WIDTH,
+    min_bin_height: float = DEFAULT_MIN_BIN_HEIGHT,
+    min_derivative: float = DEFAULT_MIN_DERIVATIVE,
+):
     """RQ spline on [-tail_bound, tail_bound], identity outside. ``unnormalized_derivatives`` has K-1
     entries per element (the inner knots); the two boundary derivatives are fixed to 1 to match the tails.
     """
@@ -53,18 +59,36 @@ def unconstrained_rational_quadratic_spline(inputs, unnormalized_widths, unnorma
     outputs[outside] = inputs[outside]
     if inside.any():
         outputs[inside], logabsdet[inside] = rational_quadratic_spline(
-            inputs[inside], unnormalized_widths[inside, :], unnormalized_heights[inside, :],
-            unnormalized_derivatives[inside, :], inverse=inverse, left=-tail_bound, right=tail_bound,
-            bottom=-tail_bound, top=tail_bound, min_bin_width=min_bin_width, min_bin_height=min_bin_height,
-            min_derivative=min_derivative)
+            inputs[inside],
+            unnormalized_widths[inside, :],
+            unnormalized_heights[inside, :],
+            unnormalized_derivatives[inside, :],
+            inverse=inverse,
+            left=-tail_bound,
+            right=tail_bound,
+            bottom=-tail_bound,
+            top=tail_bound,
+            min_bin_width=min_bin_width,
+            min_bin_height=min_bin_height,
+            min_derivative=min_derivative,
+        )
     return outputs, logabsdet
 
 
-def rational_quadratic_spline(inputs, unnormalized_widths, unnormalized_heights, unnormalized_derivatives,
-                              inverse: bool = False, left: float = 0.0, right: float = 1.0, bottom: float = 0.0,
-                              top: float = 1.0, min_bin_width: float = DEFAULT_MIN_BIN_WIDTH,
-                              min_bin_height: float = DEFAULT_MIN_BIN_HEIGHT,
-                              min_derivative: float = DEFAULT_MIN_DERIVATIVE):
+def rational_quadratic_spline(
+    inputs,
+    unnormalized_widths,
+    unnormalized_heights,
+    unnormalized_derivatives,
+    inverse: bool = False,
+    left: float = 0.0,
+    right: float = 1.0,
+    bottom: float = 0.0,
+    top: float = 1.0,
+    min_bin_width: float = DEFAULT_MIN_BIN_WIDTH,
+    min_bin_height: float = DEFAULT_MIN_BIN_HEIGHT,
+    min_derivative: float = DEFAULT_MIN_DERIVATIVE,
+):
     """The spline on [left, right] → [bottom, top]; K+1 derivatives (including both boundaries)."""
     if inputs.numel() and (torch.min(inputs) < left - 1e-5 or torch.max(inputs) > right + 1e-5):
         raise ValueError("rational_quadratic_spline: input outside the spline's domain")
@@ -89,31 +113,39 @@ def rational_quadratic_spline(inputs, unnormalized_widths, unnormalized_heights,
     input_heights = heights.gather(-1, bin_idx)[..., 0]
 
     if inverse:
-        a = (inputs - input_cumheights) * (input_derivatives + input_derivatives_plus_one - 2 * input_delta) \
-            + input_heights * (input_delta - input_derivatives)
+        a = (inputs - input_cumheights) * (
+            input_derivatives + input_derivatives_plus_one - 2 * input_delta
+        ) + input_heights * (input_delta - input_derivatives)
         b = input_heights * input_derivatives - (inputs - input_cumheights) * (
-            input_derivatives + input_derivatives_plus_one - 2 * input_delta)
+            input_derivatives + input_derivatives_plus_one - 2 * input_delta
+        )
         c = -input_delta * (inputs - input_cumheights)
         discriminant = (b.pow(2) - 4 * a * c).clamp(min=0)
         root = (2 * c) / (-b - torch.sqrt(discriminant))
         outputs = root * input_bin_widths + input_cumwidths
         theta_one_minus_theta = root * (1 - root)
-        denominator = input_delta + ((input_derivatives + input_derivatives_plus_one - 2 * input_delta)
-                                     * theta_one_minus_theta)
-        derivative_numerator = input_delta.pow(2) * (input_derivatives_plus_one * root.pow(2)
-                                                     + 2 * input_delta * theta_one_minus_theta
-                                                     + input_derivatives * (1 - root).pow(2))
+        denominator = input_delta + (
+            (input_derivatives + input_derivatives_plus_one - 2 * input_delta) * theta_one_minus_theta
+        )
+        derivative_numerator = input_delta.pow(2) * (
+            input_derivatives_plus_one * root.pow(2)
+            + 2 * input_delta * theta_one_minus_theta
+            + input_derivatives * (1 - root).pow(2)
+        )
         logabsdet = torch.log(derivative_numerator) - 2 * torch.log(denominator)
         return outputs, -logabsdet
 
     theta = (inputs - input_cumwidths) / input_bin_widths
     theta_one_minus_theta = theta * (1 - theta)
     numerator = input_heights * (input_delta * theta.pow(2) + input_derivatives * theta_one_minus_theta)
-    denominator = input_delta + ((input_derivatives + input_derivatives_plus_one - 2 * input_delta)
-                                 * theta_one_minus_theta)
+    denominator = input_delta + (
+        (input_derivatives + input_derivatives_plus_one - 2 * input_delta) * theta_one_minus_theta
+    )
     outputs = input_cumheights + numerator / denominator
-    derivative_numerator = input_delta.pow(2) * (input_derivatives_plus_one * theta.pow(2)
-                                                 + 2 * input_delta * theta_one_minus_theta
-                                                 + input_derivatives * (1 - theta).pow(2))
+    derivative_numerator = input_delta.pow(2) * (
+        input_derivatives_plus_one * theta.pow(2)
+        + 2 * input_delta * theta_one_minus_theta
+        + input_derivatives * (1 - theta).pow(2)
+    )
     logabsdet = torch.log(derivative_numerator) - 2 * torch.log(denominator)
     return outputs, logabsdet

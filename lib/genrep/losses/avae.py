@@ -12,6 +12,7 @@ Conventions: images in [-1, 1]; sums over pixels / latent dimensions, mean over 
 * ``manifold_loss(critic_logit_real)``: L_M = logit C(G(z, ξ)) with C = P(fake) (Eq. 3.11); in the
   "D = P(real)" convention used by our critics this is −D_logit(x̃), averaged over the batch.
 """
+
 from __future__ import annotations
 
 import torch
@@ -23,7 +24,7 @@ SIGMA_MAX_B = 0.999
 def kl_diag_normal(mu: torch.Tensor, log_sigma: torch.Tensor) -> torch.Tensor:
     """KL(N(μ, σ²) ‖ N(0, I)) per example, summed over latent dimensions → [B]."""
     log_sigma = log_sigma.expand_as(mu)
-    return 0.5 * (torch.exp(2 * log_sigma) + mu ** 2 - 1 - 2 * log_sigma).sum(1)
+    return 0.5 * (torch.exp(2 * log_sigma) + mu**2 - 1 - 2 * log_sigma).sum(1)
 
 
 def gaussian_vae_loss(x_hat, x, mu, log_sigma, beta: float = 1.0):
@@ -42,7 +43,7 @@ def latent_loss(kind: str, mu_fake: torch.Tensor, z: torch.Tensor, log_sigma: to
         return 0.5 * ((mu_fake - z) / log_sigma.exp()).pow(2).sum(1).mean()
     if kind == "b":
         sigma = log_sigma.exp().clamp(max=SIGMA_MAX_B)
-        target = torch.sqrt(1 - sigma ** 2) * z
+        target = torch.sqrt(1 - sigma**2) * z
         return 0.5 * ((mu_fake - target) / sigma).pow(2).sum(1).mean()
     w = torch.softmax(-2 * log_sigma, dim=1)
     return (0.5 * (z - mu_fake).pow(2) * w).sum()

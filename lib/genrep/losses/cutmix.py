@@ -12,6 +12,7 @@
   M is (each pixel compares real with fake), which the tests check; ``cr_mode="dout"`` is ref. [13]'s
   version on the discriminator outputs.
 """
+
 from __future__ import annotations
 
 import torch
@@ -34,8 +35,12 @@ def cutmix_mask(n: int, h: int, w: int, device=None, generator: torch.Generator 
     y0 = ((h - bh).float() * r[:, 1]).floor().long()
     x0 = ((w - bw).float() * r[:, 2]).floor().long()
     ys, xs = torch.arange(h)[None, :, None], torch.arange(w)[None, None, :]
-    inside = ((ys >= y0[:, None, None]) & (ys < (y0 + bh)[:, None, None])
-              & (xs >= x0[:, None, None]) & (xs < (x0 + bw)[:, None, None]))
+    inside = (
+        (ys >= y0[:, None, None])
+        & (ys < (y0 + bh)[:, None, None])
+        & (xs >= x0[:, None, None])
+        & (xs < (x0 + bw)[:, None, None])
+    )
     return inside[:, None].float().to(device)
 
 
@@ -62,8 +67,16 @@ def _check(kind: str) -> None:
         raise ValueError(f"unet_loss must be one of {', '.join(UNET_LOSSES)}; got {kind!r}")
 
 
-def unet_d_loss(D, real: torch.Tensor, fake: torch.Tensor, kind: str = "classical+cutmix", use_cutmix: bool = False,
-                mask: torch.Tensor | None = None, lambda_consistency: float = 1.0, weight: float = 0.5):
+def unet_d_loss(
+    D,
+    real: torch.Tensor,
+    fake: torch.Tensor,
+    kind: str = "classical+cutmix",
+    use_cutmix: bool = False,
+    mask: torch.Tensor | None = None,
+    lambda_consistency: float = 1.0,
+    weight: float = 0.5,
+):
     """Discriminator loss of a U-Net D: encoder and decoder terms on real (→1) and fake (→0), plus, when
     ``use_cutmix``, the CutMix terms (encoder: mix → 0; decoder: mix → M) and for ``schonfeld`` the
     consistency regulariser. ``weight`` scales the real/fake sum (the paper's D ratio, default 0.5).
@@ -96,8 +109,9 @@ def unet_g_loss(D, fake: torch.Tensor, kind: str = "classical+cutmix", reduction
     if kind == "classical+cutmix":
         per = (g - 1).pow(2) + (p - 1).pow(2).flatten(1).mean(1)
     else:
-        per = (F.binary_cross_entropy_with_logits(g, torch.ones_like(g), reduction="none")
-               + F.binary_cross_entropy_with_logits(p, torch.ones_like(p), reduction="none").flatten(1).mean(1))
+        per = F.binary_cross_entropy_with_logits(
+            g, torch.ones_like(g), reduction="none"
+        ) + F.binary_cross_entropy_with_logits(p, torch.ones_like(p), reduction="none").flatten(1).mean(1)
     return per if reduction == "none" else per.mean()
 
 

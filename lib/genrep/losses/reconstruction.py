@@ -8,6 +8,7 @@ the Monet paper; spec cyclegan_monet §3.4).
   it). ``features`` is a block clipped from the discriminator of the image's domain, e.g.
   ``lambda x: D.features(x, 3)``; the real image's features are detached.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -28,8 +29,9 @@ def identity_l1(real: torch.Tensor, same: torch.Tensor, reduction: str = "mean")
     return _l1(real, same, reduction)
 
 
-def better_cycle_loss(real: torch.Tensor, recon: torch.Tensor, features: Callable, gamma: float = 0.5,
-                      reduction: str = "mean") -> torch.Tensor:
+def better_cycle_loss(
+    real: torch.Tensor, recon: torch.Tensor, features: Callable, gamma: float = 0.5, reduction: str = "mean"
+) -> torch.Tensor:
     if not 0.0 <= gamma <= 1.0:
         raise ValueError(f"bc_gamma must be in [0, 1], got {gamma}")
     with torch.no_grad():

@@ -1,5 +1,6 @@
 """VAE loss of spec dcgan_vae_cats §3.2: ``BCE(x_hat, x, reduction='sum') + KL`` with weight 1, where
 KL = -0.5 * sum(1 + logvar - mu^2 - exp(logvar)), summed over batch and latent dims (nats per batch)."""
+
 from __future__ import annotations
 
 import torch

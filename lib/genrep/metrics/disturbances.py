@@ -6,12 +6,13 @@ Every function maps uint8 images [N, C, H, W] to uint8 images of the same shape,
 The levels in :data:`DISTURBANCES` are this book's choice, four per kind like the paper's figure; the
 paper's exact parameterisation is not reproduced (named in the metrics chapter's errata).
 """
+
 from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -68,8 +69,8 @@ def black_rectangles(x, level: float, gen: torch.Generator | None = None, count:
     left = torch.randint(0, w - rw + 1, (n, count), generator=gen)
     rows = torch.arange(h).view(1, 1, h, 1)
     cols = torch.arange(w).view(1, 1, 1, w)
-    t, l = top.view(n, count, 1, 1), left.view(n, count, 1, 1)
-    mask = ((rows >= t) & (rows < t + rh) & (cols >= l) & (cols < l + rw)).any(dim=1, keepdim=True)
+    t, lft = top.view(n, count, 1, 1), left.view(n, count, 1, 1)
+    mask = ((rows >= t) & (rows < t + rh) & (cols >= lft) & (cols < lft + rw)).any(dim=1, keepdim=True)
     return y.masked_fill(mask, 0)
 
 
@@ -137,11 +138,13 @@ def mode_dropping(x, level: float, gen: torch.Generator | None = None, labels: t
 
 def _match(other: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
     if other.shape[1] != x.shape[1]:
-        other = other.expand(-1, x.shape[1], -1, -1) if other.shape[1] == 1 else other.float().mean(
-            1, keepdim=True).round().to(torch.uint8)
+        other = (
+            other.expand(-1, x.shape[1], -1, -1)
+            if other.shape[1] == 1
+            else other.float().mean(1, keepdim=True).round().to(torch.uint8)
+        )
     if other.shape[-2:] != x.shape[-2:]:
-        other = _u8(F.interpolate(_f(other), size=x.shape[-2:], mode="bilinear", antialias=True,
-                                  align_corners=False))
+        other = _u8(F.interpolate(_f(other), size=x.shape[-2:], mode="bilinear", antialias=True, align_corners=False))
     return other
 
 
@@ -154,18 +157,28 @@ class Disturbance:
     needs: str | None = None  # "other" (another dataset) or "labels"
 
 
-DISTURBANCES: dict[str, Disturbance] = {d.name: d for d in [
-    Disturbance("gaussian_noise", gaussian_noise, (0.0, 0.25, 0.5, 0.75), "Gaussian noise (mixing weight α)"),
-    Disturbance("gaussian_blur", gaussian_blur, (0.0, 1.0, 2.0, 4.0), "Gaussian blur (σ in pixels)"),
-    Disturbance("black_rectangles", black_rectangles, (0.0, 0.25, 0.5, 0.75),
-                "black rectangles (side / half image side)"),
-    Disturbance("swirl", swirl, (0.0, 1.0, 2.0, 4.0), "swirl (strength)"),
-    Disturbance("salt_and_pepper", salt_and_pepper, (0.0, 0.1, 0.2, 0.3), "salt and pepper (pixel fraction)"),
-    Disturbance("contamination", contamination, (0.0, 0.25, 0.5, 0.75),
-                "contamination by another dataset (image fraction)", needs="other"),
-    Disturbance("mode_dropping", mode_dropping, (0.0, 0.2, 0.4, 0.6), "mode dropping (class fraction)",
-                needs="labels"),
-]}
+DISTURBANCES: dict[str, Disturbance] = {
+    d.name: d
+    for d in [
+        Disturbance("gaussian_noise", gaussian_noise, (0.0, 0.25, 0.5, 0.75), "Gaussian noise (mixing weight α)"),
+        Disturbance("gaussian_blur", gaussian_blur, (0.0, 1.0, 2.0, 4.0), "Gaussian blur (σ in pixels)"),
+        Disturbance(
+            "black_rectangles", black_rectangles, (0.0, 0.25, 0.5, 0.75), "black rectangles (side / half image side)"
+        ),
+        Disturbance("swirl", swirl, (0.0, 1.0, 2.0, 4.0), "swirl (strength)"),
+        Disturbance("salt_and_pepper", salt_and_pepper, (0.0, 0.1, 0.2, 0.3), "salt and pepper (pixel fraction)"),
+        Disturbance(
+            "contamination",
+            contamination,
+            (0.0, 0.25, 0.5, 0.75),
+            "contamination by another dataset (image fraction)",
+            needs="other",
+        ),
+        Disturbance(
+            "mode_dropping", mode_dropping, (0.0, 0.2, 0.4, 0.6), "mode dropping (class fraction)", needs="labels"
+        ),
+    ]
+}
 
 
 def jpeg_roundtrip(x: torch.Tensor, quality: int = 75) -> torch.Tensor:

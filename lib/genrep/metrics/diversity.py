@@ -4,6 +4,7 @@ The authors flatten 1000 G outputs (tanh, in [-1, 1]), take sklearn ``cosine_sim
 ``high = #(S > 0.9) - 1000`` (diagonal removed) over 1000*999 = 999,000 ORDERED pairs; e.g. 2412 ordered =
 1206 unordered out of 499,500, 0.241% either way. Computed here in float64, in row chunks (10k images fit).
 """
+
 from __future__ import annotations
 
 import torch
@@ -25,11 +26,17 @@ def pairwise_cosine_counts(x: torch.Tensor, threshold: float = 0.9, chunk: int =
     n = v.shape[0]
     count = 0
     for i in range(0, n, chunk):
-        count += int((v[i:i + chunk] @ v.T > threshold).sum())
+        count += int((v[i : i + chunk] @ v.T > threshold).sum())
     high = count - n
     pairs = n * (n - 1)
-    return dict(n=n, high_ordered=high, high_unordered=high / 2, pairs_ordered=pairs,
-                pairs_unordered=pairs // 2, fraction=high / pairs if pairs else float("nan"))
+    return dict(
+        n=n,
+        high_ordered=high,
+        high_unordered=high / 2,
+        pairs_ordered=pairs,
+        pairs_unordered=pairs // 2,
+        fraction=high / pairs if pairs else float("nan"),
+    )
 
 
 def cosine_similarities(x: torch.Tensor) -> torch.Tensor:

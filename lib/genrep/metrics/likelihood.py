@@ -35,9 +35,7 @@ def dequantized_nll_offset(num_dims: int, num_bits: int = 8, data_width: float =
     return num_dims * (num_bits * math.log(2) - math.log(data_width))
 
 
-def bits_per_dim_dequantized(
-    nll_continuous_nats, num_dims: int, num_bits: int = 8, data_width: float = 1.0
-) -> float:
+def bits_per_dim_dequantized(nll_continuous_nats, num_dims: int, num_bits: int = 8, data_width: float = 1.0) -> float:
     """bits/dim of the discrete data from the continuous NLL of uniformly dequantised, rescaled data."""
     nll = bits_per_dim(nll_continuous_nats, num_dims) * num_dims * math.log(2)
     return bits_per_dim(nll + dequantized_nll_offset(num_dims, num_bits, data_width), num_dims)

@@ -8,6 +8,7 @@ averaged over channels and space, summed over the four layers. Inputs are float 
 thesis's convention) or uint8; grey images are repeated to RGB; any size (the net is convolutional).
 Values are not comparable with published LPIPS numbers.
 """
+
 from __future__ import annotations
 
 import torch
@@ -46,9 +47,9 @@ class PerceptualDistance:
         out = []
         with torch.no_grad():
             for i in range(0, len(a), batch_size):
-                fa, fb = self._layers(a[i:i + batch_size]), self._layers(b[i:i + batch_size])
+                fa, fb = self._layers(a[i : i + batch_size]), self._layers(b[i : i + batch_size])
                 d = 0
-                for u, v in zip(fa, fb):
+                for u, v in zip(fa, fb, strict=False):
                     u = u / (u.pow(2).sum(1, keepdim=True).sqrt() + 1e-10)
                     v = v / (v.pow(2).sum(1, keepdim=True).sqrt() + 1e-10)
                     d = d + (u - v).pow(2).sum(1).mean((1, 2))

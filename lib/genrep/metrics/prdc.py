@@ -22,9 +22,7 @@ from genrep.metrics._util import as_tensor64
 
 def _knn_radii(x: torch.Tensor, k: int, chunk: int) -> torch.Tensor:
     # (k+1)-th smallest distance in the row: the first one is the point itself (distance 0)
-    return torch.cat(
-        [torch.cdist(x[i : i + chunk], x).kthvalue(k + 1, dim=1).values for i in range(0, len(x), chunk)]
-    )
+    return torch.cat([torch.cdist(x[i : i + chunk], x).kthvalue(k + 1, dim=1).values for i in range(0, len(x), chunk)])
 
 
 def prdc(real_feats, fake_feats, k=3, chunk=1024) -> dict:

@@ -48,7 +48,7 @@ def _device(device=None) -> torch.device:
     if device is not None:
         return torch.device(device)
     try:
-        from genrep.train import select_device
+        from genrep.runtime import select_device
 
         return torch.device(select_device())
     except ImportError:
@@ -61,9 +61,7 @@ def load_cifarnet(path=None, device="cpu") -> CifarNet:
     meta_path = path.with_suffix(".json")
     regen = "python -m genrep.metrics.proxies --out lib/genrep/assets/cifarnet.pt"
     if not path.exists() or not meta_path.exists():
-        raise FileNotFoundError(
-            f"CifarNet asset missing: expected {path} and {meta_path}. Regenerate with: {regen}"
-        )
+        raise FileNotFoundError(f"CifarNet asset missing: expected {path} and {meta_path}. Regenerate with: {regen}")
     meta = json.loads(meta_path.read_text())
     digest = sha256_file(path)
     if digest != meta["sha256"]:
@@ -173,9 +171,7 @@ def train_cifarnet(
     )
     gen = torch.Generator(device=dev).manual_seed(seed)
     history = []
-    log(
-        f"CifarNet widths={widths} params={num_params(model)} device={dev} epochs={epochs} batch={batch_size}"
-    )
+    log(f"CifarNet widths={widths} params={num_params(model)} device={dev} epochs={epochs} batch={batch_size}")
     for epoch in range(epochs):
         model.train()
         perm = torch.randperm(len(xtr), generator=gen, device=dev)
@@ -264,9 +260,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     if a.threads:
         torch.set_num_threads(a.threads)
-    train_cifarnet(
-        a.out, epochs=a.epochs, batch_size=a.batch_size, seed=a.seed, device=a.device, log_path=a.log
-    )
+    train_cifarnet(a.out, epochs=a.epochs, batch_size=a.batch_size, seed=a.seed, device=a.device, log_path=a.log)
 
 
 if __name__ == "__main__":

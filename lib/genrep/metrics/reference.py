@@ -25,8 +25,16 @@ from genrep.metrics.inception import weights_checksum
 def _key(dataset, split, size, n, seed, dims) -> tuple[str, dict]:
     from genrep.data import manifest_hash
 
-    meta = dict(dataset=dataset, split=split, size=size, n=n, seed=seed, dims=dims,
-                data=manifest_hash([dataset]), weights=weights_checksum())
+    meta = dict(
+        dataset=dataset,
+        split=split,
+        size=size,
+        n=n,
+        seed=seed,
+        dims=dims,
+        data=manifest_hash([dataset]),
+        weights=weights_checksum(),
+    )
     return hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:16], meta
 
 
@@ -48,8 +56,9 @@ def reference_images(dataset, split="train", size=None, n=None, seed=0) -> torch
     return images
 
 
-def reference_features(dataset, split="train", size=None, n=None, seed=0, dims=2048, device=None,
-                       progress=True) -> np.ndarray:
+def reference_features(
+    dataset, split="train", size=None, n=None, seed=0, dims=2048, device=None, progress=True
+) -> np.ndarray:
     """TF-Inception features of ``n`` images of a staged real dataset (a seeded subset; all when None).
     Raises ``genrep.data.DataError`` when the dataset is not staged: a reference set is never a stand-in."""
     from .extractors import inception_features

@@ -13,6 +13,7 @@ how Gaussian a latent is.
   the KS of N(0, 1) draws of the same size as a baseline), and the Gaussian "gap"
   E[−log N(z)]/D − ½·log(2πe) (0 for a standard normal latent).
 """
+
 from __future__ import annotations
 
 import math
@@ -22,7 +23,7 @@ import numpy as np
 import torch
 
 from genrep.metrics.frechet import fid_from_features
-from genrep.train.timing import Timer
+from genrep.runtime.timing import Timer
 
 
 def time_sampling(fn, device=None, repeats: int = 5, warmup: int = 1) -> dict:
@@ -36,8 +37,15 @@ def time_sampling(fn, device=None, repeats: int = 5, warmup: int = 1) -> dict:
     return {"median_s": statistics.median(times), "min_s": min(times), "repeats": repeats}
 
 
-def fd_protocols(features_fn, fake: torch.Tensor, real: torch.Tensor, small_n: int = 25, small_repeats: int = 20,
-                 large_n: int | None = None, seed: int = 0) -> dict:
+def fd_protocols(
+    features_fn,
+    fake: torch.Tensor,
+    real: torch.Tensor,
+    small_n: int = 25,
+    small_repeats: int = 20,
+    large_n: int | None = None,
+    seed: int = 0,
+) -> dict:
     """Fréchet distances of uint8 ``fake`` vs ``real`` images with ``features_fn(uint8) -> (N, d)``."""
     g = torch.Generator().manual_seed(seed)
     ff, fr = features_fn(fake).double().cpu(), features_fn(real).double().cpu()
@@ -48,12 +56,24 @@ def fd_protocols(features_fn, fake: torch.Tensor, real: torch.Tensor, small_n: i
         small.append(fid_from_features(ff[i].numpy(), fr[j].numpy()))
     n = min(large_n or len(ff), len(ff))
     large = fid_from_features(ff[:n].numpy(), fr.numpy())
-    return {"small_n": small_n, "small_mean": float(np.mean(small)), "small_sd": float(np.std(small)),
-            "large_n": n, "real_n": len(fr), "large": float(large)}
+    return {
+        "small_n": small_n,
+        "small_mean": float(np.mean(small)),
+        "small_sd": float(np.std(small)),
+        "large_n": n,
+        "real_n": len(fr),
+        "large": float(large),
+    }
 
 
-def true_fid(fake: torch.Tensor, real: torch.Tensor, extractors=("inception", "inception192"), n_boot: int = 200,
-             seed: int = 0, device=None) -> dict:
+def true_fid(
+    fake: torch.Tensor,
+    real: torch.Tensor,
+    extractors=("inception", "inception192"),
+    n_boot: int = 200,
+    seed: int = 0,
+    device=None,
+) -> dict:
     """{extractor name: {"metric", "value", "boot", "n_fake", "n_real", "impl"}} for uint8 image batches."""
     from genrep.metrics.extractors import get_extractor
 
@@ -64,11 +84,18 @@ def true_fid(fake: torch.Tensor, real: torch.Tensor, extractors=("inception", "i
         ext = get_extractor(name, device)
         ff, fr = ext(fake).double().numpy(), ext(real).double().numpy()
         rf, rr = np.random.default_rng([seed, 1]), np.random.default_rng([seed, 2])
-        boot = [fid_from_features(ff[rf.integers(0, len(ff), len(ff))], fr[rr.integers(0, len(fr), len(fr))])
-                for _ in range(n_boot)]
-        out[name] = {"metric": ext.metric_name, "value": float(fid_from_features(ff, fr)),
-                     "boot": [round(float(b), 4) for b in boot], "n_fake": len(ff), "n_real": len(fr),
-                     "impl": ext.impl}
+        boot = [
+            fid_from_features(ff[rf.integers(0, len(ff), len(ff))], fr[rr.integers(0, len(fr), len(fr))])
+            for _ in range(n_boot)
+        ]
+        out[name] = {
+            "metric": ext.metric_name,
+            "value": float(fid_from_features(ff, fr)),
+            "boot": [round(float(b), 4) for b in boot],
+            "n_fake": len(ff),
+            "n_real": len(fr),
+            "impl": ext.impl,
+        }
     return out
 
 
@@ -85,7 +112,7 @@ def latent_gaussianity(z: torch.Tensor, max_values: int = 200_000, seed: int = 0
     D = z.shape[1]
     mean, std = z.mean(0), z.std(0)
     c = z - mean
-    kurt = (c.pow(4).mean(0) / c.pow(2).mean(0).pow(2) - 3)
+    kurt = c.pow(4).mean(0) / c.pow(2).mean(0).pow(2) - 3
     g = torch.Generator().manual_seed(seed)
     flat = z.flatten()
     if len(flat) > max_values:
@@ -94,9 +121,17 @@ def latent_gaussianity(z: torch.Tensor, max_values: int = 200_000, seed: int = 0
     ks_ref = _ks_normal(torch.randn(len(flat), generator=g, dtype=torch.float64))
     nll = 0.5 * (z.pow(2).sum(1) / D + math.log(2 * math.pi))
     gap = float(nll.mean() - 0.5 * math.log(2 * math.pi * math.e))
-    return {"mean_abs_mean": float(mean.abs().mean()), "mean_std": float(std.mean()), "overall_std": float(z.std()),
-            "excess_kurtosis": float(kurt.mean()), "ks": ks, "ks_normal_reference": ks_ref, "gap_nats_per_dim": gap,
-            "n": int(z.shape[0]), "dims": int(D)}
+    return {
+        "mean_abs_mean": float(mean.abs().mean()),
+        "mean_std": float(std.mean()),
+        "overall_std": float(z.std()),
+        "excess_kurtosis": float(kurt.mean()),
+        "ks": ks,
+        "ks_normal_reference": ks_ref,
+        "gap_nats_per_dim": gap,
+        "n": int(z.shape[0]),
+        "dims": int(D),
+    }
 
 
 def feature_fn(dataset: str, classifier_path=None, device="cpu", image_size: int = 32):
@@ -116,8 +151,10 @@ def feature_fn(dataset: str, classifier_path=None, device="cpu", image_size: int
 
         @torch.no_grad()
         def fn(x):
-            return torch.cat([net.features(x[i:i + 500].to(device).float() / 255).cpu()
-                              for i in range(0, len(x), 500)])
+            return torch.cat(
+                [net.features(x[i : i + 500].to(device).float() / 255).cpu() for i in range(0, len(x), 500)]
+            )
+
         return fn, "FD-mnistcnn"
     from genrep.metrics.extractors import get_extractor
 
@@ -133,7 +170,7 @@ def grey_background_fraction(images: torch.Tensor, border: int = 2, threshold: f
     x = images.float() / 255
     mask = torch.ones(x.shape[-2:], dtype=torch.bool)
     mask[border:-border, border:-border] = False
-    px = x[:, :, mask]                                     # (N, 3, n_border)
+    px = x[:, :, mask]  # (N, 3, n_border)
     mx, mn = px.max(1).values, px.min(1).values
     sat = torch.where(mx > 0, (mx - mn) / mx.clamp(min=1e-6), torch.zeros_like(mx))
     return float((sat.mean(1) < threshold).float().mean())

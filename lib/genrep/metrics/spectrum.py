@@ -4,6 +4,7 @@
 (the same for ``data``): well below 1 for blurry (texture-less) reconstructions, about 1 when the
 high-frequency content is kept. Not in the thesis; the spec proposes it (§7) to test its claim that VAE
 reconstructions lose texture, without pretrained networks."""
+
 from __future__ import annotations
 
 import torch

@@ -5,6 +5,7 @@
 - :func:`sample_size_study` — the bias of the Fréchet distance and the unbiasedness of KID as the number
   of images shrinks (Bińkowski et al. 2018; Chong & Forsyth 2020).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,13 +20,23 @@ from .kid import kid_from_features
 def is_monotone(values, rel_tol: float = 0.0) -> bool:
     """True when every value exceeds the one before it (by more than ``rel_tol`` of the previous value)."""
     v = list(values)
-    return all(b > a + rel_tol * abs(a) for a, b in zip(v, v[1:]))
+    return all(b > a + rel_tol * abs(a) for a, b in zip(v, v[1:], strict=False))
 
 
-def disturbance_study(reference: torch.Tensor, pool: torch.Tensor, extractors: list, kinds: list[str] | None = None,
-                      seed: int = 0, other: torch.Tensor | None = None, labels: torch.Tensor | None = None,
-                      kid_subsets: int = 20, batch_size: int = 256, progress: bool = True,
-                      bootstrap: int = 0, bootstrap_for: tuple = ("inception",)) -> list[dict]:
+def disturbance_study(
+    reference: torch.Tensor,
+    pool: torch.Tensor,
+    extractors: list,
+    kinds: list[str] | None = None,
+    seed: int = 0,
+    other: torch.Tensor | None = None,
+    labels: torch.Tensor | None = None,
+    kid_subsets: int = 20,
+    batch_size: int = 256,
+    progress: bool = True,
+    bootstrap: int = 0,
+    bootstrap_for: tuple = ("inception",),
+) -> list[dict]:
     """Distances between ``reference`` and ``pool`` disturbed at each level of each kind.
 
     ``reference`` and ``pool`` are disjoint uint8 image sets from one dataset (so level 0 measures the
@@ -40,8 +51,14 @@ def disturbance_study(reference: torch.Tensor, pool: torch.Tensor, extractors: l
     for k in kinds:
         if k not in DISTURBANCES:
             raise ValueError(f"unknown disturbance {k!r}; valid: {', '.join(DISTURBANCES)}")
-    usable = [k for k in kinds if not ((DISTURBANCES[k].needs == "other" and other is None) or
-                                       (DISTURBANCES[k].needs == "labels" and labels is None))]
+    usable = [
+        k
+        for k in kinds
+        if not (
+            (DISTURBANCES[k].needs == "other" and other is None)
+            or (DISTURBANCES[k].needs == "labels" and labels is None)
+        )
+    ]
     ref_feats = {e.name: e(reference, batch_size=batch_size) for e in extractors}
     refs = {n: FrechetReference.from_features(f) for n, f in ref_feats.items()}
     draws = np.random.default_rng(seed).integers(0, len(pool), (bootstrap, len(pool))) if bootstrap else None
@@ -58,10 +75,18 @@ def disturbance_study(reference: torch.Tensor, pool: torch.Tensor, extractors: l
                 f = e(x, batch_size=batch_size)
                 if same:
                     pool_feats[e.name] = f
-            kid, kid_std = kid_from_features(ref_feats[e.name], f, subsets=kid_subsets,
-                                             subset_size=min(1000, len(f), len(reference)), seed=seed)
-            row = {"extractor": e.name, "metric": e.metric_name, "kind": kind, "level": float(level),
-                   "fd": refs[e.name].distance(f), "kid": kid, "kid_std": kid_std}
+            kid, kid_std = kid_from_features(
+                ref_feats[e.name], f, subsets=kid_subsets, subset_size=min(1000, len(f), len(reference)), seed=seed
+            )
+            row = {
+                "extractor": e.name,
+                "metric": e.metric_name,
+                "kind": kind,
+                "level": float(level),
+                "fd": refs[e.name].distance(f),
+                "kid": kid,
+                "kid_std": kid_std,
+            }
             if bootstrap and e.name in bootstrap_for:
                 fn = f.double().numpy()
                 row["fd_boot"] = [refs[e.name].distance(fn[i]) for i in draws]
@@ -76,7 +101,7 @@ def step_intervals(rows: list[dict], extractor: str, kind: str, confidence: floa
         raise ValueError(f"rows of {extractor}/{kind} have no fd_boot: run disturbance_study with bootstrap > 0")
     a = (1 - confidence) / 2
     out = []
-    for lo, hi in zip(sub, sub[1:]):
+    for lo, hi in zip(sub, sub[1:], strict=False):
         d = np.asarray(hi["fd_boot"]) - np.asarray(lo["fd_boot"])
         out.append((float(np.quantile(d, a)), float(np.quantile(d, 1 - a))))
     return out
@@ -103,15 +128,26 @@ def monotonicity(rows: list[dict], key: str = "fd") -> dict[tuple[str, str], boo
     out = {}
     for ext in sorted({r["extractor"] for r in rows}):
         for kind in dict.fromkeys(r["kind"] for r in rows):
-            vals = [r[key] for r in sorted((r for r in rows if r["extractor"] == ext and r["kind"] == kind),
-                                           key=lambda r: r["level"])]
+            vals = [
+                r[key]
+                for r in sorted(
+                    (r for r in rows if r["extractor"] == ext and r["kind"] == kind), key=lambda r: r["level"]
+                )
+            ]
             if vals:
                 out[(ext, kind)] = is_monotone(vals)
     return out
 
 
-def sample_size_study(reference: torch.Tensor, comparisons: dict[str, torch.Tensor], sizes: list[int],
-                      repeats: int = 5, seed: int = 0, kid_subsets: int = 20, progress: bool = True) -> list[dict]:
+def sample_size_study(
+    reference: torch.Tensor,
+    comparisons: dict[str, torch.Tensor],
+    sizes: list[int],
+    repeats: int = 5,
+    seed: int = 0,
+    kid_subsets: int = 20,
+    progress: bool = True,
+) -> list[dict]:
     """FD and KID between ``n`` reference features and ``n`` features of each comparison set, for each n.
 
     Works on *features* ([N, D] tensors), so one extraction serves every n. Each (n, repeat) draws fresh
@@ -133,12 +169,22 @@ def sample_size_study(reference: torch.Tensor, comparisons: dict[str, torch.Tens
         for _ in range(repeats):
             perm = torch.randperm(len(reference), generator=g)
             a = reference[perm[:n]]
-            b = reference[perm[n:2 * n]] if same else comp[torch.randperm(len(comp), generator=g)[:n]]
+            b = reference[perm[n : 2 * n]] if same else comp[torch.randperm(len(comp), generator=g)[:n]]
             fds.append(fid_from_features(a, b))
             kids.append(kid_from_features(a, b, subsets=kid_subsets, subset_size=n, seed=len(rows))[0])
-        rows.append({"comparison": name, "n": n, "fd_mean": float(np.mean(fds)), "fd_std": float(np.std(fds)),
-                     "kid_mean": float(np.mean(kids)), "kid_std": float(np.std(kids, ddof=1)) if repeats > 1 else 0.0,
-                     "repeats": repeats, "fd_values": [float(v) for v in fds], "kid_values": [float(v) for v in kids]})
+        rows.append(
+            {
+                "comparison": name,
+                "n": n,
+                "fd_mean": float(np.mean(fds)),
+                "fd_std": float(np.std(fds)),
+                "kid_mean": float(np.mean(kids)),
+                "kid_std": float(np.std(kids, ddof=1)) if repeats > 1 else 0.0,
+                "repeats": repeats,
+                "fd_values": [float(v) for v in fds],
+                "kid_values": [float(v) for v in kids],
+            }
+        )
     return rows
 
 
@@ -162,8 +208,9 @@ def resolve_extractors(names="auto", device=None) -> list:
     names = [names] if isinstance(names, str) else list(names)
     bad = [n for n in names if n not in avail]
     if bad:
-        raise ValueError(f"extractor(s) {bad} not available here; available: {avail} "
-                         "(inception needs its weights; see the README)")
+        raise ValueError(
+            f"extractor(s) {bad} not available here; available: {avail} (inception needs its weights; see the README)"
+        )
     return [get_extractor(n, device) for n in names]
 
 
@@ -171,7 +218,7 @@ def images_per_second(extractor, images, batch_size: int = 256, repeats: int = 2
     """Feature-extraction throughput (best of ``repeats`` timed passes after one warm-up batch)."""
     import time
 
-    from genrep.train import synchronize
+    from genrep.runtime import synchronize
 
     extractor(images[:batch_size], batch_size=batch_size)
     best = float("inf")

@@ -7,6 +7,7 @@ The generated images are encoded as JPEG (Kaggle scores the submitted ``images.z
 before feature extraction. Each extractor keeps its own honest name: only pytorch-fid Inception
 features give "FID"/"MiFID"; a proxy gives FD-<name> and MiFD-<name> (see genrep.metrics.extractors).
 """
+
 from __future__ import annotations
 
 import io
@@ -35,8 +36,15 @@ def jpeg_roundtrip(images: torch.Tensor, quality: int = 95) -> torch.Tensor:
     return torch.from_numpy(out).permute(0, 3, 1, 2).contiguous()
 
 
-def score_submission(generated: torch.Tensor, reference: torch.Tensor, extractors, jpeg_quality: int | None = 95,
-                     eps: float = 0.1, ref_features: dict | None = None, kid_subset: int = 1000) -> dict:
+def score_submission(
+    generated: torch.Tensor,
+    reference: torch.Tensor,
+    extractors,
+    jpeg_quality: int | None = 95,
+    eps: float = 0.1,
+    ref_features: dict | None = None,
+    kid_subset: int = 1000,
+) -> dict:
     """{extractor name: {metric, fd, distance, distance_thr, mifid, kid, kid_std, n_gen, n_ref}}.
 
     ``ref_features`` may hold precomputed reference features per extractor name (reused across arms).
@@ -51,23 +59,43 @@ def score_submission(generated: torch.Tensor, reference: torch.Tensor, extractor
         with threadpool_limits(limits=1, user_api="blas"):
             m = mifid_from_features(fg, fr, eps=eps)
         kid, kid_std = kid_from_features(fg, fr, subsets=20, subset_size=min(kid_subset, len(fg), len(fr)))
-        out[e.name] = {"metric": "Mi" + e.metric_name, "fd_name": e.metric_name, "fd": m["fid"],
-                       "distance": m["distance"], "distance_thr": m["distance_thr"], "mifid": m["mifid"],
-                       "kid": kid, "kid_std": kid_std, "n_gen": len(fg), "n_ref": len(fr)}
+        out[e.name] = {
+            "metric": "Mi" + e.metric_name,
+            "fd_name": e.metric_name,
+            "fd": m["fid"],
+            "distance": m["distance"],
+            "distance_thr": m["distance_thr"],
+            "mifid": m["mifid"],
+            "kid": kid,
+            "kid_std": kid_std,
+            "n_gen": len(fg),
+            "n_ref": len(fr),
+        }
     return out
 
 
-def evaluate_translation(inputs: torch.Tensor, outputs: torch.Tensor, reference: torch.Tensor, extractors,
-                         jpeg_quality: int | None = 95, eps: float = 0.1, ref_features: dict | None = None,
-                         oracle: torch.Tensor | None = None, ood: torch.Tensor | None = None) -> dict:
+def evaluate_translation(
+    inputs: torch.Tensor,
+    outputs: torch.Tensor,
+    reference: torch.Tensor,
+    extractors,
+    jpeg_quality: int | None = 95,
+    eps: float = 0.1,
+    ref_features: dict | None = None,
+    oracle: torch.Tensor | None = None,
+    ood: torch.Tensor | None = None,
+) -> dict:
     """Everything an image-to-image arm is judged by: ``scores`` (:func:`score_submission`), the mean
     change |G(x) − x| (and, given a boolean ``ood`` mask, separately for out-of-domain inputs), and, given
     the ``oracle`` targets of a stand-in, the oracle L1 of the outputs and of the identity map (in [0, 1])."""
     from genrep.metrics.image_change import mean_abs_change
 
     change = mean_abs_change(inputs, outputs)
-    out = {"scores": score_submission(outputs, reference, extractors, jpeg_quality, eps, ref_features),
-           "change_mean": float(change.mean()), "n": len(outputs)}
+    out = {
+        "scores": score_submission(outputs, reference, extractors, jpeg_quality, eps, ref_features),
+        "change_mean": float(change.mean()),
+        "n": len(outputs),
+    }
     if ood is not None and ood.any() and (~ood).any():
         out["change_ood"] = float(change[ood].mean())
         out["change_in_domain"] = float(change[~ood].mean())

@@ -5,6 +5,7 @@ The activity of dim d is ``Var_x[μ_d(x)]`` over a data set; a unit is active wh
 report mean |μ_d| as a second ranking. A sampler working in a subset of dims fills the others with 0, the
 prior mean of a collapsed unit (:func:`embed_subset`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,9 +15,14 @@ def active_unit_stats(mu, logvar=None, threshold: float = 0.01) -> dict:
     mu = np.asarray(mu, np.float64)
     var = mu.var(0)
     order = np.argsort(-var, kind="stable")
-    out = {"variance": var, "mean_abs": np.abs(mu).mean(0), "order": order,
-           "order_mean_abs": np.argsort(-np.abs(mu).mean(0), kind="stable"),
-           "active": int((var > threshold).sum()), "threshold": threshold}
+    out = {
+        "variance": var,
+        "mean_abs": np.abs(mu).mean(0),
+        "order": order,
+        "order_mean_abs": np.argsort(-np.abs(mu).mean(0), kind="stable"),
+        "active": int((var > threshold).sum()),
+        "threshold": threshold,
+    }
     if logvar is not None:
         out["mean_posterior_var"] = np.exp(np.asarray(logvar, np.float64)).mean(0)
     return out

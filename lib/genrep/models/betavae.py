@@ -7,6 +7,7 @@ output straight to 4×4×32 = 512 values, which cannot work; the Dense 512 (as i
 fix (errata, spec §11.19). The likelihood is unspecified; we use Bernoulli (BCE summed over pixels),
 which fits the sigmoid output and binary data. Loss = BCE + β·KL, mean over the batch.
 """
+
 from __future__ import annotations
 
 import torch
@@ -18,14 +19,42 @@ class BetaVAE(nn.Module):
     def __init__(self, latent_dim: int = 10, channels: int = 1):
         super().__init__()
         self.latent_dim = latent_dim
-        conv = lambda cin: [nn.Conv2d(cin, 32, 4, 2, 1), nn.ReLU()]
-        self.enc = nn.Sequential(*conv(channels), *conv(32), *conv(32), *conv(32), nn.Flatten(),
-                                 nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU())
+
+        def conv(cin):
+            return [nn.Conv2d(cin, 32, 4, 2, 1), nn.ReLU()]
+
+        self.enc = nn.Sequential(
+            *conv(channels),
+            *conv(32),
+            *conv(32),
+            *conv(32),
+            nn.Flatten(),
+            nn.Linear(512, 256),
+            nn.ReLU(),
+            nn.Linear(256, 256),
+            nn.ReLU(),
+        )
         self.mu, self.log_sigma = nn.Linear(256, latent_dim), nn.Linear(256, latent_dim)
-        up = lambda cout: [nn.ConvTranspose2d(32, cout, 4, 2, 1)]
-        self.dec = nn.Sequential(nn.Linear(latent_dim, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
-                                 nn.Linear(256, 512), nn.ReLU(), nn.Unflatten(1, (32, 4, 4)),
-                                 *up(32), nn.ReLU(), *up(32), nn.ReLU(), *up(32), nn.ReLU(), *up(channels))
+
+        def up(cout):
+            return [nn.ConvTranspose2d(32, cout, 4, 2, 1)]
+
+        self.dec = nn.Sequential(
+            nn.Linear(latent_dim, 256),
+            nn.ReLU(),
+            nn.Linear(256, 256),
+            nn.ReLU(),
+            nn.Linear(256, 512),
+            nn.ReLU(),
+            nn.Unflatten(1, (32, 4, 4)),
+            *up(32),
+            nn.ReLU(),
+            *up(32),
+            nn.ReLU(),
+            *up(32),
+            nn.ReLU(),
+            *up(channels),
+        )
 
     def encode(self, x):
         h = self.enc(x)
@@ -42,5 +71,5 @@ class BetaVAE(nn.Module):
         mu, ls = self.encode(x)
         z = mu + ls.exp() * torch.randn(mu.shape, device=mu.device, generator=gen)
         rec = F.binary_cross_entropy_with_logits(self.decode_logits(z), x, reduction="none").flatten(1).sum(1).mean()
-        kl = 0.5 * (torch.exp(2 * ls) + mu ** 2 - 1 - 2 * ls).sum(1).mean()
+        kl = 0.5 * (torch.exp(2 * ls) + mu**2 - 1 - 2 * ls).sum(1).mean()
         return rec + beta * kl, rec, kl

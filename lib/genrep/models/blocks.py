@@ -6,6 +6,7 @@ default), ``norm="layer_channel"`` = per-pixel LayerNorm over channels (ConvNeXt
 ``norm="group"`` = GroupNorm(8, C) and ``norm="none"``. ``Down`` = conv s1 + conv s2 (channels change in
 the strided conv); ``Up`` = ConvTranspose s2 (k3, p1, output_padding 1: exactly doubles H and W) + conv s1.
 """
+
 from __future__ import annotations
 
 import math

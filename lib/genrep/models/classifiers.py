@@ -48,7 +48,7 @@ class CifarNet(nn.Module):
         self.register_buffer("mean", torch.tensor(CIFAR_MEAN).view(1, 3, 1, 1))
         self.register_buffer("std", torch.tensor(CIFAR_STD).view(1, 3, 1, 1))
         self.stem = nn.Sequential(*_conv_bn(3, widths[0]))
-        self.stages = nn.Sequential(*[_stage(a, b) for a, b in zip(widths[:-1], widths[1:])])
+        self.stages = nn.Sequential(*[_stage(a, b) for a, b in zip(widths[:-1], widths[1:], strict=False)])
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.fc = nn.Linear(widths[-1], num_classes)
 
@@ -78,9 +78,17 @@ class SmallCNN(nn.Module):
     def __init__(self, in_channels: int = 1, image_size: int = 32, num_classes: int = 10):
         super().__init__()
         s = (image_size - 4) // 2
-        self.body = nn.Sequential(nn.Conv2d(in_channels, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(),
-                                  nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(), nn.Linear(64 * s * s, 128),
-                                  nn.ReLU())
+        self.body = nn.Sequential(
+            nn.Conv2d(in_channels, 32, 3),
+            nn.ReLU(),
+            nn.Conv2d(32, 64, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Dropout(0.25),
+            nn.Flatten(),
+            nn.Linear(64 * s * s, 128),
+            nn.ReLU(),
+        )
         self.head = nn.Sequential(nn.Dropout(0.5), nn.Linear(128, num_classes))
         self.feature_dim = 128
 
@@ -91,8 +99,16 @@ class SmallCNN(nn.Module):
         return self.head(self.body(x))
 
 
-def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, epochs: int = 5,
-                     batch_size: int = 128, lr: float = 1e-3, device=None, seed: int = 0) -> list[float]:
+def train_classifier(
+    model: nn.Module,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    epochs: int = 5,
+    batch_size: int = 128,
+    lr: float = 1e-3,
+    device=None,
+    seed: int = 0,
+) -> list[float]:
     """Adam + cross-entropy on uint8 images (scaled to [0, 1]); returns the mean loss of each epoch."""
     device = torch.device(device) if device is not None else next(model.parameters()).device
     g = torch.Generator().manual_seed(seed)
@@ -102,7 +118,7 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tenso
     for _ in range(epochs):
         perm, tot = torch.randperm(len(images), generator=g), 0.0
         for i in range(0, len(images), batch_size):
-            idx = perm[i:i + batch_size]
+            idx = perm[i : i + batch_size]
             x = images[idx].to(device).float() / 255
             loss = nn.functional.cross_entropy(model(x), labels[idx].to(device))
             opt.zero_grad(set_to_none=True)
@@ -117,6 +133,10 @@ def train_classifier(model: nn.Module, images: torch.Tensor, labels: torch.Tenso
 def classifier_accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch_size: int = 1000) -> float:
     model.eval()
     device = next(model.parameters()).device
-    hits = sum((model(images[i:i + batch_size].to(device).float() / 255).argmax(1).cpu()
-                == labels[i:i + batch_size]).sum().item() for i in range(0, len(images), batch_size))
+    hits = sum(
+        (model(images[i : i + batch_size].to(device).float() / 255).argmax(1).cpu() == labels[i : i + batch_size])
+        .sum()
+        .item()
+        for i in range(0, len(images), batch_size)
+    )
     return hits / len(images)

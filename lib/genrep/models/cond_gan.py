@@ -8,6 +8,7 @@ the conditional BN of 4 residual blocks (at 32 px the first block does not upsam
 output BN. The discriminator is a projection discriminator with spectral norm; hinge loss;
 Adam(2e-4, β = (0, 0.999)).
 """
+
 from __future__ import annotations
 
 import torch

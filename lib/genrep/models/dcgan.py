@@ -6,6 +6,7 @@ load unchanged. Default sizes give G = 3,576,704 and D = 2,765,568 parameters.
 
 Init: the authors used the PyTorch default (no N(0, 0.02) init); ``init_dcgan_normal`` is opt-in.
 """
+
 from __future__ import annotations
 
 import torch
@@ -23,7 +24,7 @@ class DCGANGenerator(nn.Module):
         super().__init__()
         self.nz = nz
         self.net = nn.Sequential(
-            nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False),       # 0: 4x4
+            nn.ConvTranspose2d(nz, ngf * 8, 4, 1, 0, bias=False),  # 0: 4x4
             nn.BatchNorm2d(ngf * 8),
             nn.ReLU(True),
             nn.ConvTranspose2d(ngf * 8, ngf * 4, 4, 2, 1, bias=False),  # 3: 8x8
@@ -32,10 +33,10 @@ class DCGANGenerator(nn.Module):
             nn.ConvTranspose2d(ngf * 4, ngf * 2, 4, 2, 1, bias=False),  # 6: 16x16
             nn.BatchNorm2d(ngf * 2),
             nn.ReLU(True),
-            nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False),      # 9: 32x32
+            nn.ConvTranspose2d(ngf * 2, ngf, 4, 2, 1, bias=False),  # 9: 32x32
             nn.BatchNorm2d(ngf),
             nn.ReLU(True),
-            nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False),           # 12: 64x64
+            nn.ConvTranspose2d(ngf, nc, 4, 2, 1, bias=False),  # 12: 64x64
             nn.Tanh(),
         )
 
@@ -55,18 +56,18 @@ class DCGANDiscriminator(nn.Module):
     def __init__(self, ndf: int = 64, nc: int = 3):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Conv2d(nc, ndf, 4, 2, 1, bias=False),                    # 0: 32x32
+            nn.Conv2d(nc, ndf, 4, 2, 1, bias=False),  # 0: 32x32
             nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False),               # 2: 16x16
+            nn.Conv2d(ndf, ndf * 2, 4, 2, 1, bias=False),  # 2: 16x16
             nn.BatchNorm2d(ndf * 2),
             nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(ndf * 2, ndf * 4, 4, 2, 1, bias=False),           # 5: 8x8
+            nn.Conv2d(ndf * 2, ndf * 4, 4, 2, 1, bias=False),  # 5: 8x8
             nn.BatchNorm2d(ndf * 4),
             nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(ndf * 4, ndf * 8, 4, 2, 1, bias=False),           # 8: 4x4
+            nn.Conv2d(ndf * 4, ndf * 8, 4, 2, 1, bias=False),  # 8: 4x4
             nn.BatchNorm2d(ndf * 8),
             nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False),                 # 11: 1x1
+            nn.Conv2d(ndf * 8, 1, 4, 1, 0, bias=False),  # 11: 1x1
             nn.Sigmoid(),
         )
 

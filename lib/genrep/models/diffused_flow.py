@@ -20,6 +20,7 @@ The optimised scalar is the per-example objective divided by D (the same optimum
 Evaluation: ``nll_thesis`` (the objective on test data in bits/dim, what the thesis calls NLL: not a
 likelihood) and ``nll_bound_bpd`` (L_VLB − ℓ in bits/dim: a real upper bound on the NLL).
 """
+
 from __future__ import annotations
 
 import math
@@ -43,17 +44,26 @@ class AutocastNet(nn.Module):
         self.net, self.device_type = net, torch.device(device).type
 
     def forward(self, x, t):
-        from genrep.train import autocast
+        from genrep.runtime import autocast
 
         with autocast(self.device_type):
             return self.net(x, t).float()
+
+
 MSE_REDUCTIONS = ("sum", "mean")
 
 
 class DiffusedFlow(nn.Module):
-    def __init__(self, flow: nn.Module, unet: nn.Module, diffusion: GaussianDiffusion,
-                 objective: str = "thesis_fixed", mse_reduction: str = "sum", lambda_logdet: float = 1.0,
-                 lambda_simple: float = 0.0):
+    def __init__(
+        self,
+        flow: nn.Module,
+        unet: nn.Module,
+        diffusion: GaussianDiffusion,
+        objective: str = "thesis_fixed",
+        mse_reduction: str = "sum",
+        lambda_logdet: float = 1.0,
+        lambda_simple: float = 0.0,
+    ):
         super().__init__()
         if objective not in OBJECTIVES:
             raise ValueError(f"unknown objective {objective!r}; choose one of {', '.join(OBJECTIVES)}")
@@ -64,7 +74,7 @@ class DiffusedFlow(nn.Module):
         self.flow, self.unet, self.diffusion = flow, unet, diffusion
         self.objective, self.mse_reduction = objective, mse_reduction
         self.lambda_logdet, self.lambda_simple = float(lambda_logdet), float(lambda_simple)
-        self.learned_variance = objective == "hybrid"   # the U-Net then returns [ε, v]: 2C channels
+        self.learned_variance = objective == "hybrid"  # the U-Net then returns [ε, v]: 2C channels
 
     @property
     def dim(self) -> int:
@@ -76,8 +86,10 @@ class DiffusedFlow(nn.Module):
         if not self.learned_variance:
             return out.float(), None
         if out.shape[1] != 2 * z_t.shape[1]:
-            raise ValueError(f"objective 'hybrid' needs a U-Net with 2×{z_t.shape[1]} output channels "
-                             f"(ε and the variance interpolation), got {out.shape[1]}")
+            raise ValueError(
+                f"objective 'hybrid' needs a U-Net with 2×{z_t.shape[1]} output channels "
+                f"(ε and the variance interpolation), got {out.shape[1]}"
+            )
         return split_learned_variance(self.diffusion, out, t)
 
     def _eps_err(self, z0, with_vb: bool = False):
@@ -110,12 +122,17 @@ class DiffusedFlow(nn.Module):
             r = err.sum(1) if self.mse_reduction == "sum" else err.mean(1)
             sign = 1.0 if self.objective == "thesis_printed" else -1.0
             raw = r + sign * self.lambda_logdet * ld
-            if vb is not None:                       # hybrid = thesis_fixed + 0.001·L_vlb (iDDPM, §4.2 prose)
+            if vb is not None:  # hybrid = thesis_fixed + 0.001·L_vlb (iDDPM, §4.2 prose)
                 raw = raw + HYBRID_WEIGHT * (vb if self.mse_reduction == "sum" else vb / self.dim)
             loss = raw.mean() / D
             mse = err.mean().detach()
-        return {"loss": loss, "loss_raw": raw.mean().detach(), "mse": mse.detach(),
-                "logdet": (ld.mean() / D).detach(), "latent_std": z0.detach().float().std()}
+        return {
+            "loss": loss,
+            "loss_raw": raw.mean().detach(),
+            "mse": mse.detach(),
+            "logdet": (ld.mean() / D).detach(),
+            "latent_std": z0.detach().float().std(),
+        }
 
     @torch.no_grad()
     def nll_thesis(self, x: torch.Tensor) -> torch.Tensor:
@@ -131,16 +148,24 @@ class DiffusedFlow(nn.Module):
         return (bound - ld) / (self.dim * math.log(2))
 
     @torch.no_grad()
-    def sample(self, n: int, device=None, generator: torch.Generator | None = None, progress: bool = False,
-               keep_every: int = 0):
+    def sample(
+        self, n: int, device=None, generator: torch.Generator | None = None, progress: bool = False, keep_every: int = 0
+    ):
         """Algorithm 2: reverse diffusion from N(0, I) (no clipping), then the inverse flow. Returns the
         dequantized-scale images x ∈ ≈[0, 2^b) (and the kept z_t when ``keep_every``)."""
         shape = (n, *self.flow.in_shape)
         if self.learned_variance:
             z0, kept = self._sample_learned(shape, device, generator, keep_every)
         else:
-            out = self.diffusion.sample(self.unet, shape, device=device, generator=generator, clip_x0=False,
-                                        progress=progress, keep_every=keep_every)
+            out = self.diffusion.sample(
+                self.unet,
+                shape,
+                device=device,
+                generator=generator,
+                clip_x0=False,
+                progress=progress,
+                keep_every=keep_every,
+            )
             z0, kept = out if keep_every else (out, None)
         x = self.flow.inverse(z0)[0]
         return (x, kept) if keep_every else x

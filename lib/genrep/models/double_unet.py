@@ -13,6 +13,7 @@ cross-network L1 between each network's noisy input and the *other* network's mi
 There is no discriminator, identity or cycle term (the paper's evaluated version). Sampling is plain
 DDPM ancestral sampling with the painting generator as the ε-network (``GaussianDiffusion.sample``).
 """
+
 from __future__ import annotations
 
 import torch
@@ -34,8 +35,16 @@ class DoubleUNet(nn.Module):
         return (eps, h) if return_mid else eps
 
 
-def double_unet_loss(diffusion, g_m: DoubleUNet, g_p: DoubleUNet, m: torch.Tensor, p: torch.Tensor,
-                     lambda_mid: float = 1.0, t: torch.Tensor | None = None, noise: torch.Tensor | None = None):
+def double_unet_loss(
+    diffusion,
+    g_m: DoubleUNet,
+    g_p: DoubleUNet,
+    m: torch.Tensor,
+    p: torch.Tensor,
+    lambda_mid: float = 1.0,
+    t: torch.Tensor | None = None,
+    noise: torch.Tensor | None = None,
+):
     """(total loss, dict of its parts) for one batch of paired paintings ``m`` and photos ``p``."""
     if m.shape != p.shape:
         raise ValueError(f"paintings {tuple(m.shape)} and photos {tuple(p.shape)} must pair up one to one")

@@ -2,6 +2,7 @@
 
 Spec dcgan_vae_cats §3.3: alphas = linspace(0, 1, 10), both endpoints included (8 intermediate).
 """
+
 from __future__ import annotations
 
 import torch

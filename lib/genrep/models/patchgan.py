@@ -11,6 +11,7 @@ LeakyReLU`` and a last ``Conv(→1, k4, s1, p1)`` giving a map of patch logits (
 ``features(x, layer)`` returns the output of the ``layer``-th stride-2 block (1-based): the "subordinate
 downsampling block clipped from the discriminator" of Better Cycles (spec §3.4).
 """
+
 from __future__ import annotations
 
 from torch import nn
@@ -19,21 +20,32 @@ from genrep.models.pix2pix import NORMS, Down, init_normal, norm_layer
 
 
 class PatchGAN(nn.Module):
-    def __init__(self, in_ch: int = 3, ndf: int = 64, n_down: int = 4, final_stride1_layers: int = 1,
-                 norm: str = "instance", init_std: float | None = 0.02):
+    def __init__(
+        self,
+        in_ch: int = 3,
+        ndf: int = 64,
+        n_down: int = 4,
+        final_stride1_layers: int = 1,
+        norm: str = "instance",
+        init_std: float | None = 0.02,
+    ):
         super().__init__()
         if norm not in NORMS:
             raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}")
         if n_down < 1 or final_stride1_layers < 1:
             raise ValueError(f"n_down and final_stride1_layers must be >= 1 (got {n_down}, {final_stride1_layers})")
-        ch = [ndf * min(2 ** i, 8) for i in range(n_down + final_stride1_layers - 1)]
-        self.downs = nn.ModuleList(Down(in_ch if i == 0 else ch[i - 1], ch[i], norm, use_norm=i > 0)
-                                   for i in range(n_down))
+        ch = [ndf * min(2**i, 8) for i in range(n_down + final_stride1_layers - 1)]
+        self.downs = nn.ModuleList(
+            Down(in_ch if i == 0 else ch[i - 1], ch[i], norm, use_norm=i > 0) for i in range(n_down)
+        )
         mids = []
         for k in range(n_down, n_down + final_stride1_layers - 1):
             use = norm != "none"
-            mids += [nn.Conv2d(ch[k - 1], ch[k], 4, 1, 1, bias=not use), norm_layer(norm, ch[k]) if use else
-                     nn.Identity(), nn.LeakyReLU(0.2)]
+            mids += [
+                nn.Conv2d(ch[k - 1], ch[k], 4, 1, 1, bias=not use),
+                norm_layer(norm, ch[k]) if use else nn.Identity(),
+                nn.LeakyReLU(0.2),
+            ]
         self.mid = nn.Sequential(*mids)
         self.head = nn.Conv2d(ch[-1], 1, 4, 1, 1)
         self.n_down = n_down

@@ -13,6 +13,7 @@ scale and shift, convolutions without bias before a norm), the size the spec quo
 TensorFlow tutorial's copy has 54,414,979: it also normalises the 1×1 bottleneck and drops two biases.
 ``n_down`` is the number of halvings: the input side must be divisible by ``2**n_down`` (use 5 at 32²).
 """
+
 from __future__ import annotations
 
 import torch
@@ -35,7 +36,7 @@ def norm_layer(kind: str, ch: int) -> nn.Module:
 
 def channel_mults(n_down: int) -> list[int]:
     """Channel multipliers of the down path: 1, 2, 4, 8, 8, 8, ... (pix2pix)."""
-    return [min(2 ** i, 8) for i in range(n_down)]
+    return [min(2**i, 8) for i in range(n_down)]
 
 
 class Down(nn.Module):
@@ -81,8 +82,17 @@ def init_normal(module: nn.Module, std: float = 0.02) -> None:
 class UNetGenerator(nn.Module):
     """pix2pix U-Net generator; ``forward(x)`` maps [B, in_ch, S, S] in [-1, 1] to [B, out_ch, S, S]."""
 
-    def __init__(self, in_ch: int = 3, out_ch: int = 3, ngf: int = 64, n_down: int = 8, norm: str = "instance",
-                 dropout: float = 0.5, n_dropout: int = 3, init_std: float | None = 0.02):
+    def __init__(
+        self,
+        in_ch: int = 3,
+        out_ch: int = 3,
+        ngf: int = 64,
+        n_down: int = 8,
+        norm: str = "instance",
+        dropout: float = 0.5,
+        n_dropout: int = 3,
+        init_std: float | None = 0.02,
+    ):
         super().__init__()
         if norm not in NORMS:
             raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}")
@@ -91,9 +101,10 @@ class UNetGenerator(nn.Module):
         self.n_down, self.ngf, self.norm = n_down, ngf, norm
         ch = [ngf * m for m in channel_mults(n_down)]
         self.downs = nn.ModuleList(
-            Down(in_ch if i == 0 else ch[i - 1], ch[i], norm, use_norm=0 < i < n_down - 1) for i in range(n_down))
+            Down(in_ch if i == 0 else ch[i - 1], ch[i], norm, use_norm=0 < i < n_down - 1) for i in range(n_down)
+        )
         ups = []
-        for j in range(n_down - 1):              # up block j lifts level n_down-1-j to level n_down-2-j
+        for j in range(n_down - 1):  # up block j lifts level n_down-1-j to level n_down-2-j
             cin = ch[-1] if j == 0 else 2 * ch[n_down - 1 - j]
             ups.append(Up(cin, ch[n_down - 2 - j], norm, dropout if j < n_dropout else 0.0))
         self.ups = nn.ModuleList(ups)
@@ -102,8 +113,8 @@ class UNetGenerator(nn.Module):
             init_normal(self, init_std)
 
     def forward(self, x):
-        if x.shape[-1] % (2 ** self.n_down) or x.shape[-2] % (2 ** self.n_down):
-            raise ValueError(f"input {tuple(x.shape[-2:])} is not divisible by 2**n_down = {2 ** self.n_down}")
+        if x.shape[-1] % (2**self.n_down) or x.shape[-2] % (2**self.n_down):
+            raise ValueError(f"input {tuple(x.shape[-2:])} is not divisible by 2**n_down = {2**self.n_down}")
         skips = []
         for d in self.downs:
             x = d(x)

@@ -4,6 +4,7 @@
 pretrained weights exist offline; ``pretrained_weights`` may point to a local ImageNet state dict, whose
 ``fc`` is dropped). Input: uint8 or [0, 1] images at their native size, ImageNet mean/std normalisation.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,8 +19,9 @@ class PreferenceRegressor(nn.Module):
     def __init__(self, pretrained_weights: str | None = None, width: int = 64):
         super().__init__()
         from torchvision.models.resnet import BasicBlock, ResNet
+
         net = ResNet(BasicBlock, [2, 2, 2, 2], num_classes=1000, width_per_group=64)
-        if width != 64:   # narrower ResNet18 for CPU smoke runs: scale every stage
+        if width != 64:  # narrower ResNet18 for CPU smoke runs: scale every stage
             net = _narrow_resnet18(width)
         if pretrained_weights:
             sd = torch.load(pretrained_weights, map_location="cpu", weights_only=True)
@@ -44,6 +46,7 @@ class PreferenceRegressor(nn.Module):
 
 def _narrow_resnet18(width: int):
     from torchvision.models.resnet import BasicBlock, ResNet
+
     net = ResNet(BasicBlock, [2, 2, 2, 2], num_classes=1000)
     # rebuild with a different base width (torchvision's inplanes is fixed at 64)
     net.inplanes = width
@@ -62,8 +65,10 @@ def score_images(model: nn.Module, images, batch_size: int = 512, device=None) -
     """Predicted scores of uint8 images [N, 3, H, W] (model in eval mode, batched)."""
     device = device or next(model.parameters()).device
     model.eval()
-    out = [model(torch.as_tensor(images[i:i + batch_size]).to(device)).float().cpu()
-           for i in range(0, len(images), batch_size)]
+    out = [
+        model(torch.as_tensor(images[i : i + batch_size]).to(device)).float().cpu()
+        for i in range(0, len(images), batch_size)
+    ]
     return torch.cat(out).numpy() if out else np.zeros(0)
 
 

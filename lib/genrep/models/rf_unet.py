@@ -12,6 +12,7 @@ per-level Linear(256→C_l) bias added to the encoder activations and the bottle
 
 Defaults (base 64, ch_mult (1, 2, 4, 8)) give 10,414,275 parameters (spec: ≈10.4 M).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -23,8 +24,16 @@ from .blocks import ConvNormAct, ConvTNormAct, FourierTime
 
 
 class RFUNet(nn.Module):
-    def __init__(self, in_ch: int = 3, base_ch: int = 64, ch_mult=(1, 2, 4, 8), norm: str = "layer",
-                 time_freqs: int = 32, time_dim: int = 256, time_in_decoder: bool = False):
+    def __init__(
+        self,
+        in_ch: int = 3,
+        base_ch: int = 64,
+        ch_mult=(1, 2, 4, 8),
+        norm: str = "layer",
+        time_freqs: int = 32,
+        time_dim: int = 256,
+        time_in_decoder: bool = False,
+    ):
         super().__init__()
         if len(ch_mult) < 2:
             raise ValueError(f"ch_mult needs at least two levels, got {ch_mult}")
@@ -47,13 +56,13 @@ class RFUNet(nn.Module):
         nn.init.zeros_(self.head.bias)
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        div = 2 ** self.n_down
+        div = 2**self.n_down
         if x.shape[-2] % div or x.shape[-1] % div:
             raise ValueError(f"H and W must be divisible by {div} (got {tuple(x.shape[-2:])})")
         temb = self.time(self.fourier(t.to(x.device)))
         h = self.stem(x)
         skips = []
-        for conv, tl, down in zip(self.enc1, self.enc_t, self.down):
+        for conv, tl, down in zip(self.enc1, self.enc_t, self.down, strict=False):
             h = conv(h) + tl(temb)[:, :, None, None].to(h.dtype)
             skips.append(h)
             h = down(h)

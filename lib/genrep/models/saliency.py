@@ -2,6 +2,7 @@
 masks of the textured-shapes stand-in. It replaces the DSS saliency model (Hou et al. 2016) that the
 thesis uses to measure position and scale of BigGAN objects (§4.4.1); ``measure_factors`` turns its
 masks into the thesis's measurements."""
+
 from __future__ import annotations
 
 import torch
@@ -35,5 +36,10 @@ def measure_factors(images: torch.Tensor, sal: SaliencyNet | None = None, min_sa
 
     m = torch.sigmoid(sal(images)) if sal is not None else (images + 1) / 2
     bx, by, frac = barycentre(m)
-    return {"x": bx, "y": by, "scale": frac, "brightness": ((images + 1) / 2).mean((1, 2, 3)),
-            "valid": frac > min_saliency}
+    return {
+        "x": bx,
+        "y": by,
+        "scale": frac,
+        "brightness": ((images + 1) / 2).mean((1, 2, 3)),
+        "valid": frac > min_saliency,
+    }

@@ -13,6 +13,7 @@ paper's ref. [12]; spec cyclegan_monet §3.8, Figs. 3.4–3.6).
 default channels it has 62,438,883 parameters (the spec's 62.4 M). The input side must be divisible by
 ``2**(len(channels)-1)``. The paper's attention layers were future work and are not built.
 """
+
 from __future__ import annotations
 
 import torch
@@ -54,8 +55,7 @@ class SinusoidalTime(nn.Module):
 class SimpleUnet(nn.Module):
     """ε-prediction network ``model(x_t, t)``; ``t`` is a long tensor of step indices."""
 
-    def __init__(self, channels=(64, 128, 256, 512, 1024), time_emb_dim: int = 32, in_ch: int = 3,
-                 out_ch: int = 3):
+    def __init__(self, channels=(64, 128, 256, 512, 1024), time_emb_dim: int = 32, in_ch: int = 3, out_ch: int = 3):
         super().__init__()
         channels = tuple(int(c) for c in channels)
         if len(channels) < 2:
@@ -63,8 +63,7 @@ class SimpleUnet(nn.Module):
         self.channels, self.time_emb_dim = channels, time_emb_dim
         self.time_mlp = nn.Sequential(SinusoidalTime(time_emb_dim), nn.Linear(time_emb_dim, time_emb_dim), nn.ReLU())
         self.conv0 = nn.Conv2d(in_ch, channels[0], 3, padding=1)
-        self.downs = nn.ModuleList(Block(channels[i], channels[i + 1], time_emb_dim)
-                                   for i in range(len(channels) - 1))
+        self.downs = nn.ModuleList(Block(channels[i], channels[i + 1], time_emb_dim) for i in range(len(channels) - 1))
         up = channels[::-1]
         self.ups = nn.ModuleList(Block(up[i], up[i + 1], time_emb_dim, up=True) for i in range(len(up) - 1))
         self.output = nn.Conv2d(up[-1], out_ch, 1)

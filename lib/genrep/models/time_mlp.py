@@ -5,6 +5,7 @@ units, each Linear + LayerNorm + GELU, then Linear(hidden → d). Defaults (d=18
 843,794 parameters (spec: ≈0.85 M). Called as ``model(z, t)`` like every velocity field of
 ``genrep.diffusion.rf_loss`` / ``rf_sample``.
 """
+
 from __future__ import annotations
 
 import torch

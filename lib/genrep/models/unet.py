@@ -12,6 +12,7 @@ upsample + conv; GroupNorm → SiLU → conv3×3 (zero-initialised) to ``out_cha
 through ``genrep.models.embeddings.sinusoidal_embedding(ch)`` and a 2-layer MLP to 4·ch.
 GroupNorm uses 32 groups, or fewer for narrow layers (the largest divisor of the width ≤ 32).
 """
+
 from __future__ import annotations
 
 import torch
@@ -24,13 +25,16 @@ from genrep.models.embeddings import sinusoidal_embedding
 def _groups(ch: int, max_groups: int = 32) -> int:
     return max(g for g in range(1, max_groups + 1) if ch % g == 0)
 
+
 def _norm(ch: int) -> nn.GroupNorm:
     return nn.GroupNorm(_groups(ch), ch, eps=1e-6)
+
 
 def _zero(m: nn.Module) -> nn.Module:
     for p in m.parameters():
         nn.init.zeros_(p)
     return m
+
 
 class ResBlock(nn.Module):
     def __init__(self, cin: int, cout: int, temb: int, dropout: float):
@@ -47,6 +51,7 @@ class ResBlock(nn.Module):
         h = self.conv2(self.drop(F.silu(self.norm2(h))))
         return self.skip(x) + h
 
+
 class AttnBlock(nn.Module):
     def __init__(self, ch: int):
         super().__init__()
@@ -57,14 +62,24 @@ class AttnBlock(nn.Module):
     def forward(self, x, temb=None):
         b, c, h, w = x.shape
         q, k, v = self.qkv(self.norm(x)).reshape(b, 3, c, h * w).unbind(1)
-        out = F.scaled_dot_product_attention(q.transpose(1, 2)[:, None], k.transpose(1, 2)[:, None],
-                                             v.transpose(1, 2)[:, None])[:, 0]
+        out = F.scaled_dot_product_attention(
+            q.transpose(1, 2)[:, None], k.transpose(1, 2)[:, None], v.transpose(1, 2)[:, None]
+        )[:, 0]
         return x + self.proj(out.transpose(1, 2).reshape(b, c, h, w))
 
+
 class UNet(nn.Module):
-    def __init__(self, in_channels: int = 3, ch: int = 128, ch_mult=(1, 2, 2, 2), num_res_blocks: int = 2,
-                 attn_resolutions=(16,), dropout: float = 0.1, image_size: int = 32,
-                 out_channels: int | None = None):
+    def __init__(
+        self,
+        in_channels: int = 3,
+        ch: int = 128,
+        ch_mult=(1, 2, 2, 2),
+        num_res_blocks: int = 2,
+        attn_resolutions=(16,),
+        dropout: float = 0.1,
+        image_size: int = 32,
+        out_channels: int | None = None,
+    ):
         super().__init__()
         if image_size % 2 ** (len(ch_mult) - 1):
             raise ValueError(f"image_size {image_size} is not divisible by 2^{len(ch_mult) - 1} (ch_mult={ch_mult})")
@@ -98,8 +113,9 @@ class UNet(nn.Module):
                     blocks.append(AttnBlock(cur))
                 self.up.append(nn.ModuleList(blocks))
             if i > 0:
-                self.up.append(nn.ModuleList([nn.Upsample(scale_factor=2, mode="nearest"),
-                                              nn.Conv2d(cur, cur, 3, padding=1)]))
+                self.up.append(
+                    nn.ModuleList([nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(cur, cur, 3, padding=1)])
+                )
                 res *= 2
         self.out = nn.Sequential(_norm(cur), nn.SiLU(), _zero(nn.Conv2d(cur, self.out_channels, 3, padding=1)))
 
@@ -123,7 +139,9 @@ class UNet(nn.Module):
             h = self._run(blocks, h, temb)
         return self.out(h)
 
+
 def unet_param_count(**kw) -> int:
     return sum(p.numel() for p in UNet(**kw).parameters())
+
 
 __all__ = ["AttnBlock", "ResBlock", "UNet", "unet_param_count"]

@@ -9,6 +9,7 @@ paper's Fig. 3.2 II, spec §3.3).
 
 ``forward(x)`` returns ``(global_logits [B], pixel_logits [B, 1, H, W])``.
 """
+
 from __future__ import annotations
 
 import torch
@@ -18,18 +19,21 @@ from genrep.models.pix2pix import NORMS, Down, Up, channel_mults, init_normal
 
 
 class UNetDiscriminator(nn.Module):
-    def __init__(self, in_ch: int = 3, ndf: int = 64, n_down: int = 8, norm: str = "instance",
-                 init_std: float | None = 0.02):
+    def __init__(
+        self, in_ch: int = 3, ndf: int = 64, n_down: int = 8, norm: str = "instance", init_std: float | None = 0.02
+    ):
         super().__init__()
         if norm not in NORMS:
             raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}")
         ch = [ndf * m for m in channel_mults(n_down)]
         self.n_down = n_down
         self.downs = nn.ModuleList(
-            Down(in_ch if i == 0 else ch[i - 1], ch[i], norm, use_norm=0 < i < n_down - 1) for i in range(n_down))
+            Down(in_ch if i == 0 else ch[i - 1], ch[i], norm, use_norm=0 < i < n_down - 1) for i in range(n_down)
+        )
         self.global_head = nn.Linear(ch[-1], 1)
         self.ups = nn.ModuleList(
-            Up(ch[-1] if j == 0 else 2 * ch[n_down - 1 - j], ch[n_down - 2 - j], norm) for j in range(n_down - 1))
+            Up(ch[-1] if j == 0 else 2 * ch[n_down - 1 - j], ch[n_down - 2 - j], norm) for j in range(n_down - 1)
+        )
         self.pixel_head = nn.ConvTranspose2d(2 * ch[0], 1, 4, 2, 1)
         if init_std:
             init_normal(self, init_std)

@@ -5,6 +5,7 @@ Linear(512,16) for mu and Linear(512,16) for log sigma^2 (no activation). Decode
 Linear(512,512)+LReLU -> Linear(512,12288)+Sigmoid -> view (3,64,64). Data in [0, 1].
 Parameters: encoder (with heads) 6,571,040 + decoder 6,575,104 = 13,146,144.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,15 +21,20 @@ class MLPVAE(nn.Module):
         self.latent_dim = latent_dim
         d = math.prod(self.image_shape)
         self.encoder = nn.Sequential(
-            nn.Linear(d, hidden_dim), nn.LeakyReLU(0.2),
-            nn.Linear(hidden_dim, hidden_dim), nn.LeakyReLU(0.2),
+            nn.Linear(d, hidden_dim),
+            nn.LeakyReLU(0.2),
+            nn.Linear(hidden_dim, hidden_dim),
+            nn.LeakyReLU(0.2),
         )
         self.fc_mu = nn.Linear(hidden_dim, latent_dim)
         self.fc_logvar = nn.Linear(hidden_dim, latent_dim)
         self.decoder = nn.Sequential(
-            nn.Linear(latent_dim, hidden_dim), nn.LeakyReLU(0.2),
-            nn.Linear(hidden_dim, hidden_dim), nn.LeakyReLU(0.2),
-            nn.Linear(hidden_dim, d), nn.Sigmoid(),
+            nn.Linear(latent_dim, hidden_dim),
+            nn.LeakyReLU(0.2),
+            nn.Linear(hidden_dim, hidden_dim),
+            nn.LeakyReLU(0.2),
+            nn.Linear(hidden_dim, d),
+            nn.Sigmoid(),
         )
 
     def encode(self, x: torch.Tensor):

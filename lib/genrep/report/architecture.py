@@ -6,6 +6,7 @@
 Models can live on the ``meta`` device (``with torch.device("meta"): m = Model()``): shapes, parameter
 counts and FLOPs (:func:`count_flops`) come out without computing anything.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,11 +23,20 @@ def trace_blocks(model: nn.Module, *inputs, groups: dict) -> list[dict]:
     for gname, mods in groups.items():
         mods = list(mods) if isinstance(mods, (nn.ModuleList, list, tuple)) else [mods]
         for i, m in enumerate(mods):
+
             def hook(mod, inp, out, gname=gname, i=i):
                 o = out[1] if isinstance(out, tuple) else out
-                rows.append({"group": gname, "index": i, "block": type(mod).__name__,
-                             "in": tuple(inp[0].shape[1:]), "out": tuple(o.shape[1:]),
-                             "params": sum(p.numel() for p in mod.parameters())})
+                rows.append(
+                    {
+                        "group": gname,
+                        "index": i,
+                        "block": type(mod).__name__,
+                        "in": tuple(inp[0].shape[1:]),
+                        "out": tuple(o.shape[1:]),
+                        "params": sum(p.numel() for p in mod.parameters()),
+                    }
+                )
+
             hooks.append(m.register_forward_hook(hook))
     try:
         with torch.no_grad():
@@ -47,8 +57,11 @@ def count_flops(model: nn.Module, *inputs) -> float:
 
 
 def _box(ax, x, y, w, h, text, color):
-    ax.add_patch(__import__("matplotlib.patches", fromlist=["FancyBboxPatch"]).FancyBboxPatch(
-        (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02", fc=color, ec="0.3", lw=0.6))
+    ax.add_patch(
+        __import__("matplotlib.patches", fromlist=["FancyBboxPatch"]).FancyBboxPatch(
+            (x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02", fc=color, ec="0.3", lw=0.6
+        )
+    )
     ax.text(x, y, text, ha="center", va="center", fontsize=6)
 
 
@@ -56,14 +69,24 @@ def _label(shape) -> str:
     return f"{shape[0]}\n{shape[1]}²" if len(shape) == 3 else "×".join(map(str, shape))
 
 
-def draw_unet(ax, rows: list[dict], title: str = "", down: str = "down", up: str = "up", skips: bool = True,
-              extra: list[tuple[str, str]] = ()):
+def draw_unet(
+    ax,
+    rows: list[dict],
+    title: str = "",
+    down: str = "down",
+    up: str = "up",
+    skips: bool = True,
+    extra: list[tuple[str, str]] = (),
+):
     """Draw traced down/up blocks as a U: the height of a box is its resolution level, the label its
     channels and size; dashed arcs join down and up outputs of equal resolution (the skips).
     ``extra`` adds labelled boxes after the last up block (e.g. heads)."""
     d = [r for r in rows if r["group"] == down]
     u = [r for r in rows if r["group"] == up]
-    level = lambda r: math.log2(r["out"][-1]) if len(r["out"]) == 3 else 0.0
+
+    def level(r):
+        return math.log2(r["out"][-1]) if len(r["out"]) == 3 else 0.0
+
     pos = {}
     for i, r in enumerate(d):
         pos[(down, i)] = (i, level(r))
@@ -80,9 +103,18 @@ def draw_unet(ax, rows: list[dict], title: str = "", down: str = "down", up: str
             for i, s in enumerate(d[:-1]):
                 if len(s["out"]) == 3 and len(r["out"]) == 3 and s["out"][-1] == r["out"][-1]:
                     (x0, y0), (x1, y1) = pos[(down, i)], pos[(up, j)]
-                    ax.annotate("", (x1, y1 + 0.35), (x0, y0 + 0.35),
-                                arrowprops={"arrowstyle": "->", "lw": 0.5, "ls": "--", "color": "0.5",
-                                            "connectionstyle": "arc3,rad=-0.12"})
+                    ax.annotate(
+                        "",
+                        (x1, y1 + 0.35),
+                        (x0, y0 + 0.35),
+                        arrowprops={
+                            "arrowstyle": "->",
+                            "lw": 0.5,
+                            "ls": "--",
+                            "color": "0.5",
+                            "connectionstyle": "arc3,rad=-0.12",
+                        },
+                    )
     x = len(d) + len(u)
     y = seq[-1][1] if seq else 0
     for k, (name, text) in enumerate(extra):
@@ -123,8 +155,9 @@ def draw_schematic(ax, boxes: dict, arrows: list, title: str = "", box_w: float 
             p0, p1 = (x0, y0 + sy * box_h / 2), (x1, y1 - sy * box_h / 2)
         ax.annotate("", p1, p0, arrowprops={"arrowstyle": "->", "lw": 0.7})
         if lab:
-            ax.text((p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2 + 0.08, lab, fontsize=6, ha="center", va="bottom",
-                    color="0.25")
+            ax.text(
+                (p0[0] + p1[0]) / 2, (p0[1] + p1[1]) / 2 + 0.08, lab, fontsize=6, ha="center", va="bottom", color="0.25"
+            )
     xs = [b[0] for b in boxes.values()]
     ys = [b[1] for b in boxes.values()]
     ax.set_xlim(min(xs) - box_w / 2 - 0.2, max(xs) + box_w / 2 + 0.2)

@@ -2,6 +2,7 @@
 
 The chapter landing page and the book's front-page scoreboard are generated from these files.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,19 +50,29 @@ class Check:
             self.ok = {"replicated": True, "not replicated": False}.get(self.decision)
 
     @classmethod
-    def from_comparison(cls, claim: str, paper: str, tier: str, comparison, ours: dict | None = None,
-                        **kw) -> Check:
+    def from_comparison(cls, claim: str, paper: str, tier: str, comparison, ours: dict | None = None, **kw) -> Check:
         """A check decided by a :class:`~genrep.report.Comparison` (its decision, interval, n and method)."""
         ours = {"difference": comparison.difference, **(ours or {})}
         note = kw.pop("note", "") or comparison.method
         n = kw.pop("n", None)
         n = n if n is not None else (list(comparison.n) if len(comparison.n) > 1 else comparison.n[0])
-        return cls(claim, paper, comparison.ok, tier, ours, note, interval=comparison.interval, n=n,
-                   decision=comparison.decision, **kw)
+        return cls(
+            claim,
+            paper,
+            comparison.ok,
+            tier,
+            ours,
+            note,
+            interval=comparison.interval,
+            n=n,
+            decision=comparison.decision,
+            **kw,
+        )
 
     @classmethod
-    def for_claim(cls, declared, paper, tier: str, ok: bool | None = None, ours: dict | None = None,
-                  comparison=None, **kw) -> Check:
+    def for_claim(
+        cls, declared, paper, tier: str, ok: bool | None = None, ours: dict | None = None, comparison=None, **kw
+    ) -> Check:
         """A check of a claim declared in paper.yaml (a :class:`~genrep.report.claims.Claim`): its text, id,
         metric and minimal tier are taken from the declaration; ``comparison`` (if given) decides it."""
         kw = {"claim_id": declared.id, "metric": declared.metric, "min_tier": declared.min_tier, **kw}
@@ -106,8 +117,13 @@ def checks_frame(checks: list[Check]):
 
     rows = []
     for c in checks:
-        row = {"claim": c.claim, "paper": c.paper, "verdict": c.verdict, "outcome": c.outcome,
-               "ours": ", ".join(f"{k}={_fmt(v)}" for k, v in c.ours.items())}
+        row = {
+            "claim": c.claim,
+            "paper": c.paper,
+            "verdict": c.verdict,
+            "outcome": c.outcome,
+            "ours": ", ".join(f"{k}={_fmt(v)}" for k, v in c.ours.items()),
+        }
         if any(x.metric for x in checks):
             row["metric"] = c.metric
         if any(x.interval is not None for x in checks):

@@ -18,6 +18,7 @@
 
 A summary notebook reads values from here (``paper.number('fid_monet')``) instead of repeating them.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -32,8 +33,17 @@ from .tables import TIERS
 
 TOP_KEYS = {"paper", "numbers", "claims"}
 NUMBER_KEYS = {"value": True, "source": True, "note": False, "unit": False}  # key -> required
-CLAIM_KEYS = {"text": True, "comparison": True, "metric": True, "min_tier": True, "why": True,
-              "numbers": False, "tolerance": False, "source": False, "note": False}
+CLAIM_KEYS = {
+    "text": True,
+    "comparison": True,
+    "metric": True,
+    "min_tier": True,
+    "why": True,
+    "numbers": False,
+    "tolerance": False,
+    "source": False,
+    "note": False,
+}
 _NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -112,8 +122,7 @@ def _lookup(d: dict, id: str, what: str, path: Path):
     if id in d:
         return d[id]
     close = difflib.get_close_matches(str(id), list(d), n=3)
-    hint = (f"; did you mean {', '.join(map(repr, close))}?" if close
-            else f"; declared: {', '.join(d) or 'none'}")
+    hint = f"; did you mean {', '.join(map(repr, close))}?" if close else f"; declared: {', '.join(d) or 'none'}"
     raise KeyError(f"no {what} {id!r} in {path}{hint}")
 
 
@@ -150,22 +159,21 @@ def load_paper(chapter_dir: str | Path) -> Paper:
         value = spec["value"]
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise ValueError(f"{path}: {where}: value must be a number or a verbatim string, got {value!r}")
-        numbers[str(nid)] = PaperNumber(str(nid), value, str(spec["source"]), str(spec.get("note", "")),
-                                        str(spec.get("unit", "")))
+        numbers[str(nid)] = PaperNumber(
+            str(nid), value, str(spec["source"]), str(spec.get("note", "")), str(spec.get("unit", ""))
+        )
     claims = {}
     for cid, spec in _section(raw, "claims", path).items():
         where = f"claim {cid!r}"
         _keys(spec, CLAIM_KEYS, path, where)
         if spec["min_tier"] not in TIERS:
-            raise ValueError(f"{path}: {where}: unknown min_tier {spec['min_tier']!r}; "
-                             f"valid tiers: {', '.join(TIERS)}")
+            raise ValueError(f"{path}: {where}: unknown min_tier {spec['min_tier']!r}; valid tiers: {', '.join(TIERS)}")
         refs = spec.get("numbers") or []
         if isinstance(refs, str):
             refs = [refs]
         missing = [r for r in refs if r not in numbers]
         if missing:
-            raise ValueError(f"{path}: {where}: refers to undeclared number(s) "
-                             f"{', '.join(map(repr, missing))}")
+            raise ValueError(f"{path}: {where}: refers to undeclared number(s) {', '.join(map(repr, missing))}")
         tol = spec.get("tolerance")
         number = isinstance(tol, (int, float)) and not isinstance(tol, bool)
         if tol is not None and not (number and math.isfinite(tol) and tol >= 0):
@@ -174,9 +182,18 @@ def load_paper(chapter_dir: str | Path) -> Paper:
             if not isinstance(spec[k], str) or not spec[k].strip():
                 raise ValueError(f"{path}: {where}: {k} must be a non-empty string")
         text, comparison, metric, why = (spec[k].strip() for k in ("text", "comparison", "metric", "why"))
-        claims[str(cid)] = Claim(str(cid), text, comparison, metric, spec["min_tier"], why, tuple(refs),
-                                 None if tol is None else float(tol), str(spec.get("source", "")),
-                                 str(spec.get("note", "")))
+        claims[str(cid)] = Claim(
+            str(cid),
+            text,
+            comparison,
+            metric,
+            spec["min_tier"],
+            why,
+            tuple(refs),
+            None if tol is None else float(tol),
+            str(spec.get("source", "")),
+            str(spec.get("note", "")),
+        )
     return Paper(path, str(raw.get("paper", "")), numbers, claims)
 
 

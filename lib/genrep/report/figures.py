@@ -1,4 +1,5 @@
 """Figures: saving (compressed PNG, modest DPI so executed notebooks stay small) and image grids."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -34,9 +35,9 @@ def grid(images, nrow: int = 8, pad: int = 2) -> np.ndarray:
     out = np.full((nrows * (h + pad) + pad, ncol * (w + pad) + pad, c), 255, np.uint8)
     for i in range(n):
         r, k = divmod(i, ncol)
-        out[pad + r * (h + pad): pad + r * (h + pad) + h, pad + k * (w + pad): pad + k * (w + pad) + w] = (
-            x[i].transpose(1, 2, 0)
-        )
+        out[pad + r * (h + pad) : pad + r * (h + pad) + h, pad + k * (w + pad) : pad + k * (w + pad) + w] = x[
+            i
+        ].transpose(1, 2, 0)
     return out[..., 0] if c == 1 else out
 
 

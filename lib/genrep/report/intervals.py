@@ -13,6 +13,7 @@ real images, and its percentile interval is the noise of the comparison over sam
   ``values`` lie inside target ± tol (a null effect or an "≈" claim)?
 - ``combine(comparisons)``: one decision for a claim that needs all of several comparisons.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,15 +37,22 @@ def boot_difference_interval(boot_a, boot_b, confidence: float = 0.95) -> tuple[
 def compare_boot(a: dict, b: dict, expect: str = "<", confidence: float = 0.95, scale: float = 1.0) -> Comparison:
     """Decide ``value(a) − scale·value(b) expect 0`` from two ``{"value", "boot", "n_fake"}`` records."""
     iv = boot_difference_interval(a["boot"], scale * np.asarray(b["boot"], float), confidence)
-    return Comparison(decide(iv, expect, 0.0), float(a["value"]) - scale * float(b["value"]), iv,
-                      (int(a.get("n_fake", len(a["boot"]))), int(b.get("n_fake", len(b["boot"])))),
-                      f"paired bootstrap over samples ({len(a['boot'])} replicates, {confidence:.0%}; the real-side "
-                      "resamples are shared)", expect, confidence)
+    return Comparison(
+        decide(iv, expect, 0.0),
+        float(a["value"]) - scale * float(b["value"]),
+        iv,
+        (int(a.get("n_fake", len(a["boot"]))), int(b.get("n_fake", len(b["boot"])))),
+        f"paired bootstrap over samples ({len(a['boot'])} replicates, {confidence:.0%}; the real-side "
+        "resamples are shared)",
+        expect,
+        confidence,
+    )
 
 
 def spearman_interval(rho: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
     """Fisher-z interval of a Spearman correlation from ``n`` pairs."""
     from scipy import stats
+
     if n < 4 or not -1 < rho < 1:
         raise ValueError(f"need n >= 4 and |rho| < 1, got n={n}, rho={rho}")
     z, se = math.atanh(rho), math.sqrt(1.06 / (n - 3))
@@ -54,8 +62,15 @@ def spearman_interval(rho: float, n: int, confidence: float = 0.95) -> tuple[flo
 
 def compare_spearman(rho: float, n: int, expect: str = ">", than: float = 0.0, confidence: float = 0.95) -> Comparison:
     iv = spearman_interval(rho, n, confidence)
-    return Comparison(decide(iv, expect, than), float(rho), iv, (int(n),),
-                      f"Fisher-z interval of Spearman's ρ ({confidence:.0%})", expect, confidence)
+    return Comparison(
+        decide(iv, expect, than),
+        float(rho),
+        iv,
+        (int(n),),
+        f"Fisher-z interval of Spearman's ρ ({confidence:.0%})",
+        expect,
+        confidence,
+    )
 
 
 def compare_within(values, target: float, tol: float, confidence: float = 0.95) -> Comparison:
@@ -64,9 +79,15 @@ def compare_within(values, target: float, tol: float, confidence: float = 0.95) 
     ``difference`` is mean − target."""
     m, iv = mean_interval(values, confidence)
     n = len(np.asarray(values).ravel())
-    return Comparison(within_interval(iv, target, tol), m - target, iv, (n,),
-                      f"t-interval of the mean over {n} ({confidence:.0%}) inside {target:g} ± {tol:g}", "within",
-                      confidence)
+    return Comparison(
+        within_interval(iv, target, tol),
+        m - target,
+        iv,
+        (n,),
+        f"t-interval of the mean over {n} ({confidence:.0%}) inside {target:g} ± {tol:g}",
+        "within",
+        confidence,
+    )
 
 
 def combine(comparisons, method: str = "") -> Comparison:
@@ -76,14 +97,24 @@ def combine(comparisons, method: str = "") -> Comparison:
     if not cs:
         raise ValueError("combine needs at least one comparison")
     ds = [c.decision for c in cs]
-    decision = ("not replicated" if "not replicated" in ds else "replicated" if all(d == "replicated" for d in ds)
-                else "inconclusive")
+    decision = (
+        "not replicated"
+        if "not replicated" in ds
+        else "replicated"
+        if all(d == "replicated" for d in ds)
+        else "inconclusive"
+    )
     pick = [c for c in cs if c.decision == decision] or cs
 
     def margin(c):
         if c.interval is None:
             return -math.inf
         return -c.interval[1] if c.expect == "<" else c.interval[0]
+
     weakest = min(pick, key=margin)
-    return replace(weakest, decision=decision, n=tuple(n for c in cs for n in c.n),
-                   method=method or f"all of {len(cs)} comparisons ({weakest.method})")
+    return replace(
+        weakest,
+        decision=decision,
+        n=tuple(n for c in cs for n in c.n),
+        method=method or f"all of {len(cs)} comparisons ({weakest.method})",
+    )

@@ -1,4 +1,5 @@
 """Provenance: what produced a results folder (``run.json``), and the hashes the replicate cache keys on."""
+
 from __future__ import annotations
 
 import hashlib
@@ -29,10 +30,18 @@ def source_hash() -> str:
 def git_info(root: Path | None = None) -> dict:
     root = root or repo_root()
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                                timeout=10).stdout.strip()
-        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--", "lib", "chapters"], cwd=root,
-                                    capture_output=True, text=True, timeout=10).stdout.strip())
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        dirty = bool(
+            subprocess.run(
+                ["git", "status", "--porcelain", "--", "lib", "chapters"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+        )
     except (OSError, subprocess.SubprocessError):
         commit, dirty = "", None
     return {"commit": commit or None, "dirty": dirty}
@@ -51,14 +60,36 @@ def device_info() -> dict:
     return {"device": name, "gpus": count, "torch": torch.__version__, "python": platform.python_version()}
 
 
-def run_record(*, chapter: str, tier: str, arm: str, notebook: str, params: dict, cache_key: str,
-               wall_s: float, status: str, data: dict, executed: str | None, extra: dict | None = None) -> dict:
+def run_record(
+    *,
+    chapter: str,
+    tier: str,
+    arm: str,
+    notebook: str,
+    params: dict,
+    cache_key: str,
+    wall_s: float,
+    status: str,
+    data: dict,
+    executed: str | None,
+    extra: dict | None = None,
+) -> dict:
     rec = {
-        "chapter": chapter, "tier": tier, "arm": arm, "notebook": notebook, "status": status,
-        "params": params, "seed": params.get("seed"), "cache_key": cache_key,
-        "genrep_hash": source_hash(), "git": git_info(), **device_info(),
-        "wall_s": round(wall_s, 2), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "data": data, "executed_notebook": executed,
+        "chapter": chapter,
+        "tier": tier,
+        "arm": arm,
+        "notebook": notebook,
+        "status": status,
+        "params": params,
+        "seed": params.get("seed"),
+        "cache_key": cache_key,
+        "genrep_hash": source_hash(),
+        "git": git_info(),
+        **device_info(),
+        "wall_s": round(wall_s, 2),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "data": data,
+        "executed_notebook": executed,
     }
     if extra:
         rec.update(extra)

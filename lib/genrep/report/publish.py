@@ -20,6 +20,7 @@ there); the page keeps what a reader needs:
 ``genrep book`` (idempotent) so that no page of the site shows a machine's path; ``find_residue`` is what the
 test of ``book/`` scans for.
 """
+
 from __future__ import annotations
 
 import copy
@@ -33,24 +34,33 @@ from genrep.paths import repo_root
 # tqdm: "desc:  42%|████▏     | 10/24 [00:03<00:04,  3.1step/s, loss=0.1]" or "desc: 12it [00:01, 9.5it/s]"
 PROGRESS_RE = re.compile(
     r"\d{1,3}%\|[^|\n]*\|\s*[\d.]+[kMGT]?/[\d.?]+[kMGT]?"  # percentage + bar + n/total
-    r"|[\d.]+[kMGT]?(?:it|step|s|B|batch|img)?\s*\[\d+:\d{2}(?::\d{2})?(?:<[^,\]]*)?,\s*[^\]]*/(?:s|it)\b")
+    r"|[\d.]+[kMGT]?(?:it|step|s|B|batch|img)?\s*\[\d+:\d{2}(?::\d{2})?(?:<[^,\]]*)?,\s*[^\]]*/(?:s|it)\b"
+)
 # warnings.formatwarning: "<file>:<line>: <Category>: <message>" (then "  <source line>")
-WARNING_RE = re.compile(r"^\s*(?P<path>\S[^:\n]*?\.py):(?P<line>\d+): "
-                        r"(?P<cat>[A-Za-z_][\w.]*(?:Warning|Error)): (?P<msg>.*)$")
-DROP_CATEGORIES = {"TqdmWarning", "TqdmExperimentalWarning", "DeprecationWarning",
-                   "PendingDeprecationWarning", "FutureWarning", "ResourceWarning", "ImportWarning",
-                   "SyntaxWarning"}
+WARNING_RE = re.compile(
+    r"^\s*(?P<path>\S[^:\n]*?\.py):(?P<line>\d+): "
+    r"(?P<cat>[A-Za-z_][\w.]*(?:Warning|Error)): (?P<msg>.*)$"
+)
+DROP_CATEGORIES = {
+    "TqdmWarning",
+    "TqdmExperimentalWarning",
+    "DeprecationWarning",
+    "PendingDeprecationWarning",
+    "FutureWarning",
+    "ResourceWarning",
+    "ImportWarning",
+    "SyntaxWarning",
+}
 INTERNAL_RE = re.compile(r"\s*\(Triggered internally at [^)]*\)\.?")
 IPYKERNEL_RE = re.compile(r"(?:/[^\s'\"]*)?/ipykernel_\d+/\d+\.py(?::\d+)?")
 SITE_PACKAGES_RE = re.compile(r"(?:[A-Za-z]:)?(?:/[^\s/'\"():,]+)+/(?:site|dist)-packages/")
 # an absolute path of a machine: /work/..., /tmp/..., /root/..., /home/..., /Users/..., /__w/... (CI runners)
 MACHINE_ROOTS = ("work", "tmp", "root", "home", "Users", "__w", "mnt", "scratch")
-ABS_PATH_RE = re.compile(r"(?<![\w.:/])/(?:%s)/[^\s'\"<>`,;)\]}]*" % "|".join(MACHINE_ROOTS))
+ABS_PATH_RE = re.compile(r"(?<![\w.:/])/(?:{})/[^\s'\"<>`,;)\]}}]*".format("|".join(MACHINE_ROOTS)))
 REPO_DIRS = ("lib", "chapters", "results", "runs", "data", "book", "tests", "benchmarks")
-REPO_TAIL_RE = re.compile(r"/(?:%s)/" % "|".join(REPO_DIRS))
+REPO_TAIL_RE = re.compile(r"/(?:{})/".format("|".join(REPO_DIRS)))
 # what test_publish and the book test flag in a published page
-RESIDUE_RE = re.compile(r"(?<![\w.:])/(?:work|tmp|root|home)/|TqdmWarning|IProgress not found|"
-                        + PROGRESS_RE.pattern)
+RESIDUE_RE = re.compile(r"(?<![\w.:])/(?:work|tmp|root|home)/|TqdmWarning|IProgress not found|" + PROGRESS_RE.pattern)
 
 TEXT_MIMES = ("text/", "image/svg+xml", "application/json")
 
@@ -73,7 +83,7 @@ def _shorten(m: re.Match) -> str:
     p = m.group(0)
     tail = REPO_TAIL_RE.search(p)
     if tail:
-        return p[tail.start() + 1:]
+        return p[tail.start() + 1 :]
     name = p.rstrip("/").rsplit("/", 1)[-1]
     return name or "."
 
@@ -198,7 +208,8 @@ def thin_png(path: str | Path, min_bytes: int = BIG_PNG_FILE) -> bool:
             flat = _on_white(im)
         buf = io.BytesIO()
         flat.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-            buf, "PNG", optimize=True)
+            buf, "PNG", optimize=True
+        )
     except Exception:  # an unreadable image stays as it was
         return False
     if buf.tell() > 2 * size // 3:
@@ -317,8 +328,9 @@ def clean_book(book: Path | None = None, root: Path | None = None) -> list[Path]
     from genrep.paths import book_dir
 
     book = Path(book or book_dir())
-    return [p for p in sorted(book.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts
-            and clean_file(p, root=root)]
+    return [
+        p for p in sorted(book.rglob("*.ipynb")) if ".ipynb_checkpoints" not in p.parts and clean_file(p, root=root)
+    ]
 
 
 def _scan_texts(nb) -> list[tuple[str, str]]:

@@ -1,4 +1,5 @@
 """A ranked image grid: images in ascending score order, best at the bottom right, each with its score."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,12 +11,14 @@ def ranked_grid(images, scores, ncol: int = 5, title: str = "", extra=None, size
     ``scores`` label each panel; ``extra`` (optional, same length) adds a second line, e.g. the oracle score.
     """
     import matplotlib.pyplot as plt
+
     x = images.detach().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)
     n = len(x)
     nrow = max(1, -(-n // ncol))
     h, w = x.shape[-2:]
-    fig, axes = plt.subplots(nrow, ncol, figsize=(ncol * size * w / max(h, w) * 1.2, nrow * size * h / max(h, w) * 1.35),
-                             squeeze=False)
+    fig, axes = plt.subplots(
+        nrow, ncol, figsize=(ncol * size * w / max(h, w) * 1.2, nrow * size * h / max(h, w) * 1.35), squeeze=False
+    )
     for i, ax in enumerate(axes.flat):
         ax.set_xticks([])
         ax.set_yticks([])

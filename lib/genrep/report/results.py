@@ -1,4 +1,5 @@
 """The handle a notebook uses to write its results: metrics JSON, tables CSV, figures PNG, checks."""
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,8 @@ class Results:
         if not path.exists():
             raise FileNotFoundError(
                 f"no results for arm {d.name!r} at {path}: run that notebook first "
-                f"(make replicate CHAPTER={self.chapter} CONFIG={self.tier})")
+                f"(make replicate CHAPTER={self.chapter} CONFIG={self.tier})"
+            )
         return json.loads(path.read_text())
 
     def arm(self, name: str) -> Path:
@@ -53,8 +55,11 @@ class Results:
 
     def arms_of(self, notebook: str) -> list[str]:
         """Names of the sibling arms that ran ``notebook`` (``notebook`` itself or ``notebook-<arm>``)."""
-        return sorted(p.parent.name for p in self.dir.parent.glob("*/metrics.json")
-                      if p.parent.name == notebook or p.parent.name.startswith(notebook + "-"))
+        return sorted(
+            p.parent.name
+            for p in self.dir.parent.glob("*/metrics.json")
+            if p.parent.name == notebook or p.parent.name.startswith(notebook + "-")
+        )
 
     # -- small arrays a summary notebook re-reads (text and PNG, never .npy/.pt in results) ------------
     def save_images(self, name: str, images) -> Path:

@@ -11,6 +11,7 @@ differences carry less noise than the arms do (a t-interval of their mean, :func
 otherwise Welch's interval of the difference of means (:func:`genrep.report.compare_seeds`). :func:`seed_dots`
 draws the per-seed values.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,7 +59,7 @@ class SeededRuns:
         self.results = dict(results)
         self.primary = primary
         for k in self.results:
-            split_key(k)                                   # every key must parse
+            split_key(k)  # every key must parse
 
     def arms(self) -> list[str]:
         return list(dict.fromkeys(split_key(k)[0] for k in self.results))
@@ -104,8 +105,9 @@ class SeededRuns:
         _, (lo, hi) = mean_interval(v)
         return f"95 % CI over {len(v)} seeds [{lo:.4g}, {hi:.4g}]"
 
-    def direction(self, a: str, b: str, a_scores=None, b_scores=None, eps: float = 0.1,
-                  paired: bool = True) -> Direction:
+    def direction(
+        self, a: str, b: str, a_scores=None, b_scores=None, eps: float = 0.1, paired: bool = True
+    ) -> Direction:
         """Is arm ``a`` lower than arm ``b``? The metric is chosen from these two arms only. The verdict comes from
         the per-seed values: paired differences when both arms ran the same seeds (and ``paired``), else Welch's
         interval of the difference of means; inconclusive below two seeds. Explicit ``a_scores`` / ``b_scores``
@@ -121,32 +123,38 @@ class SeededRuns:
             return Direction(a, b, va, vb, ok, judge, compare_seeds(xa, xb, "<"))
         return Direction(a, b, va, vb, ok, judge, self.compare(a, b, judge, paired=paired))
 
-    def compare(self, a: str, b: str, what: str = "mifid", ext: str | None = None, expect: str = "<",
-                paired: bool = True) -> Comparison:
+    def compare(
+        self, a: str, b: str, what: str = "mifid", ext: str | None = None, expect: str = "<", paired: bool = True
+    ) -> Comparison:
         """Is ``what`` of arm a ``expect`` (``<`` / ``>``) that of arm b? Paired over seeds when both arms ran the
         same (≥ 2) seeds and ``paired``; else Welch's interval of the difference of means."""
         xa, xb = self.values(a, what, ext), self.values(b, what, ext)
         seeds_a, seeds_b = self.seeds(a), self.seeds(b)
         if paired and len(seeds_a) >= 2 and sorted(seeds_a) == sorted(seeds_b):
-            by_b = dict(zip(seeds_b, xb))
-            c = compare_mean([x - by_b[sd] for sd, x in zip(seeds_a, xa)], expect, 0.0)
-            return Comparison(c.decision, c.difference, c.interval, (len(xa), len(xb)),
-                              f"paired over seeds {sorted(seeds_a)} (same seed, same initial weights and data order): "
-                              + c.method, c.expect, c.confidence)
+            by_b = dict(zip(seeds_b, xb, strict=False))
+            c = compare_mean([x - by_b[sd] for sd, x in zip(seeds_a, xa, strict=False)], expect, 0.0)
+            return Comparison(
+                c.decision,
+                c.difference,
+                c.interval,
+                (len(xa), len(xb)),
+                f"paired over seeds {sorted(seeds_a)} (same seed, same initial weights and data order): " + c.method,
+                c.expect,
+                c.confidence,
+            )
         return compare_seeds(xa, xb, expect)
 
 
 def seed_dots(ax, groups: Mapping[str, list[float]], ylabel: str, title: str = ""):
     """Per-seed values of each group as dots, with the mean and its 95 % t-interval as a bar."""
-    for i, (name, vals) in enumerate(groups.items()):
+    for i, (_name, vals) in enumerate(groups.items()):
         v = np.asarray(vals, dtype=float)
         if not len(v):
             continue
         ax.scatter(np.full(len(v), i) + np.linspace(-0.08, 0.08, len(v)), v, s=14, color="0.35", zorder=3)
         m, ci = mean_interval(v)
         if ci is not None:
-            ax.errorbar(i, m, yerr=[[m - ci[0]], [ci[1] - m]], fmt="_", color="C3", markersize=16, capsize=4,
-                        zorder=4)
+            ax.errorbar(i, m, yerr=[[m - ci[0]], [ci[1] - m]], fmt="_", color="C3", markersize=16, capsize=4, zorder=4)
         else:
             ax.plot(i, m, "_", color="C3", markersize=16, zorder=4)
     ax.set_xticks(range(len(groups)), list(groups), rotation=20, ha="right", fontsize=7)

@@ -4,6 +4,7 @@ can assemble visual tables from arms that ran in separate processes.
     save_strip(res.dir / "outputs_S1-BASE.png", uint8_images, max_side=128)
     imgs = load_strip(path)          # uint8 [N, 3, s, s]
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,8 +19,12 @@ def save_strip(path: str | Path, images: torch.Tensor, max_side: int = 128) -> P
     """Write uint8 images [N, 3, H, W] side by side as one PNG (down-scaled to at most ``max_side``)."""
     x = images.cpu()
     if x.shape[-1] > max_side:
-        x = F.interpolate(x.float(), size=(max_side, max_side), mode="bilinear", antialias=True,
-                          align_corners=False).round().clamp(0, 255).to(torch.uint8)
+        x = (
+            F.interpolate(x.float(), size=(max_side, max_side), mode="bilinear", antialias=True, align_corners=False)
+            .round()
+            .clamp(0, 255)
+            .to(torch.uint8)
+        )
     n, _, h, w = x.shape
     arr = x.permute(2, 0, 3, 1).reshape(h, n * w, 3).numpy()
     path = Path(path)

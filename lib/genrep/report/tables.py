@@ -4,6 +4,7 @@ A :class:`ReplicationTable` is built in a summary notebook from results JSON, sa
 as HTML. The paper value is kept verbatim (a string, as printed in the paper); ours is a number (or
 None when not run); the verdict is computed by :func:`verdict` from an explicit tolerance or claim.
 """
+
 from __future__ import annotations
 
 import csv
@@ -15,7 +16,7 @@ TIERS = ("reduced", "cpu", "budget", "full")  # in increasing order of scale: re
 TIER_NOTE = {
     "reduced": "reduced tier: CPU smoke run on subsets or stand-ins; not a replication",
     "cpu": "cpu tier: at most ~60 min per chapter on a 2-core CPU, real data; decides the claims that small "
-           "scale can decide",
+    "scale can decide",
     "budget": "budget tier: one modern GPU, real data, shortened schedule",
     "full": "full tier: the paper's own settings",
 }
@@ -105,8 +106,17 @@ class ReplicationTable:
     def __post_init__(self):
         tier_rank(self.tier)
 
-    def add(self, row: str, column: str, paper: str, ours, ok: bool | None, note: str = "",
-            decision: str | None = None, min_tier: str | None = None) -> Cell:
+    def add(
+        self,
+        row: str,
+        column: str,
+        paper: str,
+        ours,
+        ok: bool | None,
+        note: str = "",
+        decision: str | None = None,
+        min_tier: str | None = None,
+    ) -> Cell:
         """Add a cell. ``ok`` is the outcome of the comparison (None when it cannot be compared); a
         three-way ``decision`` overrides it; below ``min_tier`` the cell is 'not testable at this tier'."""
         v = verdict(ok, self.tier, min_tier, decision)

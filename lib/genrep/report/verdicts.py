@@ -11,6 +11,7 @@ Welch t-interval of the difference of means) or a bootstrap over the samples a m
 The tier then decides whether the decision is shown (:func:`genrep.report.verdict`): the reduced tier and
 any tier below a claim's ``min_tier`` say 'not testable at this tier'.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,8 +22,22 @@ import numpy as np
 from .tables import DECISIONS, NOT_TESTABLE, TIERS, VERDICTS, highest_tier, testable, tier_rank, verdict
 
 __all__ = [
-    "Comparison", "DECISIONS", "NOT_TESTABLE", "TIERS", "VERDICTS", "bootstrap_interval", "compare_bootstrap",
-    "compare_mean", "compare_seeds", "mean_interval", "decide", "highest_tier", "testable", "tier_rank", "verdict", "within_interval",
+    "Comparison",
+    "DECISIONS",
+    "NOT_TESTABLE",
+    "TIERS",
+    "VERDICTS",
+    "bootstrap_interval",
+    "compare_bootstrap",
+    "compare_mean",
+    "compare_seeds",
+    "mean_interval",
+    "decide",
+    "highest_tier",
+    "testable",
+    "tier_rank",
+    "verdict",
+    "within_interval",
 ]
 
 EXPECT = ("<", ">", "within")
@@ -50,8 +65,11 @@ class Comparison:
         return {"replicated": True, "not replicated": False}.get(self.decision)
 
     def __str__(self) -> str:
-        ci = "no interval" if self.interval is None else \
-            f"{self.confidence:.0%} CI [{self.interval[0]:.4g}, {self.interval[1]:.4g}]"
+        ci = (
+            "no interval"
+            if self.interval is None
+            else f"{self.confidence:.0%} CI [{self.interval[0]:.4g}, {self.interval[1]:.4g}]"
+        )
         n = ", ".join(map(str, self.n))
         return f"{self.decision}: {self.difference:.4g} ({ci}; n = {n}; {self.method})"
 
@@ -115,14 +133,15 @@ def compare_seeds(a, b, expect: str = "<", confidence: float = 0.95) -> Comparis
     diff = float(a.mean() - b.mean())
     method = f"Welch t-interval over seeds ({confidence:.0%})"
     if na < 2 or nb < 2:
-        return Comparison("inconclusive", diff, None, (na, nb), method + ": fewer than 2 seeds per arm",
-                          expect, confidence)
+        return Comparison(
+            "inconclusive", diff, None, (na, nb), method + ": fewer than 2 seeds per arm", expect, confidence
+        )
     va, vb = a.var(ddof=1) / na, b.var(ddof=1) / nb
     se = math.sqrt(va + vb)
     if se == 0.0:
         interval = (diff, diff)  # identical values within each arm: the difference carries no seed noise
     else:
-        df = (va + vb) ** 2 / (va ** 2 / (na - 1) + vb ** 2 / (nb - 1))
+        df = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1))
         half = float(stats.t.ppf(0.5 + confidence / 2, df)) * se
         interval = (diff - half, diff + half)
     return Comparison(decide(interval, expect), diff, interval, (na, nb), method, expect, confidence)
@@ -156,8 +175,9 @@ def compare_mean(values, expect: str = ">", than: float = 0.0, confidence: float
     return Comparison(decide(interval, expect, than), m, interval, (n,), method, expect, confidence)
 
 
-def bootstrap_interval(stat, *samples, n_boot: int = 1000, confidence: float = 0.95,
-                       seed: int = 0) -> tuple[float, float]:
+def bootstrap_interval(
+    stat, *samples, n_boot: int = 1000, confidence: float = 0.95, seed: int = 0
+) -> tuple[float, float]:
     """Percentile bootstrap interval of ``stat(*samples)``.
 
     Each sample (an array whose first axis is its rows, e.g. features [N, D] or per-image values [N]) is
@@ -182,9 +202,17 @@ def bootstrap_interval(stat, *samples, n_boot: int = 1000, confidence: float = 0
     return float(lo), float(hi)
 
 
-def compare_bootstrap(stat, *samples, expect: str = "<", than: float = 0.0, target: float | None = None,
-                      tol: float | None = None, n_boot: int = 1000, confidence: float = 0.95,
-                      seed: int = 0) -> Comparison:
+def compare_bootstrap(
+    stat,
+    *samples,
+    expect: str = "<",
+    than: float = 0.0,
+    target: float | None = None,
+    tol: float | None = None,
+    n_boot: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> Comparison:
     """Decide a claim about ``stat(*samples)`` from its percentile bootstrap interval.
 
     ``expect`` is ``'<'`` / ``'>'`` (the statistic lies below / above ``than``, e.g. a difference of two

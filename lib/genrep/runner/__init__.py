@@ -1,4 +1,5 @@
 """The replicate machinery: chapters and tiers (validated), papermill execution, cache, publishing."""
+
 from .chapters import Arm, Chapter, ConfigError, list_chapters, load_chapter
 from .replicate import published_tier, replicate
 

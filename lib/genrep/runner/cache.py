@@ -12,6 +12,7 @@ recorded import still hashes the same (a deleted file is a change). A ``run.json
 record (made before this scheme) is a miss. Modules that only the runner process imported
 (``genrep.runner``, ``genrep.cli``) do not count: the kernel is a process of its own.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -93,9 +94,18 @@ def imports_digest(imports: dict) -> str:
 
 def base_key(arm, data: dict, upstream: dict[str, str]) -> str:
     """The pre-run key: notebook source, effective parameters, arm, tier, data manifest, upstream keys."""
-    blob = json.dumps({"nb": hashlib.sha256(arm.notebook.source.encode()).hexdigest(), "params": arm.params,
-                       "arm": arm.id, "tier": arm.tier, "data": data, "deps": dict(sorted(upstream.items()))},
-                      sort_keys=True, default=str)
+    blob = json.dumps(
+        {
+            "nb": hashlib.sha256(arm.notebook.source.encode()).hexdigest(),
+            "params": arm.params,
+            "arm": arm.id,
+            "tier": arm.tier,
+            "data": data,
+            "deps": dict(sorted(upstream.items())),
+        },
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:20]
 
 
@@ -113,6 +123,7 @@ def changed_imports(imports: dict, root: Path | None = None) -> list[str]:
 class Lookup:
     """What the cache says about an arm: ``key`` is its cache key when it is a hit, else None and ``why``
     says what changed (shown on the "running" line)."""
+
     key: str | None
     why: str = ""
 

@@ -15,6 +15,21 @@ order and dependencies, errata) and ``tiers/{reduced,cpu,budget,full}.yaml``::
           cifar10: {dataset: cifar10}
           monet: {dataset: monet}
 
+In ``chapter.yaml`` each notebook entry names the notebooks it ``needs`` (their results, in ``results/``, and
+their cache keys). Checkpoints and other large files live in the arm's ``runs/`` folder, which is not
+committed; a notebook that hands such files on declares them, and its readers say so::
+
+    notebooks:
+      - name: 02_dcgan_train
+        outputs: ["G_iter*.pt"]        # glob patterns inside the arm's runs folder
+      - name: 03_dcgan_eval
+        needs: [01_data, 02_dcgan_train]
+        reads: [02_dcgan_train]        # must be among needs; the runner re-runs a cached 02_dcgan_train
+                                       # first when its outputs are missing (a clean clone)
+
+An arm that finishes without writing its declared outputs fails. A reading arm that names one upstream
+arm in its parameters (``train_arm: 02_dcgan_train-s1``) reads that arm alone.
+
 Parameter values are checked before anything runs:
 
 * ``--set name=value`` text takes the type of the notebook's default: an int default wants an integer
@@ -34,6 +49,7 @@ Parameter values are checked before anything runs:
 * Without a declared check, an integer named ``epochs``, ``steps``, ``batch_size``, ``n_*`` or ``*_n``
   must be >= 1, unless its default is 0 or negative or its comment documents 0 (e.g. ``# 0 to skip``).
 """
+
 from __future__ import annotations
 
 import ast
@@ -53,8 +69,16 @@ from genrep.report.tables import TIERS
 INJECTED = ("tier", "results_dir", "runs_dir")  # every notebook declares these; the runner sets them
 TIER_KEYS = {"description", "jobs", "params", "notebooks"}
 NB_KEYS = {"params", "arms"}
-OPS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt, "==": operator.eq,
-       "!=": operator.ne, "in": lambda a, b: a in b, "not in": lambda a, b: a not in b}
+OPS = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "in": lambda a, b: a in b,
+    "not in": lambda a, b: a not in b,
+}
 CHECK_RE = re.compile(r"\bcheck:\s*([^;#]+)")
 CLAUSE_RE = re.compile(r"^(>=|<=|==|!=|>|<|not in|in)\s*(.+)$")
 COUNT_RE = re.compile(r"^(epochs|steps|batch_size|n_\w+|\w+_n)$")
@@ -75,6 +99,7 @@ def _unknown(kind: str, name: str, valid, where: str = "") -> ConfigError:
 @dataclass
 class Check:
     """One clause of a declared constraint: ``op`` against a literal ``value`` or a parameter ``ref``."""
+
     op: str
     value: object = None
     ref: str | None = None
@@ -92,6 +117,8 @@ class Notebook:
     needs: list[str] = field(default_factory=list)
     comments: dict = field(default_factory=dict)  # declared name -> its comment in the parameters cell
     checks: dict = field(default_factory=dict)  # declared name -> [Check, ...] from "# check: ..."
+    outputs: list[str] = field(default_factory=list)  # files (glob patterns) its runs folder hands downstream
+    reads: list[str] = field(default_factory=list)  # notebooks (of needs) whose outputs it reads from runs/
 
     @property
     def source(self) -> str:
@@ -133,21 +160,22 @@ def read_parameters(path: Path) -> tuple[dict, dict, dict]:
         pass
     defaults, comments = {}, {}
     for node in ast.parse(src).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
-            node, ast.AnnAssign) else []
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
         for t in targets:
             if isinstance(t, ast.Name):
                 try:
                     defaults[t.id] = ast.literal_eval(node.value) if node.value is not None else None
                 except ValueError:
                     defaults[t.id] = None
-                comments[t.id] = " ".join(line_comments[i] for i in range(node.lineno, node.end_lineno + 1)
-                                          if i in line_comments)
+                comments[t.id] = " ".join(
+                    line_comments[i] for i in range(node.lineno, node.end_lineno + 1) if i in line_comments
+                )
     missing = [n for n in INJECTED if n not in defaults]
     if missing:
         raise ConfigError(f"{path}: the parameters cell must declare {', '.join(missing)} (the runner sets them)")
-    checks = {name: _parse_checks(path, name, c, defaults) for name, c in comments.items()
-              if CHECK_RE.search(c)}
+    checks = {name: _parse_checks(path, name, c, defaults) for name, c in comments.items() if CHECK_RE.search(c)}
     return defaults, comments, checks
 
 
@@ -157,8 +185,10 @@ def _parse_checks(path: Path, name: str, comment: str, declared: dict) -> list[C
     for clause in re.split(r"\s+and\s+", text):
         m = CLAUSE_RE.match(clause.strip())
         if not m:
-            raise ConfigError(f"{path}: cannot read the check {clause!r} of parameter {name!r}; "
-                              f"write e.g. '# check: >= 1' or '# check: <= epochs'")
+            raise ConfigError(
+                f"{path}: cannot read the check {clause!r} of parameter {name!r}; "
+                f"write e.g. '# check: >= 1' or '# check: <= epochs'"
+            )
         op, operand = m.group(1), m.group(2).strip()
         if operand.isidentifier() and operand not in ("None", "True", "False"):
             if operand not in declared:
@@ -168,8 +198,10 @@ def _parse_checks(path: Path, name: str, comment: str, declared: dict) -> list[C
         try:
             out.append(Check(op, ast.literal_eval(operand)))
         except (ValueError, SyntaxError):
-            raise ConfigError(f"{path}: the check {clause!r} of parameter {name!r} needs a Python literal or "
-                              f"a parameter name after {op!r}") from None
+            raise ConfigError(
+                f"{path}: the check {clause!r} of parameter {name!r} needs a Python literal or "
+                f"a parameter name after {op!r}"
+            ) from None
     return out
 
 
@@ -200,16 +232,26 @@ def convert_value(nb: Notebook, name: str, value):
     shown = text if text is not None else repr(value)
 
     def bad(kind: str) -> ConfigError:
-        return ConfigError(f"--set {name}={shown}: notebook {nb.name} expects {kind} for {name!r} "
-                           f"(its default is {default!r})")
+        return ConfigError(
+            f"--set {name}={shown}: notebook {nb.name} expects {kind} for {name!r} (its default is {default!r})"
+        )
 
     if default is None:
         return v
     if v is None:
         if "None" in nb.comments.get(name, ""):
             return None
-        raise bad({bool: "true or false", int: "an integer", float: "a number", str: "text", list: "a list",
-                   tuple: "a list", dict: "a mapping"}.get(type(default), type(default).__name__))
+        raise bad(
+            {
+                bool: "true or false",
+                int: "an integer",
+                float: "a number",
+                str: "text",
+                list: "a list",
+                tuple: "a list",
+                dict: "a mapping",
+            }.get(type(default), type(default).__name__)
+        )
     if isinstance(default, bool):
         if isinstance(v, bool):
             return v
@@ -272,8 +314,7 @@ def check_values(nb: Notebook, params: dict, label: str, sources: dict) -> None:
                 ok = False
             if not ok:
                 ref = f" (= {bound!r})" if c.ref else ""
-                raise ConfigError(f"{label}: {name} = {value!r} ({sources.get(name, 'the default')}) must be "
-                                  f"{c}{ref}")
+                raise ConfigError(f"{label}: {name} = {value!r} ({sources.get(name, 'the default')}) must be {c}{ref}")
 
 
 @dataclass
@@ -307,8 +348,9 @@ class Chapter:
         """How many arms the tier runs in parallel when ``--jobs`` is not given (its ``jobs:``, else 1)."""
         return int(self.tier_config(tier).get("jobs", 1))
 
-    def plan(self, tier: str, only: list[str] | None = None, overrides: dict | None = None,
-             check: bool = True) -> list[Arm]:
+    def plan(
+        self, tier: str, only: list[str] | None = None, overrides: dict | None = None, check: bool = True
+    ) -> list[Arm]:
         """Every arm to run at ``tier`` (in dependency order), with all names validated; ``overrides``
         (``--set``) take the types of the defaults, and with ``check`` every value of the returned arms
         must meet its constraints (see the module docstring)."""
@@ -333,9 +375,11 @@ class Chapter:
             for name in overrides:
                 if not any(name in self.notebooks[nb].params for nb in selected):
                     owners = [nb.name for nb in self.notebooks.values() if name in nb.params]
-                    raise ConfigError(f"parameter {name!r} given with --set is not declared by the selected "
-                                      f"notebook(s) {', '.join(dict.fromkeys(selected))}; it belongs to "
-                                      f"{', '.join(owners)} (add --notebook {owners[0]})")
+                    raise ConfigError(
+                        f"parameter {name!r} given with --set is not declared by the selected "
+                        f"notebook(s) {', '.join(dict.fromkeys(selected))}; it belongs to "
+                        f"{', '.join(owners)} (add --notebook {owners[0]})"
+                    )
         rel = tier_file.relative_to(self.dir.parent)
         arms: list[Arm] = []
         for nb in self.notebooks.values():
@@ -344,8 +388,9 @@ class Chapter:
             c = nb_cfgs.get(nb.name) or {}
             bad = set(c) - NB_KEYS
             if bad:
-                raise ConfigError(f"{where.strip()}: notebook {nb.name}: unknown key(s) {sorted(bad)}; "
-                                  f"allowed: {sorted(NB_KEYS)}")
+                raise ConfigError(
+                    f"{where.strip()}: notebook {nb.name}: unknown key(s) {sorted(bad)}; allowed: {sorted(NB_KEYS)}"
+                )
             base = {k: v for k, v in common.items() if k in nb.params}
             for k, v in (c.get("params") or {}).items():
                 self._check_param(nb, k, where)
@@ -390,6 +435,20 @@ def list_chapters(root: Path | None = None) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / "chapter.yaml").exists()) if root.is_dir() else []
 
 
+def _outputs(value, where: str) -> list[str]:
+    """The ``outputs:`` of a notebook entry: file names or glob patterns inside the arm's runs folder."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: outputs must be a list of file names (glob patterns allowed), got {value!r}")
+    for v in value:
+        if Path(v).is_absolute() or ".." in Path(v).parts:
+            raise ConfigError(f"{where}: output {v!r} must lie inside the arm's runs folder")
+    return list(value)
+
+
 def load_chapter(name: str, root: Path | None = None) -> Chapter:
     root = root or chapters_dir()
     names = list_chapters(root)
@@ -411,7 +470,16 @@ def load_chapter(name: str, root: Path | None = None) -> Chapter:
             if n not in notebooks:
                 raise ConfigError(f"{d / 'chapter.yaml'}: {nm} needs {n!r}, which is not listed before it")
         defaults, comments, checks = read_parameters(files[nm])
-        notebooks[nm] = Notebook(nm, files[nm], defaults, needs, comments, checks)
+        where = f"{d / 'chapter.yaml'}: {nm}"
+        reads = e.get("reads") or []
+        for r in reads:
+            if r not in needs:
+                raise ConfigError(f"{where} reads the outputs of {r!r}, which is not among its needs {needs}")
+            if not notebooks[r].outputs:
+                raise ConfigError(f"{where} reads the outputs of {r!r}, which declares no outputs:")
+        notebooks[nm] = Notebook(
+            nm, files[nm], defaults, needs, comments, checks, _outputs(e.get("outputs"), where), list(reads)
+        )
     unlisted = set(files) - set(notebooks)
     if unlisted:
         raise ConfigError(f"{d / 'chapter.yaml'}: notebooks not listed under 'notebooks': {sorted(unlisted)}")

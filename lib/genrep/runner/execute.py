@@ -11,6 +11,7 @@ Stopping: the kernels started here are registered, so :func:`interrupt_kernels` 
 (``train_loop`` then finishes its step, saves a checkpoint and stops) and :func:`request_stop` keeps any
 further cell from starting; :func:`kill_kernels` is the hard stop.
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,7 +40,7 @@ _KERNELS_LOCK = threading.RLock()  # re-entrant: a signal handler may run while 
 _STOP = threading.Event()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _kernel_manager_class():
     from jupyter_client import AsyncKernelManager, KernelManager
 
@@ -109,10 +110,12 @@ def _stop_hook(cell=None, cell_index=None, **_):
 
 def params_markdown(arm: Arm, injected: dict) -> str:
     rows = "\n".join(f"| `{k}` | `{_short(v)}` |" for k, v in injected.items())
-    return (f"```{{admonition}} Run parameters — tier **{arm.tier}**\n:class: note\n\n"
-            f"Notebook `{arm.notebook.name}`{'' if arm.arm is None else f', arm `{arm.arm}`'}. "
-            f"Produced by `make replicate CHAPTER={arm.chapter} CONFIG={arm.tier}`.\n\n"
-            f"| parameter | value |\n|---|---|\n{rows}\n```")
+    return (
+        f"```{{admonition}} Run parameters — tier **{arm.tier}**\n:class: note\n\n"
+        f"Notebook `{arm.notebook.name}`{'' if arm.arm is None else f', arm `{arm.arm}`'}. "
+        f"Produced by `make replicate CHAPTER={arm.chapter} CONFIG={arm.tier}`.\n\n"
+        f"| parameter | value |\n|---|---|\n{rows}\n```"
+    )
 
 
 def _short(v) -> str:
@@ -171,8 +174,9 @@ def prepare(arm: Arm, injected: dict, dest: Path) -> Path:
     return dest
 
 
-def execute(arm: Arm, injected: dict, output: Path, live: bool = True,
-            shown: dict | None = None) -> tuple[bool, str, float]:
+def execute(
+    arm: Arm, injected: dict, output: Path, live: bool = True, shown: dict | None = None
+) -> tuple[bool, str, float]:
     """Execute with papermill; return (ok, error summary, seconds). The executed notebook is always
     written to ``output`` (also when a cell fails, so the user can open it at the failing cell); after a
     successful run :func:`imports_file` of ``output`` holds the kernel's ``genrep`` modules.
@@ -199,10 +203,17 @@ def execute(arm: Arm, injected: dict, output: Path, live: bool = True,
     err = ""
     try:
         pm.execute_notebook(
-            str(src), str(output), parameters=injected, kernel_name="python3", cwd=str(repo_root()),
-            progress_bar=False, log_output=False, stderr_file=sys.stderr if live else None,
+            str(src),
+            str(output),
+            parameters=injected,
+            kernel_name="python3",
+            cwd=str(repo_root()),
+            progress_bar=False,
+            log_output=False,
+            stderr_file=sys.stderr if live else None,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # the kernel's own start-up chatter
-            kernel_manager_class=_kernel_manager_class(), on_cell_execute=_stop_hook,
+            kernel_manager_class=_kernel_manager_class(),
+            on_cell_execute=_stop_hook,
         )
         ok = True
     except pm.PapermillExecutionError as e:

@@ -21,6 +21,7 @@ record, book). Only the execution of the notebook moves to a Ray task:
 ``RAY_ADDRESS`` selects an existing cluster; without it a local Ray runtime starts. Ray is an optional
 extra: ``pip install "genrep[ray]"``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -52,8 +53,14 @@ def start(ray=None):
     if not ray.is_initialized():
         address = os.environ.get("RAY_ADDRESS") or None
         kw = {} if address else {"num_cpus": os.cpu_count() or 1}
-        ray.init(address=address, include_dashboard=False, logging_level="ERROR", log_to_driver=False,
-                 configure_logging=True, **kw)
+        ray.init(
+            address=address,
+            include_dashboard=False,
+            logging_level="ERROR",
+            log_to_driver=False,
+            configure_logging=True,
+            **kw,
+        )
     return ray
 
 
@@ -90,8 +97,12 @@ def _worker_run(payload: dict) -> dict:
     scratch = Path(tempfile.mkdtemp(prefix="genrep-ray-"))
     _unpack(scratch, payload["files"])
     (scratch / "pyproject.toml").touch()  # marks the scratch root as a project root
-    env = {"GENREP_ROOT": str(scratch), "GENREP_CHAPTERS": str(scratch / "chapters"),
-           "GENREP_RESULTS": str(scratch / "results"), "GENREP_BOOK": str(scratch / "book")}
+    env = {
+        "GENREP_ROOT": str(scratch),
+        "GENREP_CHAPTERS": str(scratch / "chapters"),
+        "GENREP_RESULTS": str(scratch / "results"),
+        "GENREP_BOOK": str(scratch / "book"),
+    }
     data = Path(payload["data_dir"])
     stage_here = not data.is_dir()  # no shared storage: this worker's own copy, from GENREP_DATA_SOURCE
     if stage_here:
@@ -101,8 +112,10 @@ def _worker_run(payload: dict) -> dict:
         env.setdefault(k, v)
     # checkpoints: GENREP_RUNS, else the driver's runs/ when this worker sees it, else a folder of this
     # worker's; the scratch root's runs/ points there, so the notebook's relative runs_dir lands in it
-    runs = Path(_WORKER_RUNS or (payload["runs_dir"] if Path(payload["runs_dir"]).is_dir()
-                                                  else Path.home() / ".cache" / "genrep" / "runs"))
+    runs = Path(
+        _WORKER_RUNS
+        or (payload["runs_dir"] if Path(payload["runs_dir"]).is_dir() else Path.home() / ".cache" / "genrep" / "runs")
+    )
     runs.mkdir(parents=True, exist_ok=True)
     (scratch / "runs").symlink_to(runs, target_is_directory=True)
     env["GENREP_RUNS"] = str(runs)
@@ -144,14 +157,23 @@ def execute_on_ray(arm: Arm, injected: dict, shown: dict, output: Path, tmp_res:
     for rel, data in _pack(arm.notebook.path.parent.parent, [Path(arm.notebook.path.parent.name)]).items():
         files[str(Path("chapters") / rel)] = data
     tier_dir = tmp_res.parent
-    files.update({str(Path("results") / arm.chapter / arm.tier / k.split("/", 1)[1]): v for k, v in
-                  _pack(tier_dir.parent, [Path(tier_dir.name)]).items()})
+    files.update(
+        {
+            str(Path("results") / arm.chapter / arm.tier / k.split("/", 1)[1]): v
+            for k, v in _pack(tier_dir.parent, [Path(tier_dir.name)]).items()
+        }
+    )
     results_rel = Path(injected["results_dir"])
     payload = {
-        "arm": arm, "injected": injected, "shown": shown, "files": files,
+        "arm": arm,
+        "injected": injected,
+        "shown": shown,
+        "files": files,
         "notebook_rel": str(Path("chapters") / arm.chapter / arm.notebook.path.name),
         "executed_rel": str(output.relative_to(root)) if output.is_relative_to(root) else f"runs/{output.name}",
-        "results_rel": str(results_rel), "data_dir": str(data_dir()), "runs_dir": str(runs_dir()),
+        "results_rel": str(results_rel),
+        "data_dir": str(data_dir()),
+        "runs_dir": str(runs_dir()),
         "env": {k: v for k, v in os.environ.items() if k in ("GENREP_DATA_SOURCE", "GENREP_WEIGHTS")},
     }
     opts = {"num_gpus": 1, "num_cpus": 1} if wants_gpu(arm, ray) else {"num_cpus": 1}
@@ -163,7 +185,7 @@ def execute_on_ray(arm: Arm, injected: dict, shown: dict, output: Path, tmp_res:
     results_prefix = str(results_rel) + "/"
     for rel, data in out["files"].items():
         if rel.startswith(results_prefix):
-            dest = tmp_res / rel[len(results_prefix):]
+            dest = tmp_res / rel[len(results_prefix) :]
         elif rel == payload["executed_rel"]:
             dest = output
         else:

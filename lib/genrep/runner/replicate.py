@@ -23,6 +23,7 @@ Safety:
   stops) and start no further arm; a second one stops at once. The closing message promises a resume
   only for an arm whose runs folder holds a checkpoint.
 """
+
 from __future__ import annotations
 
 import json
@@ -89,6 +90,46 @@ def upstream(arm: Arm, arms: list[Arm]) -> list[Arm]:
     return [a for a in arms if a.notebook.name in arm.notebook.needs]
 
 
+def read_from(arm: Arm, arms: list[Arm]) -> list[Arm]:
+    """The arms whose declared outputs ``arm`` reads from runs/ (its notebook's ``reads:``). An arm that names
+    some of them in its parameters (``train_arm: 02_dcgan_train-s1``) reads only those."""
+    ups = [a for a in arms if a.notebook.name in arm.notebook.reads]
+    named = [a for a in ups if a.id in {v for v in arm.params.values() if isinstance(v, str)}]
+    return named or ups
+
+
+def missing_outputs(arm: Arm) -> list[str]:
+    """The declared ``outputs:`` of ``arm`` (chapter.yaml) that its runs folder lacks. runs/ is not committed,
+    so on a clean clone every cached arm lacks them."""
+    run = arm_paths(arm)[1]
+    return [pat for pat in arm.notebook.outputs if not any(f.is_file() for f in run.glob(pat))]
+
+
+def reruns_for_outputs(must_run: set[str], arms: list[Arm], keys: dict) -> dict[str, tuple[list[str], str]]:
+    """Cached arms that must run again because an arm that runs needs their declared outputs and they are
+    missing: ``{arm id: (missing files, id of the arm that needs them)}``, followed up the chain (an arm that
+    re-runs may itself need an upstream arm's outputs)."""
+    extra: dict[str, tuple[list[str], str]] = {}
+    stack = [a for a in arms if a.id in must_run]
+    seen = set(must_run)
+    while stack:
+        arm = stack.pop()
+        for up in read_from(arm, arms):
+            if up.id in seen or not keys.get(up.id):
+                continue
+            miss = missing_outputs(up)
+            if miss:
+                extra[up.id] = (miss, arm.id)
+                seen.add(up.id)
+                stack.append(up)
+    return extra
+
+
+# ``train_for`` stopped at max_minutes and the notebook raised genrep.train.budget.TrainingPaused
+PAUSED_ERROR = "TrainingPaused"
+EXIT_PAUSED = 75  # EX_TEMPFAIL: nothing failed; run the same command again to continue
+
+
 def arm_base_key(arm: Arm, arms: list[Arm], keys: dict, data: dict | None = None) -> str | None:
     """The pre-run key of ``arm``, or None while the cache key of an arm it depends on is unknown (that
     arm has to run first)."""
@@ -153,15 +194,16 @@ def chapter_lock(chapter: str, tier: str):
         f.seek(0)
         holder = f.read().strip() or "unknown"
         f.close()
-        raise Busy(f"another replicate (pid {holder}) is running {chapter}/{tier}; wait for it to finish "
-                   f"or stop it (kill -INT {holder})") from None
+        raise Busy(
+            f"another replicate (pid {holder}) is running {chapter}/{tier}; wait for it to finish "
+            f"or stop it (kill -INT {holder})"
+        ) from None
     except OSError as e:  # a file system without locks: run unlocked rather than not at all
         print(f"warning: cannot lock {_rel(path)} ({e}); running without the lock", flush=True)
     f.seek(0)
     old = f.read().strip()
     if old and old != str(os.getpid()):
-        print(f"note: taking over the lock of {chapter}/{tier} from pid {old}, which is no longer running",
-              flush=True)
+        print(f"note: taking over the lock of {chapter}/{tier} from pid {old}, which is no longer running", flush=True)
     f.seek(0)
     f.truncate()
     f.write(f"{os.getpid()}\n")
@@ -230,15 +272,17 @@ def _prepare_runs_dir(arm: Arm, key: str, force: bool) -> None:
         ck = find_checkpoint(run)
         if ck is not None:
             of = f" of {ck[2]}" if ck[2] else ""
-            print(f"      found a checkpoint (step {ck[1]}{of}) in {_rel(ck[0])}: the run resumes from it",
-                  flush=True)
+            print(f"      found a checkpoint (step {ck[1]}{of}) in {_rel(ck[0])}: the run resumes from it", flush=True)
             old = _read_json(run / "library.json")
             now = cache.library_snapshot()
             changed = sorted(f for f in set(old) | set(now) if old.get(f) != now.get(f)) if old else []
             if changed:
                 more = f" and {len(changed) - 5} more" if len(changed) > 5 else ""
-                print(f"      note: library files changed since the checkpoint was saved: "
-                      f"{', '.join(changed[:5])}{more} (FORCE=1 starts afresh)", flush=True)
+                print(
+                    f"      note: library files changed since the checkpoint was saved: "
+                    f"{', '.join(changed[:5])}{more} (FORCE=1 starts afresh)",
+                    flush=True,
+                )
             return
     run.mkdir(parents=True, exist_ok=True)
     stamp.write_text(key + "\n")
@@ -246,8 +290,7 @@ def _prepare_runs_dir(arm: Arm, key: str, force: bool) -> None:
 
 
 # -- one arm -----------------------------------------------------------------------------------------
-def _finish_notebook(path: Path, arm: Arm, tmp_rel: str, final_rel: str, dest: Path, key: str,
-                     status: str) -> None:
+def _finish_notebook(path: Path, arm: Arm, tmp_rel: str, final_rel: str, dest: Path, key: str, status: str) -> None:
     """Point the executed notebook at the final results folder and its final path, and stamp it with the
     cache key and status (publishing copies only notebooks stamped ok under the current key)."""
     if not path.exists():
@@ -291,8 +334,10 @@ def standin_refusal(arm: Arm, new: Path, old: Path) -> str | None:
         return None
     if "stand-in" not in _data_sources(new):
         return None
-    fix = ("stage the real data with `make data` (GENREP_DATA_SOURCE names a local mirror), or pass "
-           "--allow-standins to publish stand-in results anyway")
+    fix = (
+        "stage the real data with `make data` (GENREP_DATA_SOURCE names a local mirror), or pass "
+        "--allow-standins to publish stand-in results anyway"
+    )
     if arm.tier != "reduced":
         return f"ran on a procedural stand-in, but the {arm.tier} tier promises real data: {fix}"
     if "real" in _data_sources(old):
@@ -301,7 +346,7 @@ def standin_refusal(arm: Arm, new: Path, old: Path) -> str | None:
 
 
 def _swap_in(new: Path, final: Path) -> None:
-    thin_figures(new)   # committed figures as palette PNGs where that saves a third
+    thin_figures(new)  # committed figures as palette PNGs where that saves a third
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
     if final.exists():
         final.rename(old)
@@ -310,10 +355,19 @@ def _swap_in(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _run_arm(arm: Arm, base: str, force: bool, jobs: int, slot: int, procs: dict,
-             upstream_keys: dict | None = None, executor: str = "local") -> tuple[str, str, float, str | None]:
+def _run_arm(
+    arm: Arm,
+    base: str,
+    force: bool,
+    jobs: int,
+    slot: int,
+    procs: dict,
+    upstream_keys: dict | None = None,
+    executor: str = "local",
+) -> tuple[str, str, float, str | None]:
     """Run one arm (pre-run key ``base``) into temporary paths; swap the results in on success. Returns
-    (status, error, seconds, cache key) with status ``ok``, ``failed`` or ``interrupted``; the cache key
+    (status, error, seconds, cache key) with status ``ok``, ``failed``, ``paused`` (the notebook raised
+    ``TrainingPaused`` at ``max_minutes``; its checkpoint resumes it) or ``interrupted``; the cache key
     (base key + the hashes of the modules the kernel imported) only when ok."""
     from .execute import stop_requested
 
@@ -341,23 +395,53 @@ def _run_arm(arm: Arm, base: str, force: bool, jobs: int, slot: int, procs: dict
     kernel_imports = _read_json(record)
     record.unlink(missing_ok=True)
     if ok and not isinstance(kernel_imports.get("modules"), dict):  # {} is fine: a notebook without genrep
-        ok, err = False, (f"the kernel did not record its genrep imports ({_rel(record)} is missing or "
-                          f"unreadable), so the cache could not key this run")
+        ok, err = (
+            False,
+            (
+                f"the kernel did not record its genrep imports ({_rel(record)} is missing or "
+                f"unreadable), so the cache could not key this run"
+            ),
+        )
+    if ok and missing_outputs(arm):
+        ok, err = (
+            False,
+            (
+                f"the notebook did not write its declared output(s) {', '.join(missing_outputs(arm))} "
+                f"to {_rel(run)} (chapter.yaml, outputs: of {arm.notebook.name})"
+            ),
+        )
     if ok:
         refusal = standin_refusal(arm, tmp_res, res)
         if refusal:
             ok, err = False, refusal
     imports = cache.import_hashes(cache.imported_files(kernel_imports), snapshot) if ok else {}
     key = cache.full_key(base, imports) if ok else None
-    status = "ok" if ok else "interrupted" if stop_requested() else "failed"
-    _finish_notebook(tmp_nb, arm, run_inj["results_dir"], inj["results_dir"],
-                     executed if ok else failed_notebook(arm), key or base, status)
+    status = (
+        "ok" if ok else "interrupted" if stop_requested() else "paused" if err.startswith(PAUSED_ERROR) else "failed"
+    )
+    _finish_notebook(
+        tmp_nb,
+        arm,
+        run_inj["results_dir"],
+        inj["results_dir"],
+        executed if ok else failed_notebook(arm),
+        key or base,
+        status,
+    )
     if ok:
-        rec = run_record(chapter=arm.chapter, tier=arm.tier, arm=arm.id, notebook=arm.notebook.name,
-                         params=inj, cache_key=key, wall_s=secs, status="ok", data=data_manifest(),
-                         executed=_rel(executed), extra={
-                             **_throughput(tmp_res), "base_key": base, "upstream": upstream_keys or {},
-                             "imports": imports})
+        rec = run_record(
+            chapter=arm.chapter,
+            tier=arm.tier,
+            arm=arm.id,
+            notebook=arm.notebook.name,
+            params=inj,
+            cache_key=key,
+            wall_s=secs,
+            status="ok",
+            data=data_manifest(),
+            executed=_rel(executed),
+            extra={**_throughput(tmp_res), "base_key": base, "upstream": upstream_keys or {}, "imports": imports},
+        )
         write_json(tmp_res / "run.json", rec)
         if tmp_nb.exists():
             tmp_nb.replace(executed)
@@ -368,10 +452,19 @@ def _run_arm(arm: Arm, base: str, force: bool, jobs: int, slot: int, procs: dict
     if tmp_nb.exists():
         tmp_nb.replace(failed_notebook(arm))
     shutil.rmtree(tmp_res, ignore_errors=True)
-    write_json(res / "last_failure.json", {
-        "status": status, "error": err, "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "wall_s": round(secs, 2), "base_key": base, "params": inj,
-        "executed_notebook": _rel(failed_notebook(arm)), "earlier_results_kept": kept})
+    write_json(
+        res / "last_failure.json",
+        {
+            "status": status,
+            "error": err,
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "wall_s": round(secs, 2),
+            "base_key": base,
+            "params": inj,
+            "executed_notebook": _rel(failed_notebook(arm)),
+            "earlier_results_kept": kept,
+        },
+    )
     return status, err, secs, None
 
 
@@ -395,8 +488,9 @@ def job_env(environ: dict, jobs: int, cpus: int | None = None) -> dict:
     return env
 
 
-def _execute_subprocess(arm: Arm, inj: dict, shown: dict, executed: Path, log: Path, slot: int,
-                        procs: dict, jobs: int = 1) -> tuple[bool, str, float]:
+def _execute_subprocess(
+    arm: Arm, inj: dict, shown: dict, executed: Path, log: Path, slot: int, procs: dict, jobs: int = 1
+) -> tuple[bool, str, float]:
     """One arm in a child process (so each can have its own GPU); output goes to a log file. The child
     has its own session: the runner forwards interrupts to it (SIGINT: save and stop; SIGTERM: stop now)."""
     env = job_env(os.environ, jobs)
@@ -409,11 +503,25 @@ def _execute_subprocess(arm: Arm, inj: dict, shown: dict, executed: Path, log: P
     if ngpu > 1 and "CUDA_VISIBLE_DEVICES" not in os.environ:
         env["CUDA_VISIBLE_DEVICES"] = str(slot % ngpu)
     log.parent.mkdir(parents=True, exist_ok=True)
-    spec = {"chapter": arm.chapter, "tier": arm.tier, "notebook": arm.notebook.name, "arm": arm.arm,
-            "params": arm.params, "injected": inj, "shown": shown, "executed": str(executed)}
+    spec = {
+        "chapter": arm.chapter,
+        "tier": arm.tier,
+        "notebook": arm.notebook.name,
+        "arm": arm.arm,
+        "params": arm.params,
+        "injected": inj,
+        "shown": shown,
+        "executed": str(executed),
+    }
     with open(log, "w") as f:
-        p = subprocess.Popen([sys.executable, "-m", "genrep.runner.worker", json.dumps(spec)], env=env,
-                             stdout=f, stderr=subprocess.STDOUT, cwd=repo_root(), start_new_session=True)
+        p = subprocess.Popen(
+            [sys.executable, "-m", "genrep.runner.worker", json.dumps(spec)],
+            env=env,
+            stdout=f,
+            stderr=subprocess.STDOUT,
+            cwd=repo_root(),
+            start_new_session=True,
+        )
         procs[p.pid] = p
         try:
             p.wait()
@@ -441,9 +549,12 @@ class _Interrupts:
             raise KeyboardInterrupt
         self.signum = signum
         request_stop()
-        print(f"\n{signal.Signals(signum).name} received: interrupting the running notebook(s) so that "
-              f"training saves a checkpoint; no further arm starts (send it again to stop at once)",
-              file=sys.stderr, flush=True)
+        print(
+            f"\n{signal.Signals(signum).name} received: interrupting the running notebook(s) so that "
+            f"training saves a checkpoint; no further arm starts (send it again to stop at once)",
+            file=sys.stderr,
+            flush=True,
+        )
         interrupt_kernels()
         for p in list(self.procs.values()):
             _send(p.pid, signal.SIGINT)
@@ -453,7 +564,7 @@ class _Interrupts:
             _send(p.pid, signal.SIGTERM)
         kill_kernels()
 
-    def __enter__(self) -> "_Interrupts":
+    def __enter__(self) -> _Interrupts:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 self._old[sig] = signal.signal(sig, self._handle)
@@ -505,16 +616,22 @@ def publish(ch: Chapter, tier: str, arms: list[Arm], keys: dict[str, str]) -> bo
     cur = published_tier(ch.name)
     rank = {t: i for i, t in enumerate(TIERS)}
     if cur is not None and rank.get(cur, -1) > rank[tier]:
-        print(f"book/{ch.name} shows the {cur} tier; this {tier} run stays in results/ and runs/ "
-              f"(a lower tier never overwrites a higher one)", flush=True)
+        print(
+            f"book/{ch.name} shows the {cur} tier; this {tier} run stays in results/ and runs/ "
+            f"(a lower tier never overwrites a higher one)",
+            flush=True,
+        )
         return False
     dest = book_dir() / ch.name
     why = {a.id: _publishable(a, keys[a.id]) for a in arms}
     bad = {k: v for k, v in why.items() if v}
     if cur != tier and bad:
-        print(f"book/{ch.name} not updated to tier {tier}: " + "; ".join(f"{k}: {v}" for k, v in bad.items())
-              + f" (re-run them: make replicate CHAPTER={ch.name} CONFIG={tier} FORCE=1 NOTEBOOK=...)",
-              flush=True)
+        print(
+            f"book/{ch.name} not updated to tier {tier}: "
+            + "; ".join(f"{k}: {v}" for k, v in bad.items())
+            + f" (re-run them: make replicate CHAPTER={ch.name} CONFIG={tier} FORCE=1 NOTEBOOK=...)",
+            flush=True,
+        )
         return False
     dest.mkdir(parents=True, exist_ok=True)
     if cur != tier:  # a new tier replaces the old notebooks wholesale
@@ -530,21 +647,31 @@ def publish(ch: Chapter, tier: str, arms: list[Arm], keys: dict[str, str]) -> bo
                 target.unlink()  # a notebook of another configuration would contradict the results
                 print(f"removed book/{ch.name}/{arm.id}.ipynb: {why[arm.id]}", flush=True)
         if not target.exists():
-            print(f"book/{ch.name}/{arm.id}.ipynb is missing: {why[arm.id]} (regenerate it: make replicate "
-                  f"CHAPTER={ch.name} CONFIG={tier} FORCE=1 NOTEBOOK={arm.notebook.name})", flush=True)
+            print(
+                f"book/{ch.name}/{arm.id}.ipynb is missing: {why[arm.id]} (regenerate it: make replicate "
+                f"CHAPTER={ch.name} CONFIG={tier} FORCE=1 NOTEBOOK={arm.notebook.name})",
+                flush=True,
+            )
     write_json(dest / "published.json", {"tier": tier, "arms": [a.id for a in arms]})
     return True
 
 
 def _book_incomplete(chapter: str, tier: str, arms: list[Arm]) -> bool:
-    return published_tier(chapter) == tier and any(
-        not (book_dir() / chapter / f"{a.id}.ipynb").exists() for a in arms)
+    return published_tier(chapter) == tier and any(not (book_dir() / chapter / f"{a.id}.ipynb").exists() for a in arms)
 
 
 # -- the command -------------------------------------------------------------------------------------
-def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None, overrides: dict | None = None,
-              force: bool = False, jobs: int | None = None, do_publish: bool = True, allow_standins: bool = False,
-              executor: str = "local") -> int:
+def replicate(
+    chapter: str,
+    tier: str = "reduced",
+    only: list[str] | None = None,
+    overrides: dict | None = None,
+    force: bool = False,
+    jobs: int | None = None,
+    do_publish: bool = True,
+    allow_standins: bool = False,
+    executor: str = "local",
+) -> int:
     """Run a chapter; returns a process exit code (0 when every arm succeeded or was cached, 130 when
     interrupted). ``jobs=None`` takes the tier's ``jobs:`` (else 1). Results made on procedural stand-ins are
     refused above ``reduced`` and where they would replace real-data results, unless ``allow_standins``."""
@@ -575,24 +702,47 @@ def replicate(chapter: str, tier: str = "reduced", only: list[str] | None = None
         return _replicate(ch, tier, only, overrides or {}, full, force, jobs, do_publish, executor)
 
 
-def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], force: bool, jobs: int,
-               do_publish: bool, executor: str = "local") -> int:
+def _replicate(
+    ch: Chapter,
+    tier: str,
+    only,
+    overrides: dict,
+    full: list[Arm],
+    force: bool,
+    jobs: int,
+    do_publish: bool,
+    executor: str = "local",
+) -> int:
     chapter = ch.name
     # keys over the whole chapter, so a filtered run shares them; an arm that must run gets its key (and
     # its dependents their base keys) once it has run
     keys, bases, looks = compute_keys(full, ch)
     data = data_manifest()
-    arms = [a for a in full if a.selected_by(only)]
+    selected = [a for a in full if a.selected_by(only)]
+    # cached inputs whose hand-off files (runs/, not committed) are gone run again first, without --force
+    extra = reruns_for_outputs({a.id for a in selected if force or not keys[a.id]}, full, keys)
+    arms = [a for a in full if a in selected or a.id in extra]
     by_id = {a.id: a for a in full}
     n = len(arms)
     t_start = time.time()
-    print(f"replicate {chapter} at tier {tier}: {n} arm(s), "
-          + (f"on Ray ({os.environ.get('RAY_ADDRESS') or 'a local runtime'})" if executor == "ray" else f"jobs={jobs}"),
-          flush=True)
+    print(
+        f"replicate {chapter} at tier {tier}: {n} arm(s), "
+        + (f"on Ray ({os.environ.get('RAY_ADDRESS') or 'a local runtime'})" if executor == "ray" else f"jobs={jobs}"),
+        flush=True,
+    )
     status: dict[str, str] = {a.id: "ok" for a in full if a not in arms and keys[a.id]}
     todo = []
+    reason: dict[str, str] = {}
     for i, arm in enumerate(arms, 1):
-        if not force and keys[arm.id]:
+        if arm.id in extra:
+            miss, needer = extra[arm.id]
+            reason[arm.id] = (
+                f"cached, but {needer} needs its output{'s' if len(miss) > 1 else ''} "
+                f"{', '.join(miss)}, missing from {_rel(arm_paths(arm)[1])}"
+            )
+            keys[arm.id] = None
+            todo.append((i, arm))
+        elif not force and keys[arm.id]:
             status[arm.id] = "ok"
             print(f"[{i}/{n}] {arm.id}: cached (key {keys[arm.id][:8]})", flush=True)
         else:
@@ -611,8 +761,10 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
         if base_looks and base_looks[dep].key:
             names = [k for k in overrides if k in by_id[dep].notebook.params]
             what = f"--set {', '.join(names)}" if names else "the --set values (through its own inputs)"
-            return (f"{dep}, which has run at this tier but not with {what}; run it too: "
-                    f"--notebook {by_id[dep].notebook.name}")
+            return (
+                f"{dep}, which has run at this tier but not with {what}; run it too: "
+                f"--notebook {by_id[dep].notebook.name}"
+            )
         return f"{dep}, which has not run at this tier"
 
     reset_stop()
@@ -626,7 +778,7 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
         try:
             while pending or running:
                 if sig.signum is not None:
-                    for i, arm in pending:
+                    for _, arm in pending:
                         status[arm.id] = "not started"
                     pending = []
                 for i, arm in list(pending):
@@ -636,7 +788,13 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
                     bad = [d for d in ds if status.get(d) not in (None, "ok")]
                     if bad or missing:
                         status[arm.id] = "skipped"
-                        parts = [f"{', '.join(bad)}, which did not finish"] if bad else []
+                        paused = [d for d in bad if status.get(d) == "paused"]
+                        parts = (
+                            [f"{', '.join(d for d in bad if d not in paused)}, which did not finish"]
+                            if len(paused) < len(bad)
+                            else []
+                        )
+                        parts += [f"{', '.join(paused)}, which paused"] if paused else []
                         parts += [why_missing(d) for d in missing]
                         hint += [p for p in parts if "run it too" in p or "has not run" in p]
                         print(f"[{i}/{n}] {arm.id}: skipped (needs {'; '.join(parts)})", flush=True)
@@ -648,14 +806,21 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
                             bases[arm.id], looks[arm.id] = base, cache_lookup(arm, base)
                             if not force and looks[arm.id].key:  # it ran to the key this arm was made with
                                 keys[arm.id], status[arm.id] = looks[arm.id].key, "ok"
-                                print(f"[{i}/{n}] {arm.id}: cached (key {keys[arm.id][:8]}; its inputs "
-                                      f"re-ran to the same keys)", flush=True)
+                                print(
+                                    f"[{i}/{n}] {arm.id}: cached (key {keys[arm.id][:8]}; its inputs "
+                                    f"re-ran to the same keys)",
+                                    flush=True,
+                                )
                                 continue
-                        why = "--force" if force else _why_run(arm, looks[arm.id], {d: keys[d] for d in ds})
+                        forced = force and arm.id not in extra
+                        why = reason.get(arm.id) or (
+                            "--force" if forced else _why_run(arm, looks[arm.id], {d: keys[d] for d in ds})
+                        )
                         print(f"[{i}/{n}] {arm.id}: running ({why}) ...", flush=True)
                         slot = min(set(range(jobs)) - set(slots.values()))
-                        fut = pool.submit(_run_arm, arm, base, force, jobs, slot, procs,
-                                          {d: keys[d] for d in ds}, executor)
+                        fut = pool.submit(
+                            _run_arm, arm, base, forced, jobs, slot, procs, {d: keys[d] for d in ds}, executor
+                        )
                         running[fut], slots[fut] = (i, arm), slot
                 if not running:
                     continue
@@ -670,13 +835,25 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
                     status[arm.id], keys[arm.id] = st, key
                     if st == "ok":
                         print(f"[{i}/{n}] {arm.id}: done in {secs:.1f} s", flush=True)
+                    elif st == "paused":
+                        ck = find_checkpoint(arm_paths(arm)[1])
+                        at = f" at step {ck[1]}" + (f" of {ck[2]}" if ck[2] else "") if ck else ""
+                        print(
+                            f"[{i}/{n}] {arm.id}: PAUSED after {secs:.1f} s — {err.split(': ', 1)[-1]}\n"
+                            f"      its checkpoint{at} is kept in {_rel(arm_paths(arm)[1])}; earlier results "
+                            f"are kept; the same command continues it",
+                            flush=True,
+                        )
                     else:
                         res = arm_paths(arm)[0]
                         kept = _read_json(res / "last_failure.json").get("earlier_results_kept")
-                        print(f"[{i}/{n}] {arm.id}: {st.upper()} after {secs:.1f} s — {err}\n"
-                              f"      executed notebook: {_rel(failed_notebook(arm))}\n"
-                              f"      {'earlier results kept in' if kept else 'no earlier results in'} "
-                              f"{_rel(res)} (see last_failure.json)", flush=True)
+                        print(
+                            f"[{i}/{n}] {arm.id}: {st.upper()} after {secs:.1f} s — {err}\n"
+                            f"      executed notebook: {_rel(failed_notebook(arm))}\n"
+                            f"      {'earlier results kept in' if kept else 'no earlier results in'} "
+                            f"{_rel(res)} (see last_failure.json)",
+                            flush=True,
+                        )
         except KeyboardInterrupt:
             sig.hard_stop()
             pool.shutdown(wait=False, cancel_futures=True)
@@ -692,14 +869,22 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
     not_ok = [a.id for a in arms if status.get(a.id) != "ok"]
     if not_ok:
         failed = [a for a in not_ok if status.get(a) == "failed"]
-        msg = (f"{len(not_ok)} of {n} arm(s) did not finish: {', '.join(not_ok)} ({total:.1f} s). Finished "
-               f"arms are kept, and failed arms keep their earlier results.")
+        paused = [a for a in not_ok if status.get(a) == "paused"]
+        msg = (
+            f"{len(not_ok)} of {n} arm(s) did not finish: {', '.join(not_ok)} ({total:.1f} s). Finished "
+            f"arms are kept, and arms that did not finish keep their earlier results."
+        )
         if failed:
             msg += " Fix the cause shown above; then the same command runs only what did not finish."
+        elif paused:
+            msg += (
+                f" Paused at max_minutes: {', '.join(paused)}; run the same command again to continue from "
+                f"the checkpoint{'s' if len(paused) > 1 else ''}."
+            )
         elif hint:
             msg += " Run the missing inputs first (or leave out --notebook)."
         print(msg, flush=True)
-        return 1
+        return EXIT_PAUSED if paused and not failed else 1
     if do_publish and (todo or _book_incomplete(chapter, tier, full)):
         if all(status.get(a.id) == "ok" for a in full):
             if publish(ch, tier, full, keys):
@@ -707,10 +892,16 @@ def _replicate(ch: Chapter, tier: str, only, overrides: dict, full: list[Arm], f
 
                 write_site_pages()
         else:
-            print(f"book/{chapter} not updated: the whole chapter has not run at tier {tier} yet "
-                  f"(make replicate CHAPTER={chapter} CONFIG={tier})", flush=True)
-    print(f"replicate {chapter} ({tier}): all {n} arm(s) ok in {total:.1f} s; results in "
-          f"{_rel(results_dir() / chapter / tier)}", flush=True)
+            print(
+                f"book/{chapter} not updated: the whole chapter has not run at tier {tier} yet "
+                f"(make replicate CHAPTER={chapter} CONFIG={tier})",
+                flush=True,
+            )
+    print(
+        f"replicate {chapter} ({tier}): all {n} arm(s) ok in {total:.1f} s; results in "
+        f"{_rel(results_dir() / chapter / tier)}",
+        flush=True,
+    )
     return 0
 
 
@@ -726,8 +917,7 @@ def _why_run(arm: Arm, look: cache.Lookup, ups: dict) -> str:
 
 
 def _report_interrupt(ch: Chapter, tier: str, arms: list[Arm], status: dict, total: float) -> int:
-    lines = [f"interrupted after {total:.1f} s: finished arms are kept; interrupted arms keep their earlier "
-             f"results."]
+    lines = [f"interrupted after {total:.1f} s: finished arms are kept; interrupted arms keep their earlier results."]
     resumable = False
     for arm in arms:
         st = status.get(arm.id)

@@ -3,6 +3,7 @@
 The runner starts it in its own session and forwards interrupts: SIGINT interrupts the kernel (training
 saves a checkpoint and stops), a second SIGINT or a SIGTERM kills the kernel at once.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,8 +4,10 @@
 ends with a checkpoint (``train_loop`` marks it complete for that chunk's length; the next chunk, or the
 next job, continues from it). When ``max_minutes`` have passed in this call it stops after the current
 chunk and returns ``done=False``; calling it again with the same arguments continues where it stopped, and
-the final state equals that of an uninterrupted run (the generators are part of every checkpoint).
+the final state equals that of an uninterrupted run (the generators are part of every checkpoint). A
+notebook then raises ``TrainingPaused``, which the runner reports as a pause rather than a failure.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,8 +16,20 @@ from .checkpoint import Checkpointer
 from .loop import train_loop
 
 
-def train_for(step_fn, *, total_steps: int, chunk_steps: int, checkpointer: Checkpointer,
-              max_minutes: float | None = None, **loop_kwargs) -> tuple[list[dict], bool]:
+class TrainingPaused(Exception):
+    """Raise it when ``train_for`` returned ``done=False``: the checkpoint holds the run, and the runner
+    reports the arm as *paused* (not failed), keeps its earlier results and resumes it on the next call."""
+
+
+def train_for(
+    step_fn,
+    *,
+    total_steps: int,
+    chunk_steps: int,
+    checkpointer: Checkpointer,
+    max_minutes: float | None = None,
+    **loop_kwargs,
+) -> tuple[list[dict], bool]:
     """Run ``train_loop`` in chunks of ``chunk_steps`` until ``total_steps`` or ``max_minutes``.
 
     Returns ``(history, done)``. ``max_minutes=None`` means no limit; ``0`` runs exactly one chunk.
@@ -26,7 +40,7 @@ def train_for(step_fn, *, total_steps: int, chunk_steps: int, checkpointer: Chec
     t0 = time.monotonic()
     payload = checkpointer.load()
     done = int(payload["step"]) if payload is not None else 0
-    if done >= total_steps:   # finished (or asked for a shorter run: train_loop explains the error)
+    if done >= total_steps:  # finished (or asked for a shorter run: train_loop explains the error)
         return train_loop(step_fn, total_steps=total_steps, checkpointer=checkpointer, **loop_kwargs), True
     while True:
         target = min(total_steps, (done // chunk_steps + 1) * chunk_steps)
@@ -35,8 +49,10 @@ def train_for(step_fn, *, total_steps: int, chunk_steps: int, checkpointer: Chec
         if done >= total_steps:
             return history, True
         if max_minutes is not None and (time.monotonic() - t0) / 60 >= max_minutes:
-            print(f"max_minutes={max_minutes} reached at step {done}/{total_steps}; the checkpoint "
-                  f"{checkpointer.path} holds it: run again to continue")
+            print(
+                f"max_minutes={max_minutes} reached at step {done}/{total_steps}; the checkpoint "
+                f"{checkpointer.path} holds it: run again to continue"
+            )
             return history, False
 
 
@@ -54,6 +70,7 @@ def adam_with_schedule(groups: list[dict], total_steps: int, cosine: bool = True
             w = min(1.0, (step + 1) / warmup) if warmup else 1.0
             c = 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / max(total_steps, 1))) if cosine else 1.0
             return w * c
+
         return f
 
     sched = torch.optim.lr_scheduler.LambdaLR(opt, [factor(int(g.get("warmup", 0))) for g in groups])

@@ -16,12 +16,13 @@ Checkpoints are loaded with ``weights_only=False`` because they are files this p
 itself (they may hold numpy scalars or small python objects in the history); never point a
 Checkpointer at a file from an untrusted source.
 """
+
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import torch
 
@@ -43,8 +44,7 @@ class Checkpointer:
     after 20 steps and a resumed run starts with step index 20.
     """
 
-    def __init__(self, path: str | os.PathLike, every_minutes: float | None = 5.0,
-                 every_steps: int | None = None):
+    def __init__(self, path: str | os.PathLike, every_minutes: float | None = 5.0, every_steps: int | None = None):
         self.path = Path(path)
         self.every_minutes = every_minutes
         self.every_steps = every_steps
@@ -52,8 +52,7 @@ class Checkpointer:
         self._last_time = time.monotonic()
 
     def __repr__(self) -> str:
-        return (f"Checkpointer({str(self.path)!r}, every_minutes={self.every_minutes}, "
-                f"every_steps={self.every_steps})")
+        return f"Checkpointer({str(self.path)!r}, every_minutes={self.every_minutes}, every_steps={self.every_steps})"
 
     @property
     def tmp_path(self) -> Path:
@@ -78,8 +77,8 @@ class Checkpointer:
             ) from err
         if not isinstance(payload, dict):
             raise CheckpointError(
-                f"checkpoint {self.path} holds a {type(payload).__name__}, not a dict. "
-                f"{_fix_hint(self.path)}")
+                f"checkpoint {self.path} holds a {type(payload).__name__}, not a dict. {_fix_hint(self.path)}"
+            )
         self.last_step = payload.get("step")
         return payload
 

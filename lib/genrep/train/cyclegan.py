@@ -27,6 +27,7 @@ Notation: p a photo, m a Monet painting, G = G_P→M, F = G_M→P, D_M and D_P t
 Everything random comes from torch's default generators or the batchers' own generators, so
 ``train_loop``'s checkpoint resumes to the same result.
 """
+
 from __future__ import annotations
 
 import math
@@ -50,12 +51,12 @@ from genrep.losses.reconstruction import better_cycle_loss, cycle_l1, identity_l
 from genrep.models.patchgan import PatchGAN
 from genrep.models.pix2pix import NORMS, UNetGenerator
 from genrep.models.unet_discriminator import UNetDiscriminator
+from genrep.runtime.device import autocast
+from genrep.runtime.timing import Stopwatch
 from genrep.train.checkpoint import Checkpointer
-from genrep.train.device import autocast
 from genrep.train.loop import train_loop
 from genrep.train.pool import ImagePool
 from genrep.train.schedules import linear_decay
-from genrep.train.timing import Stopwatch
 from genrep.train.topk import topk_k, topk_mean
 
 DISCS = ("patchgan", "unet")
@@ -67,7 +68,7 @@ class CycleGANConfig:
     ngf: int = 64
     ndf: int = 64
     norm: str = "instance"
-    d_n_down: int = 4                 # PatchGAN stride-2 blocks (4 → 15×15 at 256²; 3 + 2 final → 30×30)
+    d_n_down: int = 4  # PatchGAN stride-2 blocks (4 → 15×15 at 256²; 3 + 2 final → 30×30)
     d_final_stride1_layers: int = 1
     batch_size: int = 1
     max_steps: int = 119_646
@@ -97,8 +98,12 @@ class CycleGANConfig:
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        for name, val, ok in [("disc", self.disc, DISCS), ("unet_loss", self.unet_loss, UNET_LOSSES),
-                              ("cr_mode", self.cr_mode, CR_MODES), ("norm", self.norm, NORMS)]:
+        for name, val, ok in [
+            ("disc", self.disc, DISCS),
+            ("unet_loss", self.unet_loss, UNET_LOSSES),
+            ("cr_mode", self.cr_mode, CR_MODES),
+            ("norm", self.norm, NORMS),
+        ]:
             if val not in ok:
                 raise ValueError(f"{name} must be one of {', '.join(ok)}; got {val!r}")
         if self.img_size < 4 or self.img_size & (self.img_size - 1):
@@ -106,7 +111,9 @@ class CycleGANConfig:
         if self.max_steps < 1 or not 1 <= self.epochs <= self.max_steps:
             raise ValueError(f"need 1 <= epochs <= max_steps (got epochs={self.epochs}, max_steps={self.max_steps})")
         if self.output_as_input and not 0 < self.oai_stage1_epochs < self.epochs:
-            raise ValueError(f"oai_stage1_epochs must be in 1..epochs-1={self.epochs - 1}, got {self.oai_stage1_epochs}")
+            raise ValueError(
+                f"oai_stage1_epochs must be in 1..epochs-1={self.epochs - 1}, got {self.oai_stage1_epochs}"
+            )
         if self.better_cycles and self.disc != "patchgan":
             raise ValueError("better_cycles takes its features from the PatchGAN discriminator (disc='patchgan')")
         if self.better_cycles and not 1 <= self.bc_layer <= self.d_n_down:
@@ -152,8 +159,11 @@ class PhotoStream:
         return next(self.batcher)
 
     def state_dict(self) -> dict:
-        return {"stage": self.stage, "images": self.images.cpu() if self.stage == 2 else None,
-                "batcher": self.batcher.state_dict()}
+        return {
+            "stage": self.stage,
+            "images": self.images.cpu() if self.stage == 2 else None,
+            "batcher": self.batcher.state_dict(),
+        }
 
     def load_state_dict(self, state: dict) -> None:
         if state["stage"] == 2:
@@ -177,9 +187,14 @@ class CycleGAN:
         self.cfg, self.device = cfg, torch.device(device)
         self.channels_last = self.device.type == "cuda"
         g = {"ngf": cfg.ngf, "n_down": cfg.g_n_down, "norm": cfg.norm}
-        self.G, self.F = UNetGenerator(**g), UNetGenerator(**g)      # photo→Monet, Monet→photo
+        self.G, self.F = UNetGenerator(**g), UNetGenerator(**g)  # photo→Monet, Monet→photo
         if cfg.disc == "patchgan":
-            d = {"ndf": cfg.ndf, "n_down": cfg.d_n_down, "final_stride1_layers": cfg.d_final_stride1_layers, "norm": cfg.norm}
+            d = {
+                "ndf": cfg.ndf,
+                "n_down": cfg.d_n_down,
+                "final_stride1_layers": cfg.d_final_stride1_layers,
+                "norm": cfg.norm,
+            }
             self.D_M, self.D_P = PatchGAN(**d), PatchGAN(**d)
         else:
             d = {"ndf": cfg.ndf, "n_down": cfg.g_n_down, "norm": cfg.norm}
@@ -188,8 +203,9 @@ class CycleGAN:
         for net in self.nets.values():
             net.to(self.device, memory_format=mf)
         self.opt_g = torch.optim.Adam(list(self.G.parameters()) + list(self.F.parameters()), lr=cfg.lr, betas=cfg.betas)
-        self.opt_d = torch.optim.Adam(list(self.D_M.parameters()) + list(self.D_P.parameters()), lr=cfg.lr,
-                                      betas=cfg.betas)
+        self.opt_d = torch.optim.Adam(
+            list(self.D_M.parameters()) + list(self.D_P.parameters()), lr=cfg.lr, betas=cfg.betas
+        )
         start = int(cfg.decay_start_frac * cfg.max_steps)
         self.sched_g = linear_decay(self.opt_g, cfg.max_steps, start)
         self.sched_d = linear_decay(self.opt_d, cfg.max_steps, start)
@@ -201,8 +217,15 @@ class CycleGAN:
 
     def state(self) -> dict:
         """The objects whose state_dicts make up a checkpoint (for ``train_loop``)."""
-        return {**self.nets, "opt_g": self.opt_g, "opt_d": self.opt_d, "sched_g": self.sched_g,
-                "sched_d": self.sched_d, "pool_m": self.pool_m, "pool_p": self.pool_p}
+        return {
+            **self.nets,
+            "opt_g": self.opt_g,
+            "opt_d": self.opt_d,
+            "sched_g": self.sched_g,
+            "sched_d": self.sched_d,
+            "pool_m": self.pool_m,
+            "pool_p": self.pool_p,
+        }
 
     def _prep(self, x):
         return x.contiguous(memory_format=torch.channels_last) if self.channels_last else x
@@ -240,11 +263,13 @@ class CycleGAN:
             fake_m, fake_p = self.G(p), self.F(m)
             rec_p, rec_m = self.F(fake_m), self.G(fake_p)
             k = self.topk_k(step)
-            adv = (topk_mean(self._adv_per_image(self.D_M, fake_m), k)
-                   + topk_mean(self._adv_per_image(self.D_P, fake_p), k))
+            adv = topk_mean(self._adv_per_image(self.D_M, fake_m), k) + topk_mean(
+                self._adv_per_image(self.D_P, fake_p), k
+            )
             if cfg.better_cycles:
-                cyc = (better_cycle_loss(p, rec_p, lambda x: self.D_P.features(x, cfg.bc_layer), cfg.bc_gamma)
-                       + better_cycle_loss(m, rec_m, lambda x: self.D_M.features(x, cfg.bc_layer), cfg.bc_gamma))
+                cyc = better_cycle_loss(
+                    p, rec_p, lambda x: self.D_P.features(x, cfg.bc_layer), cfg.bc_gamma
+                ) + better_cycle_loss(m, rec_m, lambda x: self.D_M.features(x, cfg.bc_layer), cfg.bc_gamma)
             else:
                 cyc = cycle_l1(p, rec_p) + cycle_l1(m, rec_m)
             loss = adv.float() + cfg.lambda_cyc * cyc.float()
@@ -290,7 +315,7 @@ class CycleGAN:
         net.eval()
         outs = []
         for i in range(0, len(images), batch_size):
-            x = images[i:i + batch_size].to(self.device).float() / 127.5 - 1
+            x = images[i : i + batch_size].to(self.device).float() / 127.5 - 1
             with autocast(self.device):
                 outs.append(to_uint8(net(self._prep(x)).float()).cpu())
         net.train(was)
@@ -308,10 +333,21 @@ class CycleGANRun:
         return self.model.translate(images, **kw)
 
 
-def train_cyclegan(cfg: CycleGANConfig, photos: torch.Tensor, monets: torch.Tensor, ckpt_path=None, *,
-                   device="cpu", seed: int = 0, desc: str = "cyclegan", log_every: int = 10,
-                   every_minutes: float | None = 5.0, every_steps: int | None = None, progress: bool = True,
-                   after_step=None) -> CycleGANRun:
+def train_cyclegan(
+    cfg: CycleGANConfig,
+    photos: torch.Tensor,
+    monets: torch.Tensor,
+    ckpt_path=None,
+    *,
+    device="cpu",
+    seed: int = 0,
+    desc: str = "cyclegan",
+    log_every: int = 10,
+    every_minutes: float | None = 5.0,
+    every_steps: int | None = None,
+    progress: bool = True,
+    after_step=None,
+) -> CycleGANRun:
     """Train (or resume, or reload a finished run from ``ckpt_path``) and return the trained objects.
 
     ``photos`` / ``monets`` are uint8 [N, 3, S, S]; each step pairs the next batch of photos with a
@@ -339,8 +375,17 @@ def train_cyclegan(cfg: CycleGANConfig, photos: torch.Tensor, monets: torch.Tens
 
     ckpt = Checkpointer(ckpt_path, every_minutes=every_minutes, every_steps=every_steps) if ckpt_path else None
     state = {**model.state(), "photos": stream, "monet_batcher": monet_b}
-    history = train_loop(step, total_steps=cfg.max_steps, state=state, checkpointer=ckpt, desc=desc,
-                         log_every=log_every, seed=seed, progress=progress, stopwatch=clock,
-                         images_per_step=cfg.batch_size,
-                         check_every=max(1, log_every) if torch.device(device).type == "cuda" else 1)
+    history = train_loop(
+        step,
+        total_steps=cfg.max_steps,
+        state=state,
+        checkpointer=ckpt,
+        desc=desc,
+        log_every=log_every,
+        seed=seed,
+        progress=progress,
+        stopwatch=clock,
+        images_per_step=cfg.batch_size,
+        check_every=max(1, log_every) if torch.device(device).type == "cuda" else 1,
+    )
     return CycleGANRun(model, stream, history, clock)

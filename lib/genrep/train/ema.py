@@ -10,6 +10,7 @@ After each update, for every floating-point parameter *and buffer* (e.g. BatchNo
 are copied. With ``warmup=True`` the decay used at update ``n`` (counting from 1) is
 ``min(decay, (1 + n) / (10 + n))``, so early averages are not dominated by the random init.
 """
+
 from __future__ import annotations
 
 import copy
@@ -57,8 +58,8 @@ class EMA:
         ema_t, cur_t = _tensors(self.module), _tensors(_unwrap(model))
         if len(ema_t) != len(cur_t):
             raise ValueError("EMA.update: the model does not have the same parameters and buffers as the EMA")
-        floats = [(e, c) for e, c in zip(ema_t, cur_t) if e.is_floating_point()]
-        for e, c in zip(ema_t, cur_t):
+        floats = [(e, c) for e, c in zip(ema_t, cur_t, strict=False) if e.is_floating_point()]
+        for e, c in zip(ema_t, cur_t, strict=False):
             if not e.is_floating_point():
                 e.copy_(c)
         if floats:
@@ -68,22 +69,26 @@ class EMA:
             if hasattr(torch, "_foreach_lerp_"):
                 torch._foreach_lerp_(e_list, c_list, 1.0 - d)
             else:
-                for e, c in zip(e_list, c_list):
+                for e, c in zip(e_list, c_list, strict=False):
                     e.lerp_(c, 1.0 - d)
 
     @torch.no_grad()
     def copy_to(self, model: nn.Module) -> None:
         """Overwrite ``model``'s parameters and buffers with the averaged ones."""
-        for e, c in zip(_tensors(self.module), _tensors(_unwrap(model))):
+        for e, c in zip(_tensors(self.module), _tensors(_unwrap(model)), strict=False):
             c.copy_(e)
 
-    def to(self, *args, **kwargs) -> "EMA":
+    def to(self, *args, **kwargs) -> EMA:
         self.module.to(*args, **kwargs)
         return self
 
     def state_dict(self) -> dict:
-        return {"decay": self.decay, "warmup": self.warmup, "num_updates": self.num_updates,
-                "module": self.module.state_dict()}
+        return {
+            "decay": self.decay,
+            "warmup": self.warmup,
+            "num_updates": self.num_updates,
+            "module": self.module.state_dict(),
+        }
 
     def load_state_dict(self, state: dict) -> None:
         self.decay = state["decay"]

@@ -9,6 +9,7 @@ fakes, or on fresh noise as in the report's pseudocode) and the settings that ma
   29,843 images (234 updates at batch 128, the last on 19 images), whatever our data size; ``"data"``: one pass
   over our images with their own remainder.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,8 +38,9 @@ def to_channels_last(module: nn.Module) -> nn.Module:
     return module.to(memory_format=torch.channels_last)
 
 
-def dcgan_step(G, D, opt_g, opt_d, x: torch.Tensor, latent_dim: int = 100, fresh_noise: bool = False,
-               z: torch.Tensor | None = None):
+def dcgan_step(
+    G, D, opt_g, opt_d, x: torch.Tensor, latent_dim: int = 100, fresh_noise: bool = False, z: torch.Tensor | None = None
+):
     """One DCGAN update on the real batch ``x`` in [-1, 1]. Returns ``(d_loss, g_loss, fake)`` (tensors)."""
     if z is None:
         z = torch.randn(len(x), latent_dim, device=x.device)

@@ -12,6 +12,7 @@ kill gives the same result as an uninterrupted run on the CPU), bf16 autocast on
 * :func:`train_regressor` / :func:`grid_search_cv` -- MSE regression of ratings, cosine schedule.
 * :func:`sample_rf_images`, :func:`encode_images`, :func:`decode_latents` -- batched, uint8 outputs.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -22,13 +23,14 @@ import numpy as np
 import torch
 from torch import nn
 
+from genrep.runtime.device import autocast
+from genrep.runtime.timing import Stopwatch
+
 from ..data import Batcher, to_uint8
 from ..diffusion import rf_loss, rf_sample
 from .checkpoint import Checkpointer
-from .device import autocast
 from .ema import EMA
 from .loop import train_loop
-from .timing import Stopwatch
 
 
 class TensorSampler:
@@ -50,11 +52,26 @@ def _ckpt(path, every_minutes=5.0):
     return Checkpointer(Path(path), every_minutes=every_minutes)
 
 
-def train_velocity_field(model: nn.Module, data: torch.Tensor, *, steps: int, batch_size: int, lr: float = 2e-4,
-                         betas=(0.9, 0.999), weight_decay: float = 0.0, warmup_steps: int = 1000,
-                         grad_clip: float = 1.0, ema_decay: float = 0.999, hflip: bool = False, seed: int = 0,
-                         device=None, checkpoint=None, desc: str = "RF", log_every: int = 10,
-                         compile: bool = False):
+def train_velocity_field(
+    model: nn.Module,
+    data: torch.Tensor,
+    *,
+    steps: int,
+    batch_size: int,
+    lr: float = 2e-4,
+    betas=(0.9, 0.999),
+    weight_decay: float = 0.0,
+    warmup_steps: int = 1000,
+    grad_clip: float = 1.0,
+    ema_decay: float = 0.999,
+    hflip: bool = False,
+    seed: int = 0,
+    device=None,
+    checkpoint=None,
+    desc: str = "RF",
+    log_every: int = 10,
+    compile: bool = False,
+):
     """Train ``model`` with the rectified-flow loss on ``data`` (uint8 images → [-1, 1], or float latents).
 
     Returns ``(ema, history, throughput)``; sample with ``ema.module``.
@@ -62,8 +79,11 @@ def train_velocity_field(model: nn.Module, data: torch.Tensor, *, steps: int, ba
     device = torch.device(device or "cpu")
     model.to(device)
     images = data.dtype == torch.uint8
-    src = (Batcher(data, batch_size=batch_size, device=device, seed=seed) if images
-           else TensorSampler(data.float(), batch_size, seed, device))
+    src = (
+        Batcher(data, batch_size=batch_size, device=device, seed=seed)
+        if images
+        else TensorSampler(data.float(), batch_size, seed, device)
+    )
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=tuple(betas), weight_decay=weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / max(1, warmup_steps)))
     ema = EMA(model, ema_decay)
@@ -89,15 +109,32 @@ def train_velocity_field(model: nn.Module, data: torch.Tensor, *, steps: int, ba
     state = {"model": model, "opt": opt, "sched": sched, "ema": ema}
     if images:
         state["data"] = src
-    hist = train_loop(step_fn, total_steps=steps, state=state, checkpointer=_ckpt(checkpoint), desc=desc,
-                      log_every=log_every, seed=seed, stopwatch=clock, images_per_step=batch_size,
-                      check_every=log_every)
+    hist = train_loop(
+        step_fn,
+        total_steps=steps,
+        state=state,
+        checkpointer=_ckpt(checkpoint),
+        desc=desc,
+        log_every=log_every,
+        seed=seed,
+        stopwatch=clock,
+        images_per_step=batch_size,
+        check_every=log_every,
+    )
     return ema, hist, clock.summary()
 
 
 @torch.no_grad()
-def sample_rf_images(model: nn.Module, n: int, shape, nfe: int = 100, method: str = "euler",
-                     batch_size: int = 256, seed: int = 0, device=None) -> torch.Tensor:
+def sample_rf_images(
+    model: nn.Module,
+    n: int,
+    shape,
+    nfe: int = 100,
+    method: str = "euler",
+    batch_size: int = 256,
+    seed: int = 0,
+    device=None,
+) -> torch.Tensor:
     """n images from a pixel-space velocity field: Euler/Heun from N(0, I) at t=0 to t=1, clamped to
     [-1, 1] and quantised to uint8 (CPU tensor [n, C, H, W])."""
     device = torch.device(device or next(model.parameters()).device)
@@ -113,28 +150,57 @@ def sample_rf_images(model: nn.Module, n: int, shape, nfe: int = 100, method: st
 
 
 @torch.no_grad()
-def sample_rf_latents(model: nn.Module, n: int, dim: int, nfe: int = 100, method: str = "euler",
-                      batch_size: int = 4096, seed: int = 0, device=None) -> torch.Tensor:
+def sample_rf_latents(
+    model: nn.Module,
+    n: int,
+    dim: int,
+    nfe: int = 100,
+    method: str = "euler",
+    batch_size: int = 4096,
+    seed: int = 0,
+    device=None,
+) -> torch.Tensor:
     device = torch.device(device or next(model.parameters()).device)
     g = torch.Generator().manual_seed(seed)
     model.eval()
-    out = [rf_sample(model, torch.randn(min(batch_size, n - i), dim, generator=g).to(device), nfe=nfe,
-                     method=method).float().cpu() for i in range(0, n, batch_size)]
+    out = [
+        rf_sample(model, torch.randn(min(batch_size, n - i), dim, generator=g).to(device), nfe=nfe, method=method)
+        .float()
+        .cpu()
+        for i in range(0, n, batch_size)
+    ]
     return torch.cat(out) if out else torch.empty(0, dim)
 
 
-def train_conv_vae(vae: nn.Module, images: torch.Tensor, *, steps: int, batch_size: int, lr: float = 3e-4,
-                   lr_min: float = 1e-5, beta: float = 0.1, recon_reduction: str = "sum",
-                   kl_reduction: str = "sum", kl_warmup_steps: int = 0, seed: int = 0, device=None,
-                   checkpoint=None, desc: str = "VAE", log_every: int = 10, compile: bool = False):
+def train_conv_vae(
+    vae: nn.Module,
+    images: torch.Tensor,
+    *,
+    steps: int,
+    batch_size: int,
+    lr: float = 3e-4,
+    lr_min: float = 1e-5,
+    beta: float = 0.1,
+    recon_reduction: str = "sum",
+    kl_reduction: str = "sum",
+    kl_warmup_steps: int = 0,
+    seed: int = 0,
+    device=None,
+    checkpoint=None,
+    desc: str = "VAE",
+    log_every: int = 10,
+    compile: bool = False,
+):
     """Train a :class:`~genrep.models.conv_vae.ConvVAE` on uint8 images; returns ``(history, throughput)``."""
     from ..models.conv_vae import beta_vae_loss
+
     device = torch.device(device or "cpu")
     vae.to(device)
     src = Batcher(images, batch_size=batch_size, device=device, seed=seed, range=vae.data_range)
     opt = torch.optim.AdamW(vae.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: (lr_min + 0.5 * (lr - lr_min) * (1 + math.cos(math.pi * min(s, steps) / max(1, steps)))) / lr)
+        opt, lambda s: (lr_min + 0.5 * (lr - lr_min) * (1 + math.cos(math.pi * min(s, steps) / max(1, steps)))) / lr
+    )
     fwd = torch.compile(vae) if compile and device.type == "cuda" else vae
     clock = Stopwatch(device)
 
@@ -150,9 +216,18 @@ def train_conv_vae(vae: nn.Module, images: torch.Tensor, *, steps: int, batch_si
         sched.step()
         return {"loss": loss.detach(), "recon": recon.detach(), "kl": kl.detach()}
 
-    hist = train_loop(step_fn, total_steps=steps, state={"vae": vae, "opt": opt, "sched": sched, "data": src},
-                      checkpointer=_ckpt(checkpoint), desc=desc, log_every=log_every, seed=seed, stopwatch=clock,
-                      images_per_step=batch_size, check_every=log_every)
+    hist = train_loop(
+        step_fn,
+        total_steps=steps,
+        state={"vae": vae, "opt": opt, "sched": sched, "data": src},
+        checkpointer=_ckpt(checkpoint),
+        desc=desc,
+        log_every=log_every,
+        seed=seed,
+        stopwatch=clock,
+        images_per_step=batch_size,
+        check_every=log_every,
+    )
     return hist, clock.summary()
 
 
@@ -160,11 +235,12 @@ def train_conv_vae(vae: nn.Module, images: torch.Tensor, *, steps: int, batch_si
 def encode_images(vae: nn.Module, images: torch.Tensor, batch_size: int = 512):
     """(μ, log σ²) as float CPU tensors for uint8 images."""
     from ..data import to_float
+
     device = next(vae.parameters()).device
     vae.eval()
     mus, lvs = [], []
     for i in range(0, len(images), batch_size):
-        x = to_float(images[i:i + batch_size].to(device), vae.data_range)
+        x = to_float(images[i : i + batch_size].to(device), vae.data_range)
         mu, lv = vae.encode(x)
         mus.append(mu.float().cpu())
         lvs.append(lv.float().cpu())
@@ -177,14 +253,29 @@ def decode_latents(vae: nn.Module, z, batch_size: int = 512) -> torch.Tensor:
     device = next(vae.parameters()).device
     vae.eval()
     z = torch.as_tensor(np.asarray(z), dtype=torch.float32)
-    out = [to_uint8(vae.decode(z[i:i + batch_size].to(device)).float(), vae.data_range).cpu()
-           for i in range(0, len(z), batch_size)]
+    out = [
+        to_uint8(vae.decode(z[i : i + batch_size].to(device)).float(), vae.data_range).cpu()
+        for i in range(0, len(z), batch_size)
+    ]
     return torch.cat(out)
 
 
-def train_regressor(model: nn.Module, images: torch.Tensor, targets, *, epochs: int, batch_size: int = 64,
-                    lr: float = 1e-3, weight_decay: float = 0.0, hflip: bool = False, seed: int = 0, device=None,
-                    checkpoint=None, desc: str = "regressor", log_every: int = 10):
+def train_regressor(
+    model: nn.Module,
+    images: torch.Tensor,
+    targets,
+    *,
+    epochs: int,
+    batch_size: int = 64,
+    lr: float = 1e-3,
+    weight_decay: float = 0.0,
+    hflip: bool = False,
+    seed: int = 0,
+    device=None,
+    checkpoint=None,
+    desc: str = "regressor",
+    log_every: int = 10,
+):
     """MSE regression of ``targets`` from uint8 images; AdamW, cosine schedule. Returns the history."""
     device = torch.device(device or "cpu")
     model.to(device).train()
@@ -210,34 +301,59 @@ def train_regressor(model: nn.Module, images: torch.Tensor, targets, *, epochs: 
         sched.step()
         return {"mse": loss.detach()}
 
-    hist = train_loop(step_fn, total_steps=steps, state={"model": model, "opt": opt, "sched": sched, "data": src},
-                      checkpointer=_ckpt(checkpoint), desc=desc, log_every=log_every, seed=seed,
-                      progress=checkpoint is not None)
+    hist = train_loop(
+        step_fn,
+        total_steps=steps,
+        state={"model": model, "opt": opt, "sched": sched, "data": src},
+        checkpointer=_ckpt(checkpoint),
+        desc=desc,
+        log_every=log_every,
+        seed=seed,
+        progress=checkpoint is not None,
+    )
     model.eval()
     return hist
 
 
-def grid_search_cv(make_model, images: torch.Tensor, targets, grid: dict, folds: int = 5, batch_size: int = 64,
-                   seed: int = 0, device=None) -> list[dict]:
+def grid_search_cv(
+    make_model,
+    images: torch.Tensor,
+    targets,
+    grid: dict,
+    folds: int = 5,
+    batch_size: int = 64,
+    seed: int = 0,
+    device=None,
+) -> list[dict]:
     """K-fold CV of every configuration in the product of ``grid`` (keys: lr, weight_decay, epochs, hflip).
     Returns one row per configuration with mean RMSE / MAE / Spearman over the folds."""
     from ..metrics.sample_sets import regression_report
     from ..models.preference import score_images
+
     y = np.asarray(targets, float)
     perm = np.random.default_rng(seed).permutation(len(y))
     parts = np.array_split(perm, folds)
     keys = list(grid)
     rows = []
     for values in itertools.product(*(grid[k] for k in keys)):
-        cfg = dict(zip(keys, values))
+        cfg = dict(zip(keys, values, strict=False))
         reps = []
         for f in range(folds):
             va = np.sort(parts[f])
             tr = np.sort(np.concatenate([parts[j] for j in range(folds) if j != f]))
             m = make_model()
-            train_regressor(m, images[tr], y[tr], batch_size=batch_size, seed=seed + f, device=device,
-                            epochs=int(cfg["epochs"]), lr=float(cfg["lr"]),
-                            weight_decay=float(cfg.get("weight_decay", 0.0)), hflip=bool(cfg.get("hflip", False)))
+            train_regressor(
+                m,
+                images[tr],
+                y[tr],
+                batch_size=batch_size,
+                seed=seed + f,
+                device=device,
+                epochs=int(cfg["epochs"]),
+                lr=float(cfg["lr"]),
+                weight_decay=float(cfg.get("weight_decay", 0.0)),
+                hflip=bool(cfg.get("hflip", False)),
+            )
             reps.append(regression_report(y[va], score_images(m, images[va])))
         rows.append({**cfg, **{k: float(np.nanmean([r[k] for r in reps])) for k in ("rmse", "mae", "spearman")}})
     return rows

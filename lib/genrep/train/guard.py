@@ -9,6 +9,7 @@ fails after a module's forward pass went non-finite, and say what to do about it
   output in the current step; when the step then fails inside a loss (``binary_cross_entropy`` rejects a
   NaN input with a ``RuntimeError`` before any guard sees a loss), the error names that module and step.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,8 +38,15 @@ def _fmt_lr(lr) -> str:
     return f" (lr={lr:.3g})"
 
 
-def check_finite(value, *, step: int | None = None, name: str = "loss", checkpoint: str | Path | None = None,
-                 checkpoint_step: int | None = None, lr: float | dict | None = None) -> float:
+def check_finite(
+    value,
+    *,
+    step: int | None = None,
+    name: str = "loss",
+    checkpoint: str | Path | None = None,
+    checkpoint_step: int | None = None,
+    lr: float | dict | None = None,
+) -> float:
     """Return ``value`` as a python float, or raise ``NonFiniteError`` if it is NaN or +-inf.
 
     ``value`` is a number or a tensor; a tensor with several elements is checked element-wise and
@@ -58,12 +66,15 @@ def check_finite(value, *, step: int | None = None, name: str = "loss", checkpoi
 
     what = "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
     where = f" at step {step}" if step is not None else ""
-    raise NonFiniteError(f"{name} became {what}{where}{_fmt_lr(lr)}.{_checkpoint_note(checkpoint, checkpoint_step)}"
-                         f"{FIXES}")
+    raise NonFiniteError(
+        f"{name} became {what}{where}{_fmt_lr(lr)}.{_checkpoint_note(checkpoint, checkpoint_step)}{FIXES}"
+    )
 
 
-FIXES = (" Things to try: lower the learning rate (or warm it up), clip gradients, turn off mixed precision "
-         "(bf16 autocast), and check the inputs for NaN/inf.")
+FIXES = (
+    " Things to try: lower the learning rate (or warm it up), clip gradients, turn off mixed precision "
+    "(bf16 autocast), and check the inputs for NaN/inf."
+)
 
 
 def _checkpoint_note(checkpoint, checkpoint_step, since: int | None = None) -> str:
@@ -71,10 +82,14 @@ def _checkpoint_note(checkpoint, checkpoint_step, since: int | None = None) -> s
         return " No checkpoint has been saved yet."
     at = f" (step {checkpoint_step})" if checkpoint_step is not None else ""
     if since is not None and checkpoint_step is not None and checkpoint_step > since:
-        return (f" The checkpoint {checkpoint}{at} was saved after the trouble began (step {since}): delete it "
-                "and start over with changed settings.")
-    return (f" The last good checkpoint is {checkpoint}{at}; resuming from it with the same settings will "
-            "diverge the same way, so change a setting first (or delete the checkpoint to start over).")
+        return (
+            f" The checkpoint {checkpoint}{at} was saved after the trouble began (step {since}): delete it "
+            "and start over with changed settings."
+        )
+    return (
+        f" The last good checkpoint is {checkpoint}{at}; resuming from it with the same settings will "
+        "diverge the same way, so change a setting first (or delete the checkpoint to start over)."
+    )
 
 
 class StuckDetector:
@@ -99,8 +114,9 @@ class StuckDetector:
     def clamped(self, v: float) -> bool:
         return abs(v) >= self.clamp / 2 and (v * self.grain / self.clamp).is_integer()
 
-    def update(self, values: dict[str, float], step: int, checkpoint=None, checkpoint_step: int | None = None,
-               lr=None) -> None:
+    def update(
+        self, values: dict[str, float], step: int, checkpoint=None, checkpoint_step: int | None = None, lr=None
+    ) -> None:
         """Record one checked step; raise ``DivergedError`` when losses have sat at the clamp long enough."""
         at = {k: v for k, v in values.items() if self.clamped(v)}
         if not at:
@@ -115,7 +131,8 @@ class StuckDetector:
                 f"{shown} at binary cross-entropy's clamp for {self._count} checked steps, from step "
                 f"{self._since} to step {step}{_fmt_lr(lr)}: log(0) is clamped to -100, so each saturated term "
                 f"is exactly {self.clamp:g} or 0; the run has diverged and its losses no longer carry a "
-                f"gradient.{_checkpoint_note(checkpoint, checkpoint_step, self._since)}{FIXES}")
+                f"gradient.{_checkpoint_note(checkpoint, checkpoint_step, self._since)}{FIXES}"
+            )
 
 
 class ForwardWatch:
@@ -143,12 +160,13 @@ class ForwardWatch:
                     else:
                         self._flags[name] = bad
                         self._order.append(name)
+
         return hook
 
-    def __enter__(self) -> "ForwardWatch":
+    def __enter__(self) -> ForwardWatch:
         for top, mod in self.modules.items():
             for sub, m in mod.named_modules():
-                if not any(True for _ in m.children()):   # leaves: the layers that compute
+                if not any(True for _ in m.children()):  # leaves: the layers that compute
                     self._handles.append(m.register_forward_hook(self._hook(f"{top}.{sub}" if sub else top)))
         return self
 
@@ -165,4 +183,4 @@ class ForwardWatch:
         if not self._order:
             return None
         flags = torch.stack([self._flags[n].to("cpu") for n in self._order]).tolist()
-        return next((n for n, b in zip(self._order, flags) if b), None)
+        return next((n for n, b in zip(self._order, flags, strict=False) if b), None)

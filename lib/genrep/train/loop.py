@@ -40,6 +40,7 @@ What the loop does for you:
   (papermill, CI) it redraws at most every 5 s to keep executed notebooks small;
   ``GENREP_PROGRESS=0`` hides it.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,15 +49,16 @@ import sys
 import threading
 import time
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 from tqdm import tqdm
 
+from genrep.runtime.seed import _seed_generators, rng_state, set_rng_state
+from genrep.runtime.timing import Stopwatch
+
 from .checkpoint import Checkpointer, CheckpointError, _fix_hint
 from .guard import DivergedError, ForwardWatch, StuckDetector, _checkpoint_note, check_finite
-from .seed import _seed_generators, rng_state, set_rng_state
-from .timing import Stopwatch
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -75,11 +77,14 @@ class _StopSignals:
             raise KeyboardInterrupt  # second Ctrl-C: stop now, no save
         self.signum = signum
         what = "interrupt" if signum == signal.SIGINT else signal.Signals(signum).name
-        print(f"\n{what} received: finishing this step, saving a checkpoint and stopping"
-              + (" (Ctrl-C again to stop at once, without saving)" if signum == signal.SIGINT else ""),
-              file=sys.stderr, flush=True)
+        print(
+            f"\n{what} received: finishing this step, saving a checkpoint and stopping"
+            + (" (Ctrl-C again to stop at once, without saving)" if signum == signal.SIGINT else ""),
+            file=sys.stderr,
+            flush=True,
+        )
 
-    def __enter__(self) -> "_StopSignals":
+    def __enter__(self) -> _StopSignals:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 self._old[sig] = signal.signal(sig, self._handle)
@@ -91,8 +96,7 @@ class _StopSignals:
 
 
 def _learning_rates(state: dict) -> dict | None:
-    lrs = {name: obj.param_groups[0]["lr"] for name, obj in state.items()
-           if isinstance(obj, torch.optim.Optimizer)}
+    lrs = {name: obj.param_groups[0]["lr"] for name, obj in state.items() if isinstance(obj, torch.optim.Optimizer)}
     return lrs or None
 
 
@@ -100,13 +104,17 @@ def _restore(payload: dict, state: dict, path, total_steps: int) -> int:
     """Load ``payload`` into the ``state`` objects and the random generators; return the step."""
     step = int(payload.get("step", 0))
     if step > total_steps:
-        raise CheckpointError(f"checkpoint {path} is at step {step} but this run has "
-                              f"total_steps={total_steps}: it belongs to a longer run. {_fix_hint(path)}")
+        raise CheckpointError(
+            f"checkpoint {path} is at step {step} but this run has "
+            f"total_steps={total_steps}: it belongs to a longer run. {_fix_hint(path)}"
+        )
     saved = payload.get("state", {})
     missing = [k for k in state if k not in saved]
     if missing:
-        raise CheckpointError(f"checkpoint {path} has no state for {missing} (it has {sorted(saved)}); "
-                              f"it was written by different training code. {_fix_hint(path)}")
+        raise CheckpointError(
+            f"checkpoint {path} has no state for {missing} (it has {sorted(saved)}); "
+            f"it was written by different training code. {_fix_hint(path)}"
+        )
     extra = [k for k in saved if k not in state]
     if extra:
         warnings.warn(f"checkpoint {path} also holds {extra}, which this run does not use", stacklevel=3)
@@ -115,8 +123,10 @@ def _restore(payload: dict, state: dict, path, total_steps: int) -> int:
             obj.load_state_dict(saved[name])
         except Exception as err:
             why = f"{type(err).__name__}: {err}"
-            raise CheckpointError(f"checkpoint {path}: cannot load {name!r} ({why}); the model or its "
-                                  f"settings changed since it was saved. {_fix_hint(path)}") from err
+            raise CheckpointError(
+                f"checkpoint {path}: cannot load {name!r} ({why}); the model or its "
+                f"settings changed since it was saved. {_fix_hint(path)}"
+            ) from err
     if "rng" in payload:
         set_rng_state(payload["rng"])
     return step
@@ -132,8 +142,7 @@ def _progress_bar(total: int, initial: int, desc: str, enabled: bool) -> tqdm:
     kwargs = {}
     if not sys.stderr.isatty() and "TQDM_MININTERVAL" not in os.environ:
         kwargs["mininterval"] = 5.0
-    return tqdm(total=total, initial=initial, desc=desc, unit="step", disable=not enabled, dynamic_ncols=True,
-                **kwargs)
+    return tqdm(total=total, initial=initial, desc=desc, unit="step", disable=not enabled, dynamic_ncols=True, **kwargs)
 
 
 def train_loop(
@@ -172,8 +181,7 @@ def train_loop(
         history = list(payload.get("history", []))
         elapsed_before = float(payload.get("elapsed_s", 0.0))
         if start == total_steps and payload.get("complete"):
-            print(f"{desc}: already complete; loaded the trained state (step {start}) "
-                  f"from {checkpointer.path}")
+            print(f"{desc}: already complete; loaded the trained state (step {start}) from {checkpointer.path}")
         else:
             print(f"resumed from step {start} ({checkpointer.path})")
     elif seed is not None:
@@ -182,10 +190,17 @@ def train_loop(
     t0 = time.perf_counter()
 
     def make_payload(done: int, complete: bool = False) -> dict:
-        return {"step": done, "total_steps": total_steps, "complete": complete, "desc": desc,
-                "state": {name: obj.state_dict() for name, obj in state.items()},
-                "history": list(history), "rng": rng_state(),
-                "elapsed_s": elapsed_before + time.perf_counter() - t0, "torch_version": torch.__version__}
+        return {
+            "step": done,
+            "total_steps": total_steps,
+            "complete": complete,
+            "desc": desc,
+            "state": {name: obj.state_dict() for name, obj in state.items()},
+            "history": list(history),
+            "rng": rng_state(),
+            "elapsed_s": elapsed_before + time.perf_counter() - t0,
+            "torch_version": torch.__version__,
+        }
 
     def last_checkpoint() -> tuple:
         ckpt = checkpointer.path if checkpointer is not None and checkpointer.last_step is not None else None
@@ -194,16 +209,24 @@ def train_loop(
     def guard(values: dict, step: int) -> dict[str, float]:
         ckpt, at = last_checkpoint()
         lr = _learning_rates(state)
-        floats = {k: check_finite(v, step=step, name=k, checkpoint=ckpt, checkpoint_step=at, lr=lr)
-                  for k, v in values.items()}
+        floats = {
+            k: check_finite(v, step=step, name=k, checkpoint=ckpt, checkpoint_step=at, lr=lr) for k, v in values.items()
+        }
         stuck.update(floats, step, ckpt, at, lr)
         return floats
 
     def failed_step(err: BaseException, step: int) -> None:
         """``step_fn`` raised ``err``: when the model has gone non-finite, raise a ``DivergedError`` saying so."""
         modules = {k: v for k, v in state.items() if isinstance(v, torch.nn.Module)}
-        what = next((f"the parameter {k}.{n}" for k, m in modules.items() for n, p in m.named_parameters()
-                     if not bool(torch.isfinite(p.detach()).all())), None)
+        what = next(
+            (
+                f"the parameter {k}.{n}"
+                for k, m in modules.items()
+                for n, p in m.named_parameters()
+                if not bool(torch.isfinite(p.detach()).all())
+            ),
+            None,
+        )
         if what is None and modules:  # finite weights can still overflow: replay the step with layer hooks
             with ForwardWatch(modules) as watch:
                 try:
@@ -219,7 +242,8 @@ def train_loop(
         raise DivergedError(
             f"step {step} failed: {what} became non-finite (NaN/inf){_lr_note(state)}, and the step raised "
             f"{type(err).__name__}: {first}.{_checkpoint_note(ckpt, at)} Things to try: lower the learning "
-            "rate (or warm it up), clip gradients, turn off mixed precision (bf16 autocast).") from err
+            "rate (or warm it up), clip gradients, turn off mixed precision (bf16 autocast)."
+        ) from err
 
     ran = 0
     bar = _progress_bar(total_steps, start, desc, progress)

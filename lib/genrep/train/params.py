@@ -1,4 +1,5 @@
 """Counting parameters."""
+
 from __future__ import annotations
 
 from torch import nn

@@ -12,6 +12,7 @@ Randomness comes from torch's default CPU generator, so ``seed_everything`` cont
 checkpoint's ``rng_state()`` covers it. Returned images are detached: the pool feeds only the
 discriminator's update.
 """
+
 from __future__ import annotations
 
 import torch
@@ -40,7 +41,7 @@ class ImagePool:
         coins = torch.rand(n).tolist()
         slots = torch.randint(0, self.size, (n,)).tolist()
         out = []
-        for image, coin, slot in zip(images, coins, slots):
+        for image, coin, slot in zip(images, coins, slots, strict=False):
             if len(self.images) < self.size:
                 self.images.append(image.clone())
                 out.append(image)

@@ -4,6 +4,7 @@
 linear decay to 0 at ``total_steps``, starting after ``decay_start`` steps. Returns a ``LambdaLR``
 (its ``state_dict`` goes into a checkpoint like any other state; the factor is a picklable callable).
 """
+
 from __future__ import annotations
 
 import torch

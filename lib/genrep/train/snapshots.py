@@ -1,6 +1,7 @@
 """Small things a training run keeps for its figures (sample grids, fixed-z progressions) that must
 survive an interruption: pass a :class:`Snapshots` in ``train_loop``'s ``state`` and it is checkpointed
 and restored with the models."""
+
 from __future__ import annotations
 
 import torch

@@ -6,6 +6,7 @@ loss) contribute to the generator's adversarial gradient. k starts at the batch 
 until ``start_epoch``, then decays as ``k = max(⌈ν·B⌉, ⌊γ^(epoch − start_epoch)·B⌋)``; the paper's floor
 is ν = 0.75 ("0.75% of the batch size", which can only mean 75 %). At B = 1 top-k is meaningless.
 """
+
 from __future__ import annotations
 
 import math
@@ -20,7 +21,7 @@ def topk_k(batch_size: int, epoch: float, start_epoch: float = 1, gamma: float =
     if epoch < start_epoch:
         return batch_size
     e = math.floor(epoch) - start_epoch
-    return max(math.ceil(nu * batch_size), math.floor(gamma ** e * batch_size + 1e-9), 1)
+    return max(math.ceil(nu * batch_size), math.floor(gamma**e * batch_size + 1e-9), 1)
 
 
 def topk_mean(per_sample: torch.Tensor, k: int) -> torch.Tensor:

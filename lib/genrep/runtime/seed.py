@@ -4,6 +4,7 @@
 capture and restore every generator (python, numpy, torch CPU, each CUDA device, MPS) so that a
 resumed run draws the same random numbers an uninterrupted one would have drawn.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,14 +1,15 @@
 """Wall-clock timing that is honest on GPUs (it waits for queued kernels), and throughput records.
 
-    with Timer(device) as t:
-        samples = sample(model, 1000)
-    print(format_seconds(t.elapsed), throughput(1000, t.elapsed), "images/s")
+with Timer(device) as t:
+    samples = sample(model, 1000)
+print(format_seconds(t.elapsed), throughput(1000, t.elapsed), "images/s")
 
-    sw = Stopwatch(device)
-    with sw.timed("sample", images=1000):
-        samples = sample(model, 1000)
-    run_json["timing"] = sw.summary()   # {"sample": {"seconds": .., "images_per_s": ..}}
+sw = Stopwatch(device)
+with sw.timed("sample", images=1000):
+    samples = sample(model, 1000)
+run_json["timing"] = sw.summary()   # {"sample": {"seconds": .., "images_per_s": ..}}
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -36,7 +37,7 @@ class Timer:
         self.elapsed = 0.0
         self._start = None
 
-    def __enter__(self) -> "Timer":
+    def __enter__(self) -> Timer:
         synchronize(self.device)
         self._start = time.perf_counter()
         return self

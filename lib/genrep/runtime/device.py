@@ -8,6 +8,7 @@
 Mixed precision is bf16 only: it needs no GradScaler, and on CPU/MPS the book keeps fp32 so that
 the reduced tier is exact and reproducible.
 """
+
 from __future__ import annotations
 
 import contextlib

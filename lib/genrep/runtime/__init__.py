@@ -1,0 +1,32 @@
+"""The bottom layer of the library: where and how a run computes, independent of what it computes.
+
+* ``device``: ``select_device``, ``prepare_device``, ``autocast`` (bf16 on CUDA), ``amp_dtype``, ``setup_fast``,
+  ``device_name``
+* ``seed``:   ``seed_everything``, ``rng_state``, ``set_rng_state`` (every generator a run uses)
+* ``timing``: ``Timer``, ``Stopwatch``, ``timed``, ``synchronize``, ``throughput``, ``format_seconds``
+
+Every other package may import it; it imports nothing of ``genrep`` (the layer contract in
+``pyproject.toml``, checked by ``lint-imports`` in ``make test``).
+"""
+
+from .device import amp_dtype, autocast, device_name, prepare_device, select_device, setup_fast
+from .seed import rng_state, seed_everything, set_rng_state
+from .timing import Stopwatch, Timer, format_seconds, synchronize, throughput, timed
+
+__all__ = [
+    "Stopwatch",
+    "Timer",
+    "amp_dtype",
+    "autocast",
+    "device_name",
+    "format_seconds",
+    "prepare_device",
+    "rng_state",
+    "seed_everything",
+    "select_device",
+    "set_rng_state",
+    "setup_fast",
+    "synchronize",
+    "throughput",
+    "timed",
+]

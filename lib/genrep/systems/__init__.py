@@ -1,0 +1,7 @@
+"""Per-paper training systems: a paper's networks, optimisers and step in one object, for the papers whose
+update is too large for a notebook cell (the AVAE family's five frameworks with one joint step).
+
+A system trains through :func:`genrep.train.train_loop` like every notebook does, so checkpoints, resume and
+the guards behave the same everywhere. This layer sits above ``train`` and ``metrics`` (a system may evaluate
+what it trained) and below ``report``.
+"""
