@@ -72,8 +72,14 @@ def test_the_layer_contract_fails_on_an_upward_import(tmp_path):
 
     def lint(root: Path) -> subprocess.CompletedProcess:
         env = {"PYTHONPATH": str(root), "PATH": str(exe.parent), "HOME": str(tmp_path)}
-        return subprocess.run([str(exe), "--config", cfg, "--no-cache"], capture_output=True, text=True, env=env,
-                              cwd=tmp_path, timeout=300)
+        return subprocess.run(
+            [str(exe), "--config", cfg, "--no-cache"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=300,
+        )
 
     ok = lint(REPO / "lib")
     assert ok.returncode == 0 and "broken" in ok.stdout and "0 broken" in ok.stdout, ok.stdout + ok.stderr

@@ -10,6 +10,7 @@
 See registry.py for the datasets, staging.py for checksums, loaders.py for decoding and caching,
 standins.py for the procedural stand-ins and batching.py for the Batcher.
 """
+
 from .batching import Batcher, save_image_uint8, to_float, to_uint8
 from .dsprites import dsprites_images, dsprites_sample
 from .loaders import Data, cache_path, info, load, load_or_standin
@@ -19,8 +20,28 @@ from .staging import active_variant, available, manifest_hash, raw_dir, stage, v
 from .standins import standin
 
 __all__ = [
-    "DATASETS", "Batcher", "Data", "DataError", "DatasetSpec", "FileSpec", "active_variant", "available",
-    "cache_path", "dsprites_images", "dsprites_sample", "info", "load", "load_or_standin", "manifest_hash",
-    "multi_dsprites", "raw_dir", "save_image_uint8", "stage", "standin", "textured_shapes",
-    "to_float", "to_uint8", "verify",
+    "DATASETS",
+    "Batcher",
+    "Data",
+    "DataError",
+    "DatasetSpec",
+    "FileSpec",
+    "active_variant",
+    "available",
+    "cache_path",
+    "dsprites_images",
+    "dsprites_sample",
+    "info",
+    "load",
+    "load_or_standin",
+    "manifest_hash",
+    "multi_dsprites",
+    "raw_dir",
+    "save_image_uint8",
+    "stage",
+    "standin",
+    "textured_shapes",
+    "to_float",
+    "to_uint8",
+    "verify",
 ]

@@ -10,6 +10,7 @@ generator seeded with (seed, e), so it does not depend on what happened before, 
         x, y = next(b)          # float in [-1, 1] on the device; rolls over epochs forever
     for x, y in b: ...          # or: the rest of the current epoch
 """
+
 from __future__ import annotations
 
 import math
@@ -32,8 +33,18 @@ def to_uint8(x: torch.Tensor, range=(-1, 1)) -> torch.Tensor:
 class Batcher:
     """Reproducible, resumable batches of float images (and labels) from a device-resident uint8 tensor."""
 
-    def __init__(self, images, labels=None, batch_size=64, device=None, shuffle=True, seed=0,
-                 drop_last=True, range=(-1, 1), dtype=torch.float32):
+    def __init__(
+        self,
+        images,
+        labels=None,
+        batch_size=64,
+        device=None,
+        shuffle=True,
+        seed=0,
+        drop_last=True,
+        range=(-1, 1),
+        dtype=torch.float32,
+    ):
         self.device = torch.device(device) if device is not None else images.device
         self.images = images.to(self.device)
         self.labels = labels.to(self.device) if labels is not None else None
@@ -42,8 +53,8 @@ class Batcher:
             raise ValueError(f"batch_size {batch_size} > {self.n} images with drop_last=True")
         self.shuffle, self.seed, self.drop_last = shuffle, seed, drop_last
         self.range, self.dtype = range, dtype
-        self.epoch, self.pos = 0, 0          # pos = batches already taken from this epoch
-        self.gen = torch.Generator().manual_seed(seed)   # for sample()
+        self.epoch, self.pos = 0, 0  # pos = batches already taken from this epoch
+        self.gen = torch.Generator().manual_seed(seed)  # for sample()
         self._perm, self._perm_epoch = None, None
 
     def __len__(self):
@@ -70,7 +81,7 @@ class Batcher:
             self.epoch, self.pos = self.epoch + 1, 0
         i = self.pos * self.batch_size
         self.pos += 1
-        return self._get(self._order()[i:i + self.batch_size])
+        return self._get(self._order()[i : i + self.batch_size])
 
     next = __next__
 
@@ -90,13 +101,21 @@ class Batcher:
         return self._get(idx.to(self.device))
 
     def state_dict(self) -> dict:
-        return {"epoch": self.epoch, "pos": self.pos, "seed": self.seed, "n": self.n,
-                "batch_size": self.batch_size, "generator": self.gen.get_state()}
+        return {
+            "epoch": self.epoch,
+            "pos": self.pos,
+            "seed": self.seed,
+            "n": self.n,
+            "batch_size": self.batch_size,
+            "generator": self.gen.get_state(),
+        }
 
     def load_state_dict(self, state: dict) -> None:
         if (state["n"], state["batch_size"]) != (self.n, self.batch_size):
-            raise ValueError(f"state is for {state['n']} images / batch {state['batch_size']}, "
-                             f"this batcher has {self.n} / {self.batch_size}")
+            raise ValueError(
+                f"state is for {state['n']} images / batch {state['batch_size']}, "
+                f"this batcher has {self.n} / {self.batch_size}"
+            )
         self.epoch, self.pos, self.seed = state["epoch"], state["pos"], state["seed"]
         self.gen.set_state(state["generator"])
         self._perm_epoch = None

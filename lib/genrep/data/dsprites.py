@@ -13,6 +13,7 @@ record ``DSPRITES_SOURCE`` so a run says which source it used.
     x = dsprites_images(np.array([[0, 5, 0, 16, 16]]))          # uint8 [1, 1, 64, 64]
     x, f = dsprites_sample(1000, seed=0)                          # random factor indices f [1000, 5]
 """
+
 from __future__ import annotations
 
 import math
@@ -24,13 +25,13 @@ DSPRITES_SOURCE = "procedural (genrep.data.dsprites): exact factor grid, approxi
 FACTOR_NAMES = ("shape", "scale", "orientation", "pos_x", "pos_y")
 SHAPES = ("square", "ellipse", "heart")
 DSPRITES_GRID = (3, 6, 40, 32, 32)
-N_IMAGES = int(np.prod(DSPRITES_GRID))          # 737,280
+N_IMAGES = int(np.prod(DSPRITES_GRID))  # 737,280
 SIZE = 64
 SCALES = np.linspace(0.5, 1.0, 6)
 ORIENTATIONS = np.linspace(0.0, 2 * math.pi, 40)
 POSITIONS = np.linspace(0.0, 1.0, 32)
-SPRITE_HALF = 9.0      # half-size in pixels of a scale-1 sprite (ours; the npz's sprites are similar in size)
-POS_RANGE = (12.0, 52.0)   # pixel range of the sprite centre as position goes 0 → 1 (ours)
+SPRITE_HALF = 9.0  # half-size in pixels of a scale-1 sprite (ours; the npz's sprites are similar in size)
+POS_RANGE = (12.0, 52.0)  # pixel range of the sprite centre as position goes 0 → 1 (ours)
 SUPERSAMPLE = 2
 
 
@@ -39,11 +40,16 @@ def factor_values(idx: np.ndarray) -> dict:
     idx = np.asarray(idx)
     if idx.ndim != 2 or idx.shape[1] != 5:
         raise ValueError(f"factor indices must be [n, 5] ({', '.join(FACTOR_NAMES)}); got {idx.shape}")
-    for k, (name, n) in enumerate(zip(FACTOR_NAMES, DSPRITES_GRID)):
+    for k, (name, n) in enumerate(zip(FACTOR_NAMES, DSPRITES_GRID, strict=False)):
         if idx[:, k].min(initial=0) < 0 or idx[:, k].max(initial=0) >= n:
             raise ValueError(f"factor {name} index out of range 0..{n - 1}")
-    return {"shape": idx[:, 0], "scale": SCALES[idx[:, 1]], "orientation": ORIENTATIONS[idx[:, 2]],
-            "pos_x": POSITIONS[idx[:, 3]], "pos_y": POSITIONS[idx[:, 4]]}
+    return {
+        "shape": idx[:, 0],
+        "scale": SCALES[idx[:, 1]],
+        "orientation": ORIENTATIONS[idx[:, 2]],
+        "pos_x": POSITIONS[idx[:, 3]],
+        "pos_y": POSITIONS[idx[:, 4]],
+    }
 
 
 def index_to_factors(i) -> np.ndarray:
@@ -62,8 +68,8 @@ def _inside(shape: torch.Tensor, u: torch.Tensor, v: torch.Tensor) -> torch.Tens
     """Inside test in sprite-local units (the sprite spans about [-1, 1]); shape [n,1,1], u/v [n,H,W]."""
     sq = (u.abs() <= 0.8) & (v.abs() <= 0.8)
     el = (u / 1.0) ** 2 + (v / 0.55) ** 2 <= 1.0
-    hx, hy = u / 0.95, -(v / 0.95) + 0.25          # heart: (x² + y² − 1)³ − x² y³ ≤ 0, point up at bottom
-    he = (hx ** 2 + hy ** 2 - 1) ** 3 - hx ** 2 * hy ** 3 <= 0
+    hx, hy = u / 0.95, -(v / 0.95) + 0.25  # heart: (x² + y² − 1)³ − x² y³ ≤ 0, point up at bottom
+    he = (hx**2 + hy**2 - 1) ** 3 - hx**2 * hy**3 <= 0
     return torch.where(shape == 0, sq, torch.where(shape == 1, el, he))
 
 
@@ -72,7 +78,10 @@ def render(shape, scale, orientation, cx, cy, size: int = SIZE, supersample: int
 
     Accepts arrays of length n; used by :func:`dsprites_images` and by the trajectory figures (which need
     positions between the grid's 32 values)."""
-    t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64), dtype=torch.float32).reshape(-1, 1, 1)
+
+    def t(a):
+        return torch.as_tensor(np.asarray(a, dtype=np.float64), dtype=torch.float32).reshape(-1, 1, 1)
+
     shape, scale, ang, cx, cy = t(shape), t(scale), t(orientation), t(cx), t(cy)
     n, s = len(shape), supersample
     g = (torch.arange(size * s, dtype=torch.float32) + 0.5) / s

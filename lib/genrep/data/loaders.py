@@ -13,6 +13,7 @@ every load (about 0.1 s per 400 MB): a cache that rotted on disk is rebuilt with
 Files are written atomically (tmp + rename); a cache that cannot be written (read-only folder, full disk)
 costs a warning and a decode on the next load, nothing else.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -66,15 +67,18 @@ def _decode_all(items, size: int, channels: int, desc: str) -> np.ndarray:
         try:
             with Image.open(io.BytesIO(src) if isinstance(src, bytes) else src) as im:
                 a = np.asarray(_to_square(im.convert(mode), size))
-        except (OSError, ValueError, SyntaxError) as e:   # PIL: UnidentifiedImageError, truncated file, ...
+        except (OSError, ValueError, SyntaxError) as e:  # PIL: UnidentifiedImageError, truncated file, ...
             skipped.append(name)
             warnings.warn(f"{desc}: could not decode {name!r} ({type(e).__name__}: {e}); skipped", stacklevel=2)
             continue
         out[i] = a[None] if channels == 1 else a.transpose(2, 0, 1)
         kept.append(i)
     if skipped:
-        warnings.warn(f"{desc}: skipped {len(skipped)} of {len(items)} files that failed to decode: "
-                      f"{', '.join(map(str, skipped[:10]))}{' ...' if len(skipped) > 10 else ''}", stacklevel=2)
+        warnings.warn(
+            f"{desc}: skipped {len(skipped)} of {len(items)} files that failed to decode: "
+            f"{', '.join(map(str, skipped[:10]))}{' ...' if len(skipped) > 10 else ''}",
+            stacklevel=2,
+        )
         out = out[kept]
     return out
 
@@ -91,6 +95,7 @@ def _resize_array(x: np.ndarray, size: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------------------- readers
+
 
 def _read_idx(path) -> np.ndarray:
     with gzip.open(path, "rb") as f:
@@ -111,7 +116,7 @@ def _load_idx(st: Staged, split: str, size: int):
 def _load_cifar_python(st: Staged, split: str, size: int):
     want = ["test_batch"] if split == "test" else [f"data_batch_{i}" for i in range(1, 6)]
     batches = {}
-    with tarfile.open(st.files["cifar-10-python.tar.gz"], "r|gz") as tf:   # one sequential pass
+    with tarfile.open(st.files["cifar-10-python.tar.gz"], "r|gz") as tf:  # one sequential pass
         for m in tf:
             base = m.name.rsplit("/", 1)[-1]
             if m.isfile() and base in want:
@@ -127,20 +132,21 @@ def _read_tar(path, prefix: str) -> dict:
     with tarfile.open(path, "r|gz") as tf:
         for m in tf:
             if m.isfile() and m.name.startswith(prefix) and m.name.lower().endswith(IMAGE_EXTS):
-                out[m.name[len(prefix):]] = tf.extractfile(m).read()
+                out[m.name[len(prefix) :]] = tf.extractfile(m).read()
     return out
 
 
 def _load_tar_images(st: Staged, split: str, size: int):
     spec, lay = st.spec, st.spec.layout
     members = _read_tar(st.files[lay["archive"]], lay["prefix"].format(split=split))
-    def key(n):   # class folder first (CIFAR), then natural order of the file names
+
+    def key(n):  # class folder first (CIFAR), then natural order of the file names
         return (spec.classes.index(n.split("/")[0]) if lay.get("label_from_dir") else 0, _natural(n))
 
     names = sorted(members, key=key)
     x = _decode_all([(n, members[n]) for n in names], size, spec.channels, f"decoding {spec.name}/{split}")
     y = np.array([spec.classes.index(n.split("/")[0]) for n in names], np.int64) if spec.has_labels else None
-    if split == "with_duplicates":   # cats64: rebuild the full Kaggle set from duplicates.csv
+    if split == "with_duplicates":  # cats64: rebuild the full Kaggle set from duplicates.csv
         pos = {n: i for i, n in enumerate(names)}
         lines = st.files[lay["duplicates"]].read_text().split()[1:]
         pos.update({dup: pos[orig] for dup, orig in (ln.split(",") for ln in lines)})
@@ -150,16 +156,17 @@ def _load_tar_images(st: Staged, split: str, size: int):
 
 def _load_folder(st: Staged, split: str, size: int):
     folder = st.files["folder"]
-    items = sorted(((p.name, p) for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTS),
-                   key=lambda t: _natural(t[0]))
+    items = sorted(
+        ((p.name, p) for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXTS), key=lambda t: _natural(t[0])
+    )
     return _decode_all(items, size, st.spec.channels, f"decoding {st.spec.name}/{split}"), None
 
 
-READERS = {"idx": _load_idx, "cifar_python": _load_cifar_python, "tar_images": _load_tar_images,
-           "folder": _load_folder}
+READERS = {"idx": _load_idx, "cifar_python": _load_cifar_python, "tar_images": _load_tar_images, "folder": _load_folder}
 
 
 # ---------------------------------------------------------------------------------------- load
+
 
 def _effective_size(spec: DatasetSpec, size) -> int:
     return int(size or spec.native_size or spec.default_size)
@@ -180,7 +187,7 @@ def tensors_crc32(x: torch.Tensor, y: torch.Tensor | None = None) -> int:
 def _read_cache(path, key):
     if not path.exists():
         return None
-    try:   # mmap: no copy of a 1.4 GB file into RAM just to check the key (falls back on old torch)
+    try:  # mmap: no copy of a 1.4 GB file into RAM just to check the key (falls back on old torch)
         try:
             d = torch.load(path, map_location="cpu", weights_only=True, mmap=True)
         except TypeError:
@@ -193,8 +200,10 @@ def _read_cache(path, key):
     if "crc32" not in d:  # written before caches carried a checksum: rebuilt quietly
         return None
     if d["crc32"] != tensors_crc32(x, y):
-        warnings.warn(f"the data cache {path} failed its checksum (bit rot on disk); rebuilding it from the "
-                      "staged files", stacklevel=3)
+        warnings.warn(
+            f"the data cache {path} failed its checksum (bit rot on disk); rebuilding it from the staged files",
+            stacklevel=3,
+        )
         return None
     return x, y
 
@@ -207,8 +216,11 @@ def _write_cache(path, key, x, y) -> None:
         os.replace(tmp, path)
     except (OSError, RuntimeError) as e:  # torch.save reports an unwritable file as a RuntimeError
         why = getattr(e, "strerror", None) or str(e).splitlines()[0]
-        warnings.warn(f"could not write the data cache {path} ({why}); the data are decoded again on the next "
-                      f"load. Point GENREP_DATA at a writable folder to keep the cache.", stacklevel=3)
+        warnings.warn(
+            f"could not write the data cache {path} ({why}); the data are decoded again on the next "
+            f"load. Point GENREP_DATA at a writable folder to keep the cache.",
+            stacklevel=3,
+        )
     finally:
         try:
             tmp.unlink(missing_ok=True)
@@ -239,14 +251,17 @@ def load(name: str, split: str = "train", size: int | None = None, labels: bool 
             x, y = READERS[st.spec.reader](st, split, size)
         except (DataError, KeyboardInterrupt):
             raise
-        except Exception as e:   # truncated archive, bad JPEG, ...: one clear message, not a traceback
+        except Exception as e:  # truncated archive, bad JPEG, ...: one clear message, not a traceback
             raise DataError(
                 f"Dataset {name!r} [{st.spec.title}] in {raw_dir(name)} could not be decoded: "
-                f"{type(e).__name__}: {e}\nFix: delete {raw_dir(name)} and run `{spec.fix}`.") from e
+                f"{type(e).__name__}: {e}\nFix: delete {raw_dir(name)} and run `{spec.fix}`."
+            ) from e
         want = st.spec.counts.get(split)
         if want is not None and len(x) != want:
-            raise DataError(f"Dataset {name!r} [{st.spec.title}] split {split!r}: decoded {len(x)} images, "
-                            f"expected {want}.\nFix: delete {raw_dir(name)} and run `{spec.fix}`.")
+            raise DataError(
+                f"Dataset {name!r} [{st.spec.title}] split {split!r}: decoded {len(x)} images, "
+                f"expected {want}.\nFix: delete {raw_dir(name)} and run `{spec.fix}`."
+            )
         x = torch.from_numpy(x)
         y = torch.from_numpy(y) if y is not None else None
         _write_cache(path, key, x, y)
@@ -262,16 +277,17 @@ def info(name: str) -> DatasetSpec:
 
 # ------------------------------------------------------------------------------- load_or_standin
 
-STANDIN_MAX_N = 10000   # a stand-in with n=None has the real split's size, capped here
+STANDIN_MAX_N = 10000  # a stand-in with n=None has the real split's size, capped here
 
 
 @dataclass
 class Data:
     """What :func:`load_or_standin` returns: the images, the labels (or None) and where they came from."""
+
     images: torch.Tensor
     labels: torch.Tensor | None
-    source: str          # "real" or "stand-in"
-    title: str           # for captions: the variant's title, or "procedural stand-in for <dataset>"
+    source: str  # "real" or "stand-in"
+    title: str  # for captions: the variant's title, or "procedural stand-in for <dataset>"
     name: str
     split: str
 
@@ -288,6 +304,7 @@ def load_or_standin(name, split="train", size=None, n=None, labels=False, seed=0
     ``STANDIN_MAX_N``).
     """
     from .standins import standin
+
     spec = get_spec(name)
     if split not in spec.splits:
         raise ValueError(f"dataset {name!r} has splits {spec.splits}, not {split!r}")
@@ -299,8 +316,9 @@ def load_or_standin(name, split="train", size=None, n=None, labels=False, seed=0
         x, y = out if labels else (out, None)
         title = f"procedural stand-in for {_short(spec.title)}"
         why = str(e).splitlines()[0].rstrip(":")
-        warnings.warn(f"{name}: using a {title} ({count} images): {why}. Run `make data` for the real data.",
-                      stacklevel=2)
+        warnings.warn(
+            f"{name}: using a {title} ({count} images): {why}. Run `make data` for the real data.", stacklevel=2
+        )
         return Data(x, y, "stand-in", title, name, split)
     out = load(name, split, size=size, labels=labels)
     x, y = out if labels else (out, None)

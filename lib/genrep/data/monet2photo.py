@@ -16,6 +16,7 @@ so). When the Kaggle data is staged the training sets are the competition's; oth
 seeded draw of 300 monet2photo paintings and the photos a draw of 7,038 from trainB + testB, and the title
 says that this is not the competition data.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,10 @@ def archive_path() -> Path:
 def load_monet2photo(size: int = 256, path: Path | str | None = None) -> dict[str, torch.Tensor]:
     """The four splits of the archive as uint8 [N, 3, size, size], in natural file order."""
     path = Path(path) if path is not None else archive_path()
-    fix = (f"CycleGAN's monet2photo is not redistributed here: place monet2photo.zip (trainA/testA/trainB/testB) "
-           f"at {path} or set GENREP_MONET2PHOTO, or use data_source=kaggle")
+    fix = (
+        f"CycleGAN's monet2photo is not redistributed here: place monet2photo.zip (trainA/testA/trainB/testB) "
+        f"at {path} or set GENREP_MONET2PHOTO, or use data_source=kaggle"
+    )
     if not path.is_file():
         raise DataError(f"monet2photo: archive not found at {path}. {fix}")
     members: dict[str, list] = {s: [] for s in SPLITS}
@@ -66,7 +69,7 @@ def load_monet2photo(size: int = 256, path: Path | str | None = None) -> dict[st
 def _dct_matrix(n: int) -> torch.Tensor:
     k = torch.arange(n, dtype=torch.float64)
     m = torch.cos(torch.pi * (2 * k[None, :] + 1) * k[:, None] / (2 * n))
-    m[0] /= 2 ** 0.5
+    m[0] /= 2**0.5
     return m * (2 / n) ** 0.5
 
 
@@ -89,7 +92,7 @@ def near_duplicates(candidates: torch.Tensor, against: torch.Tensor, max_hamming
     if len(candidates) == 0 or len(against) == 0:
         return torch.zeros(len(candidates), dtype=torch.bool)
     hc, ha = perceptual_hash(candidates).float(), perceptual_hash(against).float()
-    ham = hc @ (1 - ha).T + (1 - hc) @ ha.T          # bits that differ, for every pair
+    ham = hc @ (1 - ha).T + (1 - hc) @ ha.T  # bits that differ, for every pair
     return ham.min(dim=1).values <= max_hamming
 
 
@@ -101,8 +104,14 @@ def _draw(x: torch.Tensor, n: int, seed: int) -> tuple[torch.Tensor, torch.Tenso
     return x[take], x[~take]
 
 
-def monet2photo_task(size: int = 256, n_photo: int | None = None, n_monet: int | None = None, seed: int = 0,
-                     kaggle: tuple[torch.Tensor, torch.Tensor] | None = None, max_hamming: int = 10):
+def monet2photo_task(
+    size: int = 256,
+    n_photo: int | None = None,
+    n_monet: int | None = None,
+    seed: int = 0,
+    kaggle: tuple[torch.Tensor, torch.Tensor] | None = None,
+    max_hamming: int = 10,
+):
     """An :class:`~genrep.data.unpaired.UnpairedTask` whose MiFID reference is the monet2photo paintings that
     are not near-duplicates of the training paintings. ``kaggle``: (photos, paintings) of the competition when
     staged; else both domains are drawn from the archive (300 paintings, 7,038 photos unless n_* say less)."""
@@ -113,21 +122,35 @@ def monet2photo_task(size: int = 256, n_photo: int | None = None, n_monet: int |
     if kaggle is not None:
         photos, paintings = _subset(kaggle[0], n_photo, seed), _subset(kaggle[1], n_monet, seed + 1)
         pool = monets
-        title = "Kaggle gan-getting-started (real data" + (f", down-scaled to {size}px" if size != 256 else "") + \
-            "); MiFID reference: monet2photo paintings not among the 300"
+        title = (
+            "Kaggle gan-getting-started (real data"
+            + (f", down-scaled to {size}px" if size != 256 else "")
+            + "); MiFID reference: monet2photo paintings not among the 300"
+        )
     else:
         k = min(n_monet or 300, len(monets) - 1)
         paintings, pool = _draw(monets, k, seed + 1)
         all_photos = torch.cat([m["trainB"], m["testB"]])
         photos, _ = _draw(all_photos, min(n_photo or 7038, len(all_photos)), seed)
-        title = (f"monet2photo (real data, NOT the competition data: {len(paintings)} drawn paintings"
-                 + (f", {size}px" if size != 256 else "") + "); MiFID reference: the other paintings")
+        title = (
+            f"monet2photo (real data, NOT the competition data: {len(paintings)} drawn paintings"
+            + (f", {size}px" if size != 256 else "")
+            + "); MiFID reference: the other paintings"
+        )
     dup = near_duplicates(pool, paintings, max_hamming)
     reference = pool[~dup]
     if len(reference) < 2:
-        raise DataError(f"monet2photo: only {len(reference)} paintings remain after removing near-duplicates of the "
-                        f"{len(paintings)} training paintings; the archive looks wrong")
+        raise DataError(
+            f"monet2photo: only {len(reference)} paintings remain after removing near-duplicates of the "
+            f"{len(paintings)} training paintings; the archive looks wrong"
+        )
     ref_name = f"monet2photo{len(reference)}"
-    task = UnpairedTask(photos, paintings, reference, ref_name, "real", f"{title} ({int(dup.sum())} near-duplicates "
-                        f"of {len(pool)} dropped)")
+    task = UnpairedTask(
+        photos,
+        paintings,
+        reference,
+        ref_name,
+        "real",
+        f"{title} ({int(dup.sum())} near-duplicates of {len(pool)} dropped)",
+    )
     return task

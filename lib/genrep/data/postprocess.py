@@ -5,6 +5,7 @@ sharpening"; the filters are our choice, spec cyclegan_monet §3.6).
 * ``sharpen``: PIL ``UnsharpMask(radius=2, percent=100, threshold=3)``
 * ``denoise+sharpen``: both, in this order; ``none``: unchanged.
 """
+
 from __future__ import annotations
 
 import numpy as np

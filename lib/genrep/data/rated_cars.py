@@ -12,6 +12,7 @@ ratings come from :func:`genrep.data.raters.rate_images`. When the photos are no
 procedural stand-in is used (the registry's square cars stand-in, centre-cropped). ``"synthcars"`` renders
 :mod:`genrep.data.synthcars` (deterministic by split seed).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,10 +38,10 @@ RATED_CAR_DATASETS = {
 def _to_rect(im: Image.Image, height: int, width: int) -> Image.Image:
     w, h = im.size
     target = width / height
-    if w / h > target:           # too wide: crop the sides
+    if w / h > target:  # too wide: crop the sides
         cw = round(h * target)
         im = im.crop(((w - cw) // 2, 0, (w - cw) // 2 + cw, h))
-    elif w / h < target:         # too tall: crop top and bottom
+    elif w / h < target:  # too tall: crop top and bottom
         ch = round(w / target)
         im = im.crop((0, (h - ch) // 2, w, (h - ch) // 2 + ch))
     return im.resize((width, height), Image.BILINEAR) if im.size != (width, height) else im
@@ -55,9 +56,11 @@ def load_rect(name: str, split: str = "train", height: int = 96, width: int = 12
     if spec.reader != "tar_images" or spec.channels != 3:
         raise ValueError(f"load_rect supports RGB tar-image datasets; {name!r} uses reader {spec.reader!r}")
     st = verify(name)
-    key = hashlib.sha256(f"{LOADER_VERSION}|rect|{st.spec.title}|{st.fingerprint}|{split}|{height}x{width}"
-                         .encode()).hexdigest()
+    key = hashlib.sha256(
+        f"{LOADER_VERSION}|rect|{st.spec.title}|{st.fingerprint}|{split}|{height}x{width}".encode()
+    ).hexdigest()
     from .. import paths
+
     path = paths.data_dir() / "cache" / f"{name}-{split}-{height}x{width}.pt"
     cached = _read_cache(path, key)
     if cached is not None:
@@ -77,11 +80,12 @@ def load_rect(name: str, split: str = "train", height: int = 96, width: int = 12
 @dataclass
 class RatedCars:
     """Images, their ratings/attributes, and where they came from (for captions)."""
+
     images: torch.Tensor
     ratings: pd.DataFrame
     name: str
     split: str
-    source: str      # "procedural" | "real" | "stand-in"
+    source: str  # "procedural" | "real" | "stand-in"
     title: str
 
     @property
@@ -91,6 +95,7 @@ class RatedCars:
     @staticmethod
     def oracle(images) -> np.ndarray:
         from .raters import image_utility
+
         return image_utility(images)
 
 
@@ -101,11 +106,20 @@ def _subset(n_total: int, n: int | None, seed: int) -> torch.Tensor | None:
     return torch.randperm(n_total, generator=g)[:n].sort().values
 
 
-def load_rated_cars(name: str, split: str = "train", n: int | None = None, height: int = 96, width: int = 128,
-                    seed: int = 0, n_raters: int = 5, progress: bool = False) -> RatedCars:
+def load_rated_cars(
+    name: str,
+    split: str = "train",
+    n: int | None = None,
+    height: int = 96,
+    width: int = 128,
+    seed: int = 0,
+    n_raters: int = 5,
+    progress: bool = False,
+) -> RatedCars:
     """Rated car images (see module doc). ``n`` images (SynthCars: drawn; cars: a seeded subset)."""
     from .raters import rate_images
     from .synthcars import SPLIT_SIZES, make_synthcars
+
     if name not in RATED_CAR_DATASETS:
         raise ValueError(f"unknown rated car dataset {name!r}; valid: {', '.join(RATED_CAR_DATASETS)}")
     if name == "synthcars":
@@ -120,12 +134,19 @@ def load_rated_cars(name: str, split: str = "train", n: int | None = None, heigh
         source, title = "real", "Stanford Cars subset"
     except DataError as e:
         from .standins import standin
+
         sq = standin("cars", 793, size=max(height, width), seed=0)
-        x = torch.stack([torch.from_numpy(np.asarray(_to_rect(Image.fromarray(a.permute(1, 2, 0).numpy()),
-                                                               height, width))).permute(2, 0, 1) for a in sq])
+        x = torch.stack(
+            [
+                torch.from_numpy(
+                    np.asarray(_to_rect(Image.fromarray(a.permute(1, 2, 0).numpy()), height, width))
+                ).permute(2, 0, 1)
+                for a in sq
+            ]
+        )
         source, title = "stand-in", "procedural stand-in for Stanford Cars"
         warnings.warn(f"cars: using a {title}: {str(e).splitlines()[0]}", stacklevel=2)
-    held = torch.arange(len(x)) % 5 == 4   # every fifth photo: 158 held out, 635 train of 793
+    held = torch.arange(len(x)) % 5 == 4  # every fifth photo: 158 held out, 635 train of 793
     df = rate_images(x, seed=seed, n_raters=n_raters, calibrate_on=~held.numpy())  # the scale from train only
     calib = df.attrs.get("calibration", {})
     if split != "all":

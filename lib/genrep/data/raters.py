@@ -16,6 +16,7 @@ Ratings: ``clip(round(A + B·(u − m)/s), 1, 10)`` as integers, A=3, B=1.6 (mea
 they are the mean and SD of its calibration images -- the training photos only, never the held-out ones
 (``calibrate_on``) -- stored with the ratings, so generated images can be put on the same scale.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,23 +29,33 @@ NOISE_SD = 0.5
 # frozen population statistics of the noisy SynthCars utility and of paint saturation (200k draws, seed 99)
 SYNTH_U_MEAN, SYNTH_U_SD = 0.3625, 1.1192
 SYNTH_SAT_MEAN, SYNTH_SAT_SD = 0.3123, 0.3438
-MOIRA_WEIGHTS = {"warm": 1.2, "sports": 0.8, "silver": 0.6, "spoiler": 0.3, "stripe": 0.3, "utility": -0.4,
-                 "sat_z": 0.5}
+MOIRA_WEIGHTS = {
+    "warm": 1.2,
+    "sports": 0.8,
+    "silver": 0.6,
+    "spoiler": 0.3,
+    "stripe": 0.3,
+    "utility": -0.4,
+    "sat_z": 0.5,
+}
 FEATURES = tuple(MOIRA_WEIGHTS)
 COLOR_FAMILIES = ("white", "black", "gray", "silver", "red", "blue", "brown", "green", "orange", "yellow")
 
 
 def synth_features(specs: pd.DataFrame) -> pd.DataFrame:
     """The attribute features raters see: warm, sports, silver, spoiler, stripe, utility (van/pickup), sat_z."""
-    return pd.DataFrame({
-        "warm": specs.color.isin(["red", "orange", "yellow"]).astype(float),
-        "sports": (specs.body == "sports").astype(float),
-        "silver": (specs.color == "silver").astype(float),
-        "spoiler": specs.spoiler.astype(float),
-        "stripe": specs.stripe.astype(float),
-        "utility": specs.body.isin(["van", "pickup"]).astype(float),
-        "sat_z": (specs.paint_s - SYNTH_SAT_MEAN) / SYNTH_SAT_SD,
-    }, index=specs.index)
+    return pd.DataFrame(
+        {
+            "warm": specs.color.isin(["red", "orange", "yellow"]).astype(float),
+            "sports": (specs.body == "sports").astype(float),
+            "silver": (specs.color == "silver").astype(float),
+            "spoiler": specs.spoiler.astype(float),
+            "stripe": specs.stripe.astype(float),
+            "utility": specs.body.isin(["van", "pickup"]).astype(float),
+            "sat_z": (specs.paint_s - SYNTH_SAT_MEAN) / SYNTH_SAT_SD,
+        },
+        index=specs.index,
+    )
 
 
 def to_rating(u, mean: float, sd: float) -> np.ndarray:
@@ -58,7 +69,7 @@ def rater_weights(n_raters: int = 5, seed: int = 1234) -> dict[str, dict]:
     r = np.random.default_rng(seed)
     out = {"moira": dict(MOIRA_WEIGHTS)}
     for k in range(1, n_raters):
-        out[f"rater{k}"] = {f: float(w) for f, w in zip(FEATURES, r.normal(0, 0.6, len(FEATURES)))}
+        out[f"rater{k}"] = {f: float(w) for f, w in zip(FEATURES, r.normal(0, 0.6, len(FEATURES)), strict=False)}
     return out
 
 
@@ -81,6 +92,7 @@ def rate_synthcars(specs: pd.DataFrame, seed: int = 0, n_raters: int = 5) -> pd.
 
 # ------------------------------------------------------------------------------- pixel statistics
 
+
 def rgb_to_hsv(x: torch.Tensor) -> torch.Tensor:
     """float RGB in [0, 1], [N, 3, H, W] -> HSV with hue in degrees [0, 360), s and v in [0, 1]."""
     r, g, b = x.unbind(1)
@@ -98,11 +110,11 @@ def foreground_mask(x: torch.Tensor, threshold: float = 0.18) -> torch.Tensor:
     """[N, H, W] bool: pixels whose RGB differs from the median border colour by more than ``threshold``
     (the border estimates the background). Images with under 5 % foreground use the central half."""
     n, _, h, w = x.shape
-    border = torch.cat([x[:, :, 0], x[:, :, -1], x[:, :, :, 0], x[:, :, :, -1]], dim=2)   # [N, 3, 2W+2H]
+    border = torch.cat([x[:, :, 0], x[:, :, -1], x[:, :, :, 0], x[:, :, :, -1]], dim=2)  # [N, 3, 2W+2H]
     bg = border.median(dim=2).values[:, :, None, None]
     m = (x - bg).abs().amax(1) > threshold
     centre = torch.zeros(h, w, dtype=torch.bool, device=x.device)
-    centre[h // 4: h - h // 4, w // 4: w - w // 4] = True
+    centre[h // 4 : h - h // 4, w // 4 : w - w // 4] = True
     small = m.float().mean((1, 2)) < 0.05
     return torch.where(small[:, None, None], centre[None].expand(n, h, w), m)
 
@@ -116,7 +128,7 @@ def image_statistics(images, chunk: int = 512) -> pd.DataFrame:
     """Per image: warm, silver, saturation (foreground means), aspect (foreground width/height), fg share."""
     rows = []
     for i in range(0, len(images), chunk):
-        x = _as_float01(images[i:i + chunk])
+        x = _as_float01(images[i : i + chunk])
         hsv = rgb_to_hsv(x)
         h, s, v = hsv.unbind(1)
         m = foreground_mask(x).float()
@@ -125,11 +137,20 @@ def image_statistics(images, chunk: int = 512) -> pd.DataFrame:
         warm = ((hue_warm & (s > 0.4) & (v > 0.35)).float() * m).sum((1, 2)) / area
         silver = (((s < 0.15) & (v > 0.55) & (v < 0.92)).float() * m).sum((1, 2)) / area
         sat = (s * m).sum((1, 2)) / area
-        cols = (m.mean(1) > 0.2).float().sum(1)     # columns that are mostly car
+        cols = (m.mean(1) > 0.2).float().sum(1)  # columns that are mostly car
         rws = (m.mean(2) > 0.2).float().sum(1)
         aspect = (cols / x.shape[-1]) / (rws / x.shape[-2]).clamp_min(1e-3) * (x.shape[-2] / x.shape[-1])
-        rows.append(pd.DataFrame({"warm": warm.numpy(), "silver": silver.numpy(), "saturation": sat.numpy(),
-                                  "aspect": aspect.numpy(), "fg_share": m.mean((1, 2)).numpy()}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "warm": warm.numpy(),
+                    "silver": silver.numpy(),
+                    "saturation": sat.numpy(),
+                    "aspect": aspect.numpy(),
+                    "fg_share": m.mean((1, 2)).numpy(),
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
@@ -154,11 +175,12 @@ def rate_images(images, seed: int = 0, n_raters: int = 5, calibrate_on=None) -> 
     noisy = true_u + r.normal(0, NOISE_SD, len(true_u))
     cal = np.ones(len(noisy), bool) if calibrate_on is None else np.asarray(calibrate_on, bool)
     if cal.shape != noisy.shape or cal.sum() < 2:
-        raise ValueError(f"calibrate_on must be a boolean mask over the {len(noisy)} images selecting at least 2, "
-                         f"got shape {cal.shape} with {int(cal.sum())} selected")
+        raise ValueError(
+            f"calibrate_on must be a boolean mask over the {len(noisy)} images selecting at least 2, "
+            f"got shape {cal.shape} with {int(cal.sum())} selected"
+        )
     mean, sd = float(noisy[cal].mean()), float(noisy[cal].std()) + 1e-9
-    out = pd.DataFrame({"moira": to_rating(noisy, mean, sd), "moira_utility": noisy,
-                        "moira_true_utility": true_u})
+    out = pd.DataFrame({"moira": to_rating(noisy, mean, sd), "moira_utility": noisy, "moira_true_utility": true_u})
     wr = np.random.default_rng(1234)
     feats = st[["warm", "silver", "saturation", "aspect"]].to_numpy()
     feats = (feats - feats[cal].mean(0)) / (feats[cal].std(0) + 1e-9)
@@ -166,7 +188,7 @@ def rate_images(images, seed: int = 0, n_raters: int = 5, calibrate_on=None) -> 
         u = feats @ wr.normal(0, 0.6, feats.shape[1]) + r.normal(0, NOISE_SD, len(feats))
         out[f"rater{k}"] = to_rating(u, float(u[cal].mean()), float(u[cal].std()) + 1e-9)
     out = pd.concat([out, st], axis=1)
-    out.attrs["calibration"] = {"mean": mean, "sd": sd, "n": int(cal.sum())}   # (pd.concat drops attrs)
+    out.attrs["calibration"] = {"mean": mean, "sd": sd, "n": int(cal.sum())}  # (pd.concat drops attrs)
     return out
 
 
@@ -174,7 +196,7 @@ def dominant_color_family(images) -> list[str]:
     """HSV heuristic colour family of each image's foreground (spec M3): one of ``COLOR_FAMILIES``."""
     out = []
     for i in range(0, len(images), 512):
-        x = _as_float01(images[i:i + 512])
+        x = _as_float01(images[i : i + 512])
         hsv = rgb_to_hsv(x)
         m = foreground_mask(x)
         for j in range(len(x)):

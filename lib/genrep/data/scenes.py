@@ -15,6 +15,7 @@ multi-object 3D-Room / CLEVR scenes (multi-object dSprites).
 Both are deterministic in their arguments and pure torch (CPU). Labelled "procedural stand-in" wherever
 used.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,11 +38,11 @@ def _grid(n, s):
 
 def shape_mask(kind, u, v):
     """Soft-free inside test for shape ``kind`` [n,1,1] (index into SHAPE_NAMES) in local units."""
-    r, a = torch.sqrt(u ** 2 + v ** 2), torch.atan2(v, u)
+    r, a = torch.sqrt(u**2 + v**2), torch.atan2(v, u)
     sq = (u.abs() <= 0.75) & (v.abs() <= 0.75)
-    el = u ** 2 + (v / 0.6) ** 2 <= 1
+    el = u**2 + (v / 0.6) ** 2 <= 1
     hx, hy = u / 0.95, -v / 0.95 + 0.25
-    he = (hx ** 2 + hy ** 2 - 1) ** 3 - hx ** 2 * hy ** 3 <= 0
+    he = (hx**2 + hy**2 - 1) ** 3 - hx**2 * hy**3 <= 0
     tri = (v <= 0.6) & (u.abs() <= (v + 0.9) * 0.6)
     star = r <= 0.55 + 0.35 * torch.cos(5 * a)
     out = sq
@@ -52,16 +53,20 @@ def shape_mask(kind, u, v):
 
 def _class_table(n_classes=N_CLASSES, seed=1234):
     g = torch.Generator().manual_seed(seed)
-    return {"shape": torch.arange(n_classes) % 5, "texture": (torch.arange(n_classes) // 5) % 4,
-            "fg": torch.rand(n_classes, 2, 3, generator=g) * 0.8 + 0.2,       # two texture colours
-            "sky": torch.rand(n_classes, 3, generator=g) * 0.5 + 0.4,
-            "ground": torch.rand(n_classes, 3, generator=g) * 0.5 + 0.1,
-            "freq": 6 + torch.rand(n_classes, generator=g) * 6,
-            "night": (torch.arange(n_classes) % 3) == 0}
+    return {
+        "shape": torch.arange(n_classes) % 5,
+        "texture": (torch.arange(n_classes) // 5) % 4,
+        "fg": torch.rand(n_classes, 2, 3, generator=g) * 0.8 + 0.2,  # two texture colours
+        "sky": torch.rand(n_classes, 3, generator=g) * 0.5 + 0.4,
+        "ground": torch.rand(n_classes, 3, generator=g) * 0.5 + 0.1,
+        "freq": 6 + torch.rand(n_classes, generator=g) * 6,
+        "night": (torch.arange(n_classes) % 3) == 0,
+    }
 
 
-def textured_shapes(n: int, size: int = 64, seed: int = 0, classes=None, supersample: int = 2,
-                    fixed: dict | None = None) -> dict:
+def textured_shapes(
+    n: int, size: int = 64, seed: int = 0, classes=None, supersample: int = 2, fixed: dict | None = None
+) -> dict:
     """``n`` images of the textured-shapes stand-in → dict(images uint8 [n,3,s,s], labels, masks uint8
     [n,1,s,s], x, y, scale, angle, horizon, brightness). ``classes`` restricts the labels drawn;
     ``fixed`` pins factors (e.g. ``{"x": 0.5}``)."""
@@ -69,10 +74,20 @@ def textured_shapes(n: int, size: int = 64, seed: int = 0, classes=None, supersa
     if classes.min() < 0 or classes.max() >= N_CLASSES:
         raise ValueError(f"classes must lie in 0..{N_CLASSES - 1}")
     g = torch.Generator().manual_seed(10_007 * seed + 17)
-    u = lambda lo, hi: lo + (hi - lo) * torch.rand(n, generator=g)
+
+    def u(lo, hi):
+        return lo + (hi - lo) * torch.rand(n, generator=g)
+
     y = classes[torch.randint(len(classes), (n,), generator=g)]
-    f = {"x": u(0.2, 0.8), "y": u(0.2, 0.8), "scale": u(0.25, 0.6), "angle": u(0, 2 * math.pi),
-         "horizon": u(0.3, 0.7), "brightness": u(0.35, 1.0), "phase": u(0, 2 * math.pi)}
+    f = {
+        "x": u(0.2, 0.8),
+        "y": u(0.2, 0.8),
+        "scale": u(0.25, 0.6),
+        "angle": u(0, 2 * math.pi),
+        "horizon": u(0.3, 0.7),
+        "brightness": u(0.35, 1.0),
+        "phase": u(0, 2 * math.pi),
+    }
     for k, v in (fixed or {}).items():
         if k not in f:
             raise ValueError(f"unknown factor {k!r}; valid: {', '.join(f)}")
@@ -81,7 +96,10 @@ def textured_shapes(n: int, size: int = 64, seed: int = 0, classes=None, supersa
     f["brightness"] = torch.where(T["night"][y], f["brightness"], torch.ones(n))
     s = size * supersample
     X, Y = _grid(n, s)
-    c3 = lambda t: t[:, :, None, None]
+
+    def c3(t):
+        return t[:, :, None, None]
+
     noise = F.interpolate(torch.randn(n, 1, 8, 8, generator=g), size=(s, s), mode="bilinear", align_corners=False)
     sky = (Y < f["horizon"][:, None, None]).float()[:, None]
     bg = c3(T["sky"][y]) * sky + c3(T["ground"][y]) * (1 - sky) + 0.06 * noise
@@ -94,8 +112,7 @@ def textured_shapes(n: int, size: int = 64, seed: int = 0, classes=None, supersa
     stripes = (torch.sin(fr * math.pi * lu + ph) > 0).float()
     checker = ((torch.sin(fr * math.pi * lu / 2 + ph) * torch.sin(fr * math.pi * lv / 2)) > 0).float()
     dots = ((torch.sin(fr * math.pi * lu + ph) ** 2 + torch.sin(fr * math.pi * lv) ** 2) < 0.6).float()
-    hf = F.interpolate(torch.randn(n, 1, 24, 24, generator=g), size=(s, s), mode="bilinear",
-                       align_corners=False)[:, 0]
+    hf = F.interpolate(torch.randn(n, 1, 24, 24, generator=g), size=(s, s), mode="bilinear", align_corners=False)[:, 0]
     nz = (hf > 0).float()
     pat = torch.where(tex == 0, stripes, torch.where(tex == 1, checker, torch.where(tex == 2, dots, nz)))[:, None]
     col = T["fg"][y]
@@ -103,8 +120,7 @@ def textured_shapes(n: int, size: int = 64, seed: int = 0, classes=None, supersa
     img = (bg * (1 - m) + fg * m) * f["brightness"][:, None, None, None]
     img = F.avg_pool2d(img, supersample).clamp(0, 1)
     mask = F.avg_pool2d(m, supersample)
-    out = {"images": (img * 255).round().to(torch.uint8), "labels": y,
-           "masks": (mask * 255).round().to(torch.uint8)}
+    out = {"images": (img * 255).round().to(torch.uint8), "labels": y, "masks": (mask * 255).round().to(torch.uint8)}
     out.update({k: v for k, v in f.items() if k != "phase"})
     return out
 
@@ -120,7 +136,7 @@ def multi_dsprites(n: int, size: int = 64, seed: int = 0, max_objects: int = 4, 
     img = torch.full((n, 3, size, size), 0.08)
     boxes = torch.zeros(n, max_objects, 5)
     masks = torch.zeros(n, max_objects, size, size, dtype=torch.bool)
-    for k in range(max_objects):          # k = depth order: later objects are drawn in front
+    for k in range(max_objects):  # k = depth order: later objects are drawn in front
         present = counts > k
         shape = torch.randint(0, 3, (n,), generator=g)
         scale = 0.6 + 0.8 * torch.rand(n, generator=g)
@@ -142,5 +158,11 @@ def multi_dsprites(n: int, size: int = 64, seed: int = 0, max_objects: int = 4, 
             if len(xs):
                 tight[i, k] = torch.tensor([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], dtype=torch.float32)
     visible = (tight[..., 2] > tight[..., 0]).sum(1)
-    return {"images": (img * 255).round().to(torch.uint8), "counts": counts, "visible": visible,
-            "boxes": boxes, "tight": tight, "masks": masks}
+    return {
+        "images": (img * 255).round().to(torch.uint8),
+        "counts": counts,
+        "visible": visible,
+        "boxes": boxes,
+        "tight": tight,
+        "masks": masks,
+    }

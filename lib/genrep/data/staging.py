@@ -5,6 +5,7 @@ in ``raw/<name>/.verified.json`` with its size and mtime, so later checks (``ava
 ``manifest_hash``) cost one ``stat`` instead of re-hashing; a file whose size or mtime changed is
 re-hashed, and one whose digest is wrong is reported as corrupt.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,6 +27,7 @@ def raw_dir(name: str) -> Path:
 
 
 # ----------------------------------------------------------------------------------------- checksums
+
 
 def _hasher(expected: str):
     return hashlib.md5() if expected.startswith("md5:") else hashlib.sha256()
@@ -97,6 +99,7 @@ def _check(d: Path, fs: FileSpec, stamps: dict) -> tuple[str, str]:
 
 # ------------------------------------------------------------------------------- variants, verify
 
+
 def _folder_files(spec: DatasetSpec) -> list[Path]:
     d = raw_dir(spec.name) / spec.layout["folder"]
     if not d.is_dir():
@@ -120,6 +123,7 @@ def active_variant(name: str) -> DatasetSpec:
 @dataclass
 class Staged:
     """A verified dataset: the variant in use, its files (name -> path) and a fingerprint of them."""
+
     spec: DatasetSpec
     files: dict
     fingerprint: str
@@ -137,8 +141,7 @@ def _fix_line(spec: DatasetSpec) -> str:
     else:
         where = f"the mirror looked in is {src}" + ("" if src.is_dir() else ", which does not exist")
     online = "; without a mirror it downloads MNIST with torchvision" if spec.name == "mnist" else ""
-    return (f"Fix: run `{spec.fix}` (or `{FIX_SOURCE}` if your mirror of the data is elsewhere; "
-            f"{where}{online}).")
+    return f"Fix: run `{spec.fix}` (or `{FIX_SOURCE}` if your mirror of the data is elsewhere; {where}{online})."
 
 
 def verify(name: str) -> Staged:
@@ -191,6 +194,7 @@ def manifest_hash(names=None) -> str:
 
 # ------------------------------------------------------------------------------------------ stage
 
+
 def _find_source(source: Path | None, fs: FileSpec) -> Path | None:
     if source is None:
         return None
@@ -237,6 +241,7 @@ def _download_mnist(spec: DatasetSpec, say) -> str:
     tmp = raw_dir(spec.name) / "_download"
     try:
         import torchvision
+
         say("  mnist: not in the mirror; trying torchvision download")
         torchvision.datasets.MNIST(str(tmp), train=True, download=True)
         status = _stage_files(spec, tmp / "MNIST" / "raw", say)
@@ -272,7 +277,7 @@ def stage(names=None, source=None, progress=True, download=True, rehash=False) -
                 s = _stage_files(v, source, say, rehash)
                 if s in ("ok", "staged"):
                     status = s
-                else:   # set a broken preferred copy aside so that load() uses the default files
+                else:  # set a broken preferred copy aside so that load() uses the default files
                     for f in v.files:
                         p = raw_dir(name) / f.name
                         if p.exists():

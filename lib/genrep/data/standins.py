@@ -16,6 +16,7 @@ instead, and say so. Each stand-in is drawn with signed-distance shapes and smoo
 
 Same (name, n, size, split, seed) gives identical bytes; images come out as uint8 [N, C, S, S].
 """
+
 from __future__ import annotations
 
 import math
@@ -26,7 +27,7 @@ import torch.nn.functional as F
 
 from .registry import get_spec
 
-CHUNK_PIXELS = 1 << 20   # images are painted in chunks of about this many pixels (cache-friendly)
+CHUNK_PIXELS = 1 << 20  # images are painted in chunks of about this many pixels (cache-friendly)
 
 
 class _Rand:
@@ -56,7 +57,7 @@ class _Rand:
 def _grid(s):
     t = (torch.arange(s, dtype=torch.float32) + 0.5) / s * 2 - 1
     y, x = torch.meshgrid(t, t, indexing="ij")
-    return x[None], y[None]   # [1, s, s] each, in [-1, 1], y pointing down
+    return x[None], y[None]  # [1, s, s] each, in [-1, 1], y pointing down
 
 
 def _cover(d, s, soft=1.0):
@@ -106,10 +107,27 @@ def _triangle(x, y, pts):
 
 # ------------------------------------------------------------------------------------------ mnist
 
-_SEG = {"a": (-1, -1, 1, -1), "b": (1, -1, 1, 0), "c": (1, 0, 1, 1), "d": (-1, 1, 1, 1),
-        "e": (-1, 0, -1, 1), "f": (-1, -1, -1, 0), "g": (-1, 0, 1, 0)}
-_DIGITS = ["abcdef", [(0, -1, 0, 1), (-0.6, -0.5, 0, -1)], "abged", "abgcd", "fgbc", "afgcd", "afgedc",
-           ["a", (1, -1, -0.2, 1)], "abcdefg", "abcdfg"]
+_SEG = {
+    "a": (-1, -1, 1, -1),
+    "b": (1, -1, 1, 0),
+    "c": (1, 0, 1, 1),
+    "d": (-1, 1, 1, 1),
+    "e": (-1, 0, -1, 1),
+    "f": (-1, -1, -1, 0),
+    "g": (-1, 0, 1, 0),
+}
+_DIGITS = [
+    "abcdef",
+    [(0, -1, 0, 1), (-0.6, -0.5, 0, -1)],
+    "abged",
+    "abgcd",
+    "fgbc",
+    "afgcd",
+    "afgedc",
+    ["a", (1, -1, -0.2, 1)],
+    "abcdefg",
+    "abcdfg",
+]
 
 
 def _digit_table():
@@ -124,20 +142,28 @@ def _digit_table():
 
 def _mnist(r, n, s, y):
     table, valid = _digit_table()
-    seg = table[y] + r.u(n, -0.12, 0.12, 7, 4)               # hand-drawn jitter of every endpoint
-    seg = seg * torch.tensor([0.28, 0.45, 0.28, 0.45])        # digit box ~ 0.56 x 0.9 of [-1, 1]
+    seg = table[y] + r.u(n, -0.12, 0.12, 7, 4)  # hand-drawn jitter of every endpoint
+    seg = seg * torch.tensor([0.28, 0.45, 0.28, 0.45])  # digit box ~ 0.56 x 0.9 of [-1, 1]
     ang, shear, sc = r.u(n, -0.25, 0.25), r.u(n, -0.3, 0.3), r.u(n, 0.8, 1.15)
-    M = torch.stack([torch.stack([torch.cos(ang), -torch.sin(ang) + shear], -1),
-                     torch.stack([torch.sin(ang), torch.cos(ang)], -1)], -2) * sc[:, None, None]
+    M = (
+        torch.stack(
+            [
+                torch.stack([torch.cos(ang), -torch.sin(ang) + shear], -1),
+                torch.stack([torch.sin(ang), torch.cos(ang)], -1),
+            ],
+            -2,
+        )
+        * sc[:, None, None]
+    )
     shift = r.u(n, -0.1, 0.1, 2)
-    a = seg[..., :2] @ M.transpose(1, 2) + shift[:, None]                 # [n, 7, 2] stroke starts
-    b = seg[..., 2:] @ M.transpose(1, 2) + shift[:, None]                 # and ends
+    a = seg[..., :2] @ M.transpose(1, 2) + shift[:, None]  # [n, 7, 2] stroke starts
+    b = seg[..., 2:] @ M.transpose(1, 2) + shift[:, None]  # and ends
     x, yy = _grid(s)
-    px, py = x.reshape(1, 1, -1), yy.reshape(1, 1, -1)                  # [1, 1, s*s]
-    ax, ay, bx, by = a[..., :1], a[..., 1:], b[..., :1] - a[..., :1], b[..., 1:] - a[..., 1:]   # [n, 7, 1]
+    px, py = x.reshape(1, 1, -1), yy.reshape(1, 1, -1)  # [1, 1, s*s]
+    ax, ay, bx, by = a[..., :1], a[..., 1:], b[..., :1] - a[..., :1], b[..., 1:] - a[..., 1:]  # [n, 7, 1]
     dx, dy = px - ax, py - ay
     t = ((dx * bx + dy * by) / (bx * bx + by * by).clamp(min=1e-6)).clamp(0, 1)
-    d2 = (dx - t * bx) ** 2 + (dy - t * by) ** 2                       # squared distance to each stroke
+    d2 = (dx - t * bx) ** 2 + (dy - t * by) ** 2  # squared distance to each stroke
     d = d2.masked_fill(~valid[y][..., None], float("inf")).amin(1).sqrt().view(n, s, s)
     width = r.u3(n, 0.07, 0.13)
     return (_cover(d - width, s, soft=1.3) * r.u3(n, 0.85, 1.0))[:, None]
@@ -145,8 +171,18 @@ def _mnist(r, n, s, y):
 
 # ---------------------------------------------------------------------------------------- cifar10
 
-_CLASS_TINT = [(0.55, 0.65, 0.85), (0.8, 0.25, 0.2), (0.55, 0.5, 0.35), (0.7, 0.55, 0.4), (0.6, 0.5, 0.3),
-               (0.6, 0.45, 0.3), (0.35, 0.6, 0.3), (0.55, 0.4, 0.25), (0.3, 0.45, 0.7), (0.85, 0.8, 0.75)]
+_CLASS_TINT = [
+    (0.55, 0.65, 0.85),
+    (0.8, 0.25, 0.2),
+    (0.55, 0.5, 0.35),
+    (0.7, 0.55, 0.4),
+    (0.6, 0.5, 0.3),
+    (0.6, 0.45, 0.3),
+    (0.35, 0.6, 0.3),
+    (0.55, 0.4, 0.25),
+    (0.3, 0.45, 0.7),
+    (0.85, 0.8, 0.75),
+]
 
 
 def _cifar_shape(k, u, v):
@@ -195,18 +231,31 @@ def _cifar(r, n, s, y):
 
 # ------------------------------------------------------------------------------------------ monet
 
-_MONET = [(0.35, 0.5, 0.65), (0.6, 0.55, 0.75), (0.45, 0.6, 0.4), (0.85, 0.65, 0.65), (0.85, 0.75, 0.45),
-          (0.7, 0.8, 0.88), (0.25, 0.4, 0.3), (0.9, 0.87, 0.75)]
+_MONET = [
+    (0.35, 0.5, 0.65),
+    (0.6, 0.55, 0.75),
+    (0.45, 0.6, 0.4),
+    (0.85, 0.65, 0.65),
+    (0.85, 0.75, 0.45),
+    (0.7, 0.8, 0.88),
+    (0.25, 0.4, 0.3),
+    (0.9, 0.87, 0.75),
+]
 
 
 def _monet(r, n, s, y):
-    cols = torch.stack([r.pick(_MONET, n, 0.08) for _ in range(4)], 1)          # [n, 4, 3]
-    w = torch.softmax(3 * r.noise(n, 4, 3, 3, s), 1)                             # [n, 4, s, s]
+    cols = torch.stack([r.pick(_MONET, n, 0.08) for _ in range(4)], 1)  # [n, 4, 3]
+    w = torch.softmax(3 * r.noise(n, 4, 3, 3, s), 1)  # [n, 4, s, s]
     img = torch.einsum("nkhw,nkc->nchw", w, cols)
     strokes = r.noise(n, 1, max(s // 24, 3), max(s // 5, 6), s) + 0.5 * r.noise(n, 3, s // 12, s // 3, s)
     ang = r.u(n, -0.6, 0.6)
-    rot = torch.stack([torch.stack([torch.cos(ang), -torch.sin(ang), 0 * ang], -1),
-                       torch.stack([torch.sin(ang), torch.cos(ang), 0 * ang], -1)], 1)
+    rot = torch.stack(
+        [
+            torch.stack([torch.cos(ang), -torch.sin(ang), 0 * ang], -1),
+            torch.stack([torch.sin(ang), torch.cos(ang), 0 * ang], -1),
+        ],
+        1,
+    )
     grid = F.affine_grid(rot * 0.8, (n, 3, s, s), align_corners=False)
     strokes = F.grid_sample(strokes, grid, mode="bilinear", padding_mode="reflection", align_corners=False)
     img = img + 0.07 * strokes + 0.012 * torch.randn(n, 3, s, s, generator=r.g)
@@ -215,11 +264,14 @@ def _monet(r, n, s, y):
 
 # ----------------------------------------------------------------------------------- monet_photos
 
+
 def _photos(r, n, s, y):
     x, yy = _grid(s)
     horizon = r.u3(n, -0.25, 0.35) + r.u3(n, -0.12, 0.12) * x
-    top, low = r.pick([(0.12, 0.3, 0.7), (0.3, 0.5, 0.85), (0.25, 0.25, 0.45)], n, 0.08), \
-        r.pick([(0.75, 0.82, 0.92), (0.95, 0.7, 0.45), (0.7, 0.72, 0.75)], n, 0.06)
+    top, low = (
+        r.pick([(0.12, 0.3, 0.7), (0.3, 0.5, 0.85), (0.25, 0.25, 0.45)], n, 0.08),
+        r.pick([(0.75, 0.82, 0.92), (0.95, 0.7, 0.45), (0.7, 0.72, 0.75)], n, 0.06),
+    )
     t = ((yy + 1) / (horizon + 1).clamp(min=0.1)).clamp(0, 1)[:, None]
     img = top[:, :, None, None] * (1 - t) + low[:, :, None, None] * t
     clouds = (r.noise(n, 1, 5, 8, s, "bicubic") - 0.5).clamp(min=0) * r.u3(n, 0, 0.5)[:, None]
@@ -227,10 +279,9 @@ def _photos(r, n, s, y):
     ground = r.pick([(0.2, 0.42, 0.15), (0.72, 0.62, 0.42), (0.15, 0.3, 0.42), (0.3, 0.3, 0.32)], n, 0.06)
     depth = ((yy - horizon) / (1 - horizon).clamp(min=0.1)).clamp(0, 1)[:, None]
     grain = 0.15 * r.noise(n, 1, s // 8, s // 8, s) + 0.12 * torch.randn(n, 1, s, s, generator=r.g)
-    gimg = ground[:, :, None, None] * (1.1 - 0.5 * depth) * (1 + grain) \
-        + 0.02 * torch.randn(n, 3, s, s, generator=r.g)
+    gimg = ground[:, :, None, None] * (1.1 - 0.5 * depth) * (1 + grain) + 0.02 * torch.randn(n, 3, s, s, generator=r.g)
     img = _paint(img, _cover(horizon - yy, s), gimg)
-    for _ in range(3):   # buildings (tall boxes) or trees (trunk + round canopy) standing on the horizon
+    for _ in range(3):  # buildings (tall boxes) or trees (trunk + round canopy) standing on the horizon
         cx, w, h = r.u3(n, -0.9, 0.9), r.u3(n, 0.05, 0.25), r.u3(n, 0.15, 0.7)
         base = horizon + 0.02
         tree = r.u3(n) < 0.5
@@ -241,16 +292,23 @@ def _photos(r, n, s, y):
         trunk = _box(x, yy, cx, base - h / 2, 0.03, h / 2)
         d = torch.where(tree, torch.minimum(canopy, trunk), building)
         green = r.pick([(0.12, 0.3, 0.1), (0.25, 0.4, 0.12)], n, 0.05)
-        c = torch.where(tree[:, None], green[:, :, None, None], col[:, :, None, None]) * \
-            (1 + 0.12 * torch.randn(n, 1, s, s, generator=r.g))
+        c = torch.where(tree[:, None], green[:, :, None, None], col[:, :, None, None]) * (
+            1 + 0.12 * torch.randn(n, 1, s, s, generator=r.g)
+        )
         img = _paint(img, _cover(d, s) * present, c)
     return img
 
 
 # ------------------------------------------------------------------------------------------ cats
 
-_FUR = [(0.85, 0.55, 0.25), (0.55, 0.55, 0.55), (0.15, 0.13, 0.12), (0.92, 0.9, 0.86), (0.5, 0.35, 0.22),
-        (0.9, 0.8, 0.62)]
+_FUR = [
+    (0.85, 0.55, 0.25),
+    (0.55, 0.55, 0.55),
+    (0.15, 0.13, 0.12),
+    (0.92, 0.9, 0.86),
+    (0.5, 0.35, 0.22),
+    (0.9, 0.8, 0.62),
+]
 
 
 def _cats(r, n, s, y):
@@ -260,8 +318,10 @@ def _cats(r, n, s, y):
     fur = r.pick(_FUR, n, 0.08)[:, :, None, None] * (1 + 0.12 * r.noise(n, 1, s // 4, s // 4, s))
     tabby = r.u3(n, 0, 0.25)[:, None] * torch.sin(9 * torch.atan2(v + 0.6, u))[:, None]
     fur = fur * (1 - tabby.clamp(min=0))
-    ears = torch.minimum(_triangle(u, v, [(-0.62, -0.05), (-0.12, -0.45), (-0.55, -0.95)]),
-                         _triangle(u, v, [(0.62, -0.05), (0.12, -0.45), (0.55, -0.95)]))
+    ears = torch.minimum(
+        _triangle(u, v, [(-0.62, -0.05), (-0.12, -0.45), (-0.55, -0.95)]),
+        _triangle(u, v, [(0.62, -0.05), (0.12, -0.45), (0.55, -0.95)]),
+    )
     head = torch.minimum(_ellipse(u, v, 0, 0.05, 0.68, 0.56), ears)
     img = _paint(img, _cover(head, s), fur)
     iris = r.pick([(0.45, 0.7, 0.2), (0.85, 0.75, 0.2), (0.8, 0.55, 0.15), (0.4, 0.6, 0.75)], n, 0.05)
@@ -276,8 +336,15 @@ def _cats(r, n, s, y):
 
 # ------------------------------------------------------------------------------------------ cars
 
-_PAINT = [(0.75, 0.1, 0.1), (0.15, 0.25, 0.6), (0.92, 0.92, 0.92), (0.08, 0.08, 0.1), (0.65, 0.67, 0.7),
-          (0.9, 0.75, 0.1), (0.1, 0.35, 0.2)]
+_PAINT = [
+    (0.75, 0.1, 0.1),
+    (0.15, 0.25, 0.6),
+    (0.92, 0.92, 0.92),
+    (0.08, 0.08, 0.1),
+    (0.65, 0.67, 0.7),
+    (0.9, 0.75, 0.1),
+    (0.1, 0.35, 0.2),
+]
 
 
 def _cars(r, n, s, y):
@@ -285,8 +352,9 @@ def _cars(r, n, s, y):
     sky = r.pick([(0.6, 0.7, 0.85), (0.8, 0.8, 0.78), (0.45, 0.5, 0.45)], n, 0.1)
     road = r.pick([(0.35, 0.35, 0.37), (0.5, 0.48, 0.45)], n, 0.05)
     horizon = r.u3(n, 0.15, 0.4)
-    img = _paint(sky[:, :, None, None].expand(n, 3, s, s) + 0.05 * r.noise(n, 3, 4, 4, s),
-                 _cover(horizon - yy, s), road)
+    img = _paint(
+        sky[:, :, None, None].expand(n, 3, s, s) + 0.05 * r.noise(n, 3, 4, 4, s), _cover(horizon - yy, s), road
+    )
     flip = torch.where(r.u3(n) < 0.5, -1.0, 1.0)
     u, v = _local(x, yy, r.u3(n, -0.08, 0.08), r.u3(n, -0.05, 0.1), r.u3(n, -0.05, 0.05), r.u3(n, 0.8, 1.05))
     u = u * flip
@@ -311,18 +379,23 @@ _HAIR = [(0.08, 0.06, 0.05), (0.3, 0.18, 0.1), (0.8, 0.65, 0.35), (0.55, 0.25, 0
 def _celeba(r, n, s, y):
     x, yy = _grid(s)
     img = r.u(n, 0.1, 0.95, 3)[:, :, None, None] + 0.08 * r.noise(n, 3, 2, 2, s)
-    u, v = _local(x, yy, r.u3(n, -0.04, 0.04), r.u3(n, -0.03, 0.03), r.u3(n, -0.08, 0.08),
-                  r.u3(n, 0.92, 1.05))
+    u, v = _local(x, yy, r.u3(n, -0.04, 0.04), r.u3(n, -0.03, 0.03), r.u3(n, -0.08, 0.08), r.u3(n, 0.92, 1.05))
     skin = r.pick(_SKIN, n, 0.04)
     hair = r.pick(_HAIR, n, 0.05)
     cloth = r.u(n, 0.05, 0.9, 3)
     img = _paint(img, _cover(_ellipse(u, v, 0, 1.2, 0.95, 0.4), s), cloth)
     img = _paint(img, _cover(_box(u, v, 0, 0.8, 0.2, 0.3), s), skin * 0.85)
     long_hair = r.u3(n, 0.3, 1.0)
-    img = _paint(img, _cover(torch.minimum(_ellipse(u, v, 0, -0.12, 0.6, 0.62),
-                                           _box(u, v, 0, 0.3, 0.55, long_hair * 0.6)), s), hair)
-    img = _paint(img, _cover(_ellipse(u, v, 0, 0.1, 0.42, 0.56), s, soft=1.5),
-                 skin[:, :, None, None] * (1 - 0.1 * (u.abs() / 0.4)[:, None]))
+    img = _paint(
+        img,
+        _cover(torch.minimum(_ellipse(u, v, 0, -0.12, 0.6, 0.62), _box(u, v, 0, 0.3, 0.55, long_hair * 0.6)), s),
+        hair,
+    )
+    img = _paint(
+        img,
+        _cover(_ellipse(u, v, 0, 0.1, 0.42, 0.56), s, soft=1.5),
+        skin[:, :, None, None] * (1 - 0.1 * (u.abs() / 0.4)[:, None]),
+    )
     for sx in (-1, 1):
         img = _paint(img, _cover(_box(u, v, sx * 0.18, -0.12, 0.1, 0.015, 0.01), s), hair * 0.8)
         img = _paint(img, _cover(_ellipse(u, v, sx * 0.18, -0.02, 0.085, 0.04), s), torch.zeros(n, 3) + 0.92)
@@ -332,12 +405,18 @@ def _celeba(r, n, s, y):
     return _paint(img, _cover(_ellipse(u, v, 0, 0.34, 0.14, 0.04), s), lips)
 
 
-PAINTERS = {"mnist": _mnist, "cifar10": _cifar, "monet": _monet, "monet_photos": _photos, "cats64": _cats,
-            "cars": _cars, "celeba": _celeba}
+PAINTERS = {
+    "mnist": _mnist,
+    "cifar10": _cifar,
+    "monet": _monet,
+    "monet_photos": _photos,
+    "cats64": _cats,
+    "cars": _cars,
+    "celeba": _celeba,
+}
 
 
-def standin(name: str, n: int, size: int | None = None, split: str = "train", seed: int = 0,
-            labels: bool = False):
+def standin(name: str, n: int, size: int | None = None, split: str = "train", seed: int = 0, labels: bool = False):
     """A deterministic procedural stand-in for dataset ``name``: uint8 [n, C, S, S] (+ int64 labels).
 
     ``size=None`` uses the real dataset's native size (64 for cars/celeba). Labels (balanced, shuffled)
@@ -350,18 +429,19 @@ def standin(name: str, n: int, size: int | None = None, split: str = "train", se
         raise ValueError(f"dataset {name!r} [{spec.title}] has no labels")
     s = int(size or spec.native_size or spec.default_size)
     r = _Rand(zlib.crc32(f"{name}/{split}/{seed}".encode()))
-    y = (torch.arange(n) % 10)[torch.randperm(n, generator=r.g)]   # balanced classes, shuffled
+    y = (torch.arange(n) % 10)[torch.randperm(n, generator=r.g)]  # balanced classes, shuffled
     out = torch.empty(n, spec.channels, s, s, dtype=torch.uint8)
     chunk = max(1, CHUNK_PIXELS // (s * s))
     for i in range(0, n, chunk):
-        yc = y[i:i + chunk]
+        yc = y[i : i + chunk]
         img = PAINTERS[name](r, len(yc), s, yc)
-        out[i:i + chunk] = (img.clamp(0, 1) * 255).round().to(torch.uint8)
-    return (out, y) if labels else out   # (painters of unlabeled datasets ignore y)
+        out[i : i + chunk] = (img.clamp(0, 1) * 255).round().to(torch.uint8)
+    return (out, y) if labels else out  # (painters of unlabeled datasets ignore y)
 
 
 # --------------------------------------------------------------------- two-domain photo/painting stand-in
 # (spec cyclegan_monet §2: used only when the Kaggle Monet data is not staged, and labelled so)
+
 
 def _scenes(r, n, s):
     """Domain-A scenes: sky gradient, horizon at a random height, a ground/water band of random hue,
@@ -390,8 +470,10 @@ def _bricks(r, n, s):
     row = torch.floor((yy + 1) * s / 4)
     shift = (row % 2) * 3
     mortar = ((torch.floor((x + 1) * s / 2 + shift) % 6) < 1) | ((torch.floor((yy + 1) * s / 2) % 4) < 1)
-    brick = torch.tensor([0.62, 0.22, 0.15])[None, :, None, None] * (1 - mortar.float()[:, None]) \
+    brick = (
+        torch.tensor([0.62, 0.22, 0.15])[None, :, None, None] * (1 - mortar.float()[:, None])
         + 0.85 * mortar.float()[:, None]
+    )
     cover = (_box(x, yy, cx, cy, hw, hw) < 0).float()
     return brick.expand(n, 3, s, s), cover
 
@@ -407,7 +489,7 @@ def style_operator(x: torch.Tensor, seed: int = 1234) -> torch.Tensor:
     y = torch.einsum("dc,nchw->ndhw", STYLE_PALETTE.to(x), x)
     y = (0.25 + 0.7 * y).clamp(0, 1) ** 0.8
     k = torch.arange(-2, 3, dtype=x.dtype, device=x.device)
-    g = torch.exp(-k ** 2 / (2 * 0.8 ** 2))
+    g = torch.exp(-(k**2) / (2 * 0.8**2))
     g = g / g.sum()
     y = F.conv2d(F.pad(y, (2, 2, 0, 0), mode="replicate"), g.view(1, 1, 1, 5).expand(3, 1, 1, 5), groups=3)
     y = F.conv2d(F.pad(y, (0, 0, 2, 2), mode="replicate"), g.view(1, 1, 5, 1).expand(3, 1, 5, 1), groups=3)
@@ -430,7 +512,15 @@ def two_domain_standin(n_a: int = 256, n_b: int = 32, n_ref: int = 64, size: int
     col, cover = _bricks(r, n_a, size)
     a = _paint(a, cover * has.float()[:, None, None], col).clamp(0, 1)
     b = style_operator(_scenes(r, n_b + n_ref, size).clamp(0, 1))
-    u8 = lambda t: (t.clamp(0, 1) * 255).round().to(torch.uint8)
+
+    def u8(t):
+        return (t.clamp(0, 1) * 255).round().to(torch.uint8)
+
     photos = u8(a)
-    return {"photos": photos, "bricks": has, "paintings": u8(b[:n_b]), "reference": u8(b[n_b:]),
-            "oracle": u8(style_operator(photos.float() / 255))}
+    return {
+        "photos": photos,
+        "bricks": has,
+        "paintings": u8(b[:n_b]),
+        "reference": u8(b[n_b:]),
+        "oracle": u8(style_operator(photos.float() / 255)),
+    }

@@ -1,4 +1,5 @@
 """The 2-D toy data set of Plumerault (2023, §3.4), on which the AVAE's reconstructions are compared."""
+
 from __future__ import annotations
 
 import torch

@@ -20,6 +20,7 @@
   (labelled "NOT the competition data").
 * ``"auto"``: kaggle when both datasets are staged, else procedural (with a warning saying why).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -40,15 +41,17 @@ class UnpairedTask:
     paintings: torch.Tensor
     reference: torch.Tensor
     ref_name: str
-    source: str            # "real" or "stand-in"
+    source: str  # "real" or "stand-in"
     title: str
-    oracle: torch.Tensor | None = None     # stand-in only: S(photo) for every photo
-    bricks: torch.Tensor | None = None     # stand-in only: which photos carry the out-of-domain patch
+    oracle: torch.Tensor | None = None  # stand-in only: S(photo) for every photo
+    bricks: torch.Tensor | None = None  # stand-in only: which photos carry the out-of-domain patch
 
     @property
     def note(self) -> str:
-        return (f"{self.title}: {len(self.photos)} photos, {len(self.paintings)} paintings, "
-                f"{self.photos.shape[-1]}px; MiFID reference {self.ref_name} ({len(self.reference)} paintings)")
+        return (
+            f"{self.title}: {len(self.photos)} photos, {len(self.paintings)} paintings, "
+            f"{self.photos.shape[-1]}px; MiFID reference {self.ref_name} ({len(self.reference)} paintings)"
+        )
 
 
 def _subset(x: torch.Tensor, n: int | None, seed: int) -> torch.Tensor:
@@ -58,8 +61,9 @@ def _subset(x: torch.Tensor, n: int | None, seed: int) -> torch.Tensor:
     return x[idx]
 
 
-def load_photo2monet(data_source: str = "auto", size: int = 256, n_photo: int | None = None,
-                     n_monet: int | None = None, seed: int = 0) -> UnpairedTask:
+def load_photo2monet(
+    data_source: str = "auto", size: int = 256, n_photo: int | None = None, n_monet: int | None = None, seed: int = 0
+) -> UnpairedTask:
     if data_source not in DATA_SOURCES:
         raise ValueError(f"data_source must be one of {', '.join(DATA_SOURCES)}; got {data_source!r}")
     if data_source == "monet2photo":
@@ -79,8 +83,11 @@ def load_photo2monet(data_source: str = "auto", size: int = 256, n_photo: int | 
         except DataError as e:
             if data_source == "kaggle":
                 raise
-            warnings.warn(f"Kaggle Monet data not staged ({str(e).splitlines()[0]}); using the procedural "
-                          "two-domain stand-in. Run `make data` for the real data.", stacklevel=2)
+            warnings.warn(
+                f"Kaggle Monet data not staged ({str(e).splitlines()[0]}); using the procedural "
+                "two-domain stand-in. Run `make data` for the real data.",
+                stacklevel=2,
+            )
             data_source = "procedural"
         else:
             data_source = "kaggle"
@@ -88,10 +95,22 @@ def load_photo2monet(data_source: str = "auto", size: int = 256, n_photo: int | 
         monet = load("monet", size=size)
         photos = _subset(load("monet_photos", size=size), n_photo, seed)
         paintings = _subset(monet, n_monet, seed + 1)
-        title = "Kaggle gan-getting-started (real data" + (", photo subset" if n_photo and n_photo < 7038 else "") \
+        title = (
+            "Kaggle gan-getting-started (real data"
+            + (", photo subset" if n_photo and n_photo < 7038 else "")
             + (f", down-scaled to {size}px)" if size != 256 else ")")
+        )
         return UnpairedTask(photos, paintings, monet, "train300", "real", title)
     from .standins import two_domain_standin
+
     d = two_domain_standin(n_a=n_photo or 256, n_b=min(n_monet or 32, 32), n_ref=64, size=size, seed=seed)
-    return UnpairedTask(d["photos"], d["paintings"], d["reference"], "heldout64", "stand-in",
-                        "STAND-IN: procedural two-domain scenes (not the competition data)", d["oracle"], d["bricks"])
+    return UnpairedTask(
+        d["photos"],
+        d["paintings"],
+        d["reference"],
+        "heldout64",
+        "stand-in",
+        "STAND-IN: procedural two-domain scenes (not the competition data)",
+        d["oracle"],
+        d["bricks"],
+    )
