@@ -39,11 +39,11 @@ replicate: install
 		$(if $(NOTEBOOK),--notebook $(NOTEBOOK)) $(if $(FORCE),--force) $(ARGS)
 
 # Lint (ruff, the layer contract), unit + CLI tests, then every chapter's notebooks at the reduced tier
-# through nbval (each executed once).
+# through nbval (each executed once), in two pytest processes of one thread each, a group of chapters each.
 test: install lint
 	$(PY) -m genrep data --no-download || true
-	$(PY) -m genrep test-notebooks --prepare-only --out runs/nbtest
-	$(PY) -m pytest tests runs/nbtest --nbval-lax --nbval-current-env -p no:cacheprovider $(ARGS)
+	$(PY) -m pytest tests -p no:cacheprovider $(ARGS)
+	$(PY) -m genrep test-notebooks --out runs/nbtest --jobs 2
 
 # ruff's rules and format, and the library's layers (pyproject.toml: [tool.ruff], [tool.importlinter])
 lint: install

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from genrep.paths import repo_root, runs_dir
+from genrep.paths import repo_root, results_dir, runs_dir
 
 
 def _parse_set(items: list[str]) -> dict:
@@ -131,24 +133,63 @@ def prepare_notebooks(out: Path, tier: str = "reduced", chapters: list[str] | No
     return written
 
 
+def chapter_groups(chapters: list[str], n: int, tier: str = "reduced") -> list[list[str]]:
+    """``chapters`` split into ``n`` groups of about equal run time, longest first; a chapter's weight is the
+    wall time its committed ``tier`` results record (``run.json`` ``wall_s``), else 60 s."""
+
+    def weight(ch: str) -> float:
+        total = 0.0
+        for p in (results_dir() / ch / tier).glob("*/run.json"):
+            try:
+                total += float(json.loads(p.read_text()).get("wall_s") or 0)
+            except (OSError, ValueError):
+                pass
+        return total or 60.0
+
+    groups: list[list[str]] = [[] for _ in range(max(1, min(n, len(chapters))))]
+    load = [0.0] * len(groups)
+    for ch in sorted(chapters, key=weight, reverse=True):
+        i = load.index(min(load))
+        groups[i].append(ch)
+        load[i] += weight(ch)
+    return [g for g in groups if g]
+
+
 def cmd_test_notebooks(args) -> int:
-    out = Path(args.out) if args.out else runs_dir() / "nbtest"
-    files = prepare_notebooks(out, args.config, args.chapter or None)
+    from genrep.runner.chapters import list_chapters
+
+    out = (Path(args.out) if args.out else runs_dir() / "nbtest").resolve()
+    chapters = args.chapter or list_chapters()
+    files = prepare_notebooks(out, args.config, chapters)
     print(f"prepared {len(files)} notebook(s) under {out}", flush=True)
     if args.prepare_only:
         return 0
-    cmd = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--nbval-lax",
-        "--nbval-current-env",
-        "-p",
-        "no:cacheprovider",
-        str(out),
-        *args.pytest_args,
-    ]
-    return subprocess.call(cmd, cwd=repo_root())
+    base = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider"]
+    if args.jobs <= 1:
+        return subprocess.call([*base, str(out), *args.pytest_args], cwd=repo_root())
+    # one pytest per group of chapters, one BLAS/torch thread each: a chapter's notebooks stay in one kernel
+    # sequence (a summary reads its siblings' results); each group's output is shown when it ends
+    env = {**os.environ, **{v: "1" for v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
+    procs = []
+    for i, group in enumerate(chapter_groups(chapters, args.jobs, args.config)):
+        log = out / f"group{i}.log"
+        print(f"group {i}: {', '.join(group)} (log {log})", flush=True)
+        f = open(log, "w")  # closed below, after the process ends
+        p = subprocess.Popen(
+            [*base, *(str(out / ch) for ch in group), *args.pytest_args],
+            cwd=repo_root(),
+            env=env,
+            stdout=f,
+            stderr=subprocess.STDOUT,
+        )
+        procs.append((i, group, p, f, log))
+    rc = 0
+    for i, group, p, f, log in procs:
+        code = p.wait()
+        f.close()
+        print(f"\n==== group {i} ({', '.join(group)}): exit {code} ====\n{log.read_text()}", flush=True)
+        rc = rc or code
+    return rc
 
 
 def cmd_book(args) -> int:
@@ -236,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--config", "--tier", default="reduced")
     t.add_argument("--out", help="folder for prepared notebooks (default runs/nbtest)")
     t.add_argument("--prepare-only", action="store_true")
+    t.add_argument("--jobs", type=int, default=1, help="pytest processes, each running a group of chapters")
     t.add_argument("pytest_args", nargs="*")
     t.set_defaults(fn=cmd_test_notebooks)
 
