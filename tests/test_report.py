@@ -199,3 +199,21 @@ def test_seed_dots_draws_every_seed_and_an_interval():
     assert sum(len(c.get_offsets()) for c in ax.collections if hasattr(c, "get_offsets")) >= 4
     assert [t.get_text() for t in ax.get_xticklabels()] == ["A", "B"]
     plt.close(fig)
+
+
+def test_one_strip_format_reads_older_strips_and_keeps_aspect(tmp_path):
+    """Results.save_images and save_strip write one format; strips written before it (RGB, 'strip_n') still load."""
+    import torch
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    from genrep.report.strips import load_strip, save_strip
+
+    x = torch.randint(0, 256, (4, 3, 8, 8), dtype=torch.uint8)
+    info = PngInfo()
+    info.add_text("strip_n", "4")
+    Image.fromarray(x.permute(2, 0, 3, 1).reshape(8, 32, 3).numpy()).save(tmp_path / "old.png", pnginfo=info)
+    assert torch.equal(load_strip(tmp_path / "old.png"), x)
+    wide = torch.randint(0, 256, (2, 1, 20, 40), dtype=torch.uint8)
+    assert load_strip(save_strip(tmp_path / "w.png", wide, max_side=10)).shape == (2, 1, 5, 10)
+    assert torch.equal(load_strip(save_strip(tmp_path / "f.png", wide.numpy(), max_side=None)), wide)

@@ -302,3 +302,30 @@ def test_compare_within_decides_a_null_effect_from_the_interval_of_the_mean():
     assert compare_within([1.0], 1.0, 0.1).decision == "inconclusive"  # one seed: no interval
     assert combine([tight, far]).decision == "not replicated"
     assert combine([tight, noisy]).decision == "inconclusive"
+
+
+def test_summary_checks_carry_the_declaration_and_the_comparison(toy_root):
+    """Summary.check / decide take text, id, metric and minimal tier from paper.yaml; a comparison decides."""
+    from genrep.report.summary import Summary
+
+    shutil.copy(PAPER, toy_root / "chapters" / "toy" / "paper.yaml")
+    s = Summary(toy_root / "results" / "toy" / "cpu" / "02_summary", "cpu", "toy data", data={"cycle": "real A"})
+    assert s.P("fid_cycle") == "42.49448" and s.X("fid_no_cycle") == 57.1
+    assert s.metrics("01_missing", optional=True) is None
+    with pytest.raises(FileNotFoundError, match="make replicate"):
+        s.metrics("01_missing")
+    few = compare_seeds([40.0, 47.0], [44.0, 52.0], "<")  # two seeds each, overlapping: inconclusive
+    many = compare_seeds([40.0, 40.5, 41.0, 40.2], [50.0, 50.4, 49.8, 50.1], "<")
+    a = s.decide("cycle_beats_no_cycle", s.P("fid_cycle"), few, {"cycle": 43.5})
+    b = s.decide("cycle_beats_no_cycle", "x", many, prefix="2. ")
+    c = s.check("fid_value", "42.49448", None, {"ours": 50.0}, "not at this tier", text="FID near 42")
+    assert (a.verdict, b.verdict, c.verdict) == ("inconclusive", "replicated", "not testable at this tier")
+    assert a.claim == "the cycle loss lowers FID" and b.claim.startswith("2. the cycle loss")
+    assert a.metric == "FID (TF-Inception)" and a.min_tier == "cpu" and a.data == "real A" and c.data == ""
+    assert a.ours["95% CI"] == few.interval and a.interval == few.interval and c.claim == "FID near 42"
+    s.finish()
+    out = json.loads((s.res.dir / "checks.json").read_text())
+    assert [x["verdict"] for x in out["checks"]] == ["inconclusive", "replicated", "not testable at this tier"]
+    assert out["data"] == "toy data" and out["checks"][2]["min_tier"] == "full"
+    with pytest.raises(KeyError):
+        s.check("no_such_claim", "p")

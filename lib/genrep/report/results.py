@@ -9,6 +9,7 @@ from .checks import Check, write_checks
 from .claims import Paper, load_paper
 from .figures import save_figure
 from .provenance import write_json
+from .strips import load_strip, save_strip
 from .tables import TIERS, ReplicationTable
 
 
@@ -63,37 +64,13 @@ class Results:
 
     # -- small arrays a summary notebook re-reads (text and PNG, never .npy/.pt in results) ------------
     def save_images(self, name: str, images) -> Path:
-        """Save uint8 images (N, C, H, W), C in {1, 3}, losslessly as one PNG strip ``<name>.png``."""
-        import numpy as np
-        from PIL import Image
-        from PIL.PngImagePlugin import PngInfo
-
-        x = images.detach().cpu().numpy() if hasattr(images, "detach") else np.asarray(images)
-        if x.dtype != np.uint8 or x.ndim != 4 or x.shape[1] not in (1, 3):
-            raise ValueError(f"save_images wants uint8 (N, C, H, W) with C in (1, 3); got {x.dtype} {x.shape}")
-        n, c, h, w = x.shape
-        strip = x.transpose(2, 0, 3, 1).reshape(h, n * w, c)
-        info = PngInfo()
-        info.add_text("genrep_images", json.dumps({"n": n, "c": c, "h": h, "w": w}))
-        path = self.dir / f"{name}.png"
-        Image.fromarray(strip[..., 0] if c == 1 else strip).save(path, pnginfo=info, optimize=True)
-        return path
+        """Save uint8 images (N, C, H, W), C in {1, 3}, losslessly at full size as one PNG strip ``<name>.png``."""
+        return save_strip(self.dir / f"{name}.png", images, max_side=None)
 
     def load_images(self, name: str, arm: str | None = None):
         """The uint8 tensor (N, C, H, W) saved by :meth:`save_images` in this or a sibling arm; None if absent."""
-        import numpy as np
-        import torch
-        from PIL import Image
-
         path = (self.arm(arm) if arm else self.dir) / f"{name}.png"
-        if not path.exists():
-            return None
-        with Image.open(path) as im:
-            meta = json.loads(im.text["genrep_images"])
-            a = np.asarray(im)
-        n, c, h, w = meta["n"], meta["c"], meta["h"], meta["w"]
-        a = a.reshape(h, n, w, c).transpose(1, 3, 0, 2)
-        return torch.from_numpy(np.ascontiguousarray(a))
+        return load_strip(path) if path.exists() else None
 
     def save_values(self, name: str, values, digits: int = 5) -> Path:
         """Save a 1-d array of floats as ``<name>.json`` (rounded to ``digits`` significant digits)."""

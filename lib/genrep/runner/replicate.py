@@ -402,12 +402,13 @@ def _run_arm(
                 f"unreadable), so the cache could not key this run"
             ),
         )
-    if ok and missing_outputs(arm):
+    unwritten = missing_outputs(arm) if ok else []
+    if unwritten:
         ok, err = (
             False,
             (
-                f"the notebook did not write its declared output(s) {', '.join(missing_outputs(arm))} "
-                f"to {_rel(run)} (chapter.yaml, outputs: of {arm.notebook.name})"
+                f"the notebook did not write its declared output(s) {', '.join(unwritten)} to {_rel(run)} "
+                f"(chapter.yaml, outputs: of {arm.notebook.name})"
             ),
         )
     if ok:

@@ -5,9 +5,9 @@ fails after a module's forward pass went non-finite, and say what to do about it
 * ``StuckDetector``: losses frozen at binary cross-entropy's clamp (PyTorch clamps log(p) at -100, so a
   saturated BCE term is exactly 100 or 0) for many checked steps: the run has diverged without ever
   producing a NaN (a DCGAN at a huge learning rate does this), and its losses carry no gradient.
-* ``ForwardWatch``: forward hooks that note, without a device sync, which modules produced a non-finite
-  output in the current step; when the step then fails inside a loss (``binary_cross_entropy`` rejects a
-  NaN input with a ``RuntimeError`` before any guard sees a loss), the error names that module and step.
+* ``ForwardWatch``: forward hooks that note which layers produce non-finite outputs. When a step fails
+  inside a loss (``binary_cross_entropy`` rejects a NaN input with a ``RuntimeError`` before any guard sees
+  a loss), ``train_loop`` replays the step under them and the error names the first such layer.
 """
 
 from __future__ import annotations
@@ -136,30 +136,23 @@ class StuckDetector:
 
 
 class ForwardWatch:
-    """Forward hooks on every module of ``modules`` ({name: nn.Module}) that flag non-finite outputs.
-
-    The hooks keep a boolean tensor per module on its device (no host sync per layer); ``first_bad()``
-    syncs once and returns the first module, in call order of this step, whose output was not finite.
-    ``reset()`` starts a new step. Use as a context manager (the hooks are removed on exit).
-    """
+    """Forward hooks on every leaf module of ``modules`` ({name: nn.Module}) that note, in call order, the
+    modules whose output is not finite; ``first_bad()`` is the first of them. Only ``train_loop``'s replay of
+    a failed step uses it (each hook syncs with the device). A context manager: the hooks go on exit."""
 
     def __init__(self, modules: dict):
         self.modules = modules
         self._handles: list = []
-        self._flags: dict[str, torch.Tensor] = {}
-        self._order: list[str] = []
+        self._bad: list[str] = []
 
     def _hook(self, name):
         def hook(module, inputs, output):
             outs = output if isinstance(output, (tuple, list)) else (output,)
-            for o in outs:
-                if isinstance(o, torch.Tensor) and o.is_floating_point() and o.numel():
-                    bad = ~torch.isfinite(o.detach()).all()
-                    if name in self._flags:
-                        self._flags[name] = self._flags[name] | bad
-                    else:
-                        self._flags[name] = bad
-                        self._order.append(name)
+            if any(
+                isinstance(o, torch.Tensor) and o.is_floating_point() and not bool(torch.isfinite(o).all())
+                for o in outs
+            ):
+                self._bad.append(name)
 
         return hook
 
@@ -175,12 +168,5 @@ class ForwardWatch:
             h.remove()
         self._handles.clear()
 
-    def reset(self) -> None:
-        self._flags.clear()
-        self._order.clear()
-
     def first_bad(self) -> str | None:
-        if not self._order:
-            return None
-        flags = torch.stack([self._flags[n].to("cpu") for n in self._order]).tolist()
-        return next((n for n, b in zip(self._order, flags, strict=False) if b), None)
+        return self._bad[0] if self._bad else None

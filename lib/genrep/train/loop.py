@@ -58,7 +58,7 @@ from genrep.runtime.seed import _seed_generators, rng_state, set_rng_state
 from genrep.runtime.timing import Stopwatch
 
 from .checkpoint import Checkpointer, CheckpointError, _fix_hint
-from .guard import DivergedError, ForwardWatch, StuckDetector, _checkpoint_note, check_finite
+from .guard import FIXES, DivergedError, ForwardWatch, StuckDetector, _checkpoint_note, _fmt_lr, check_finite
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -130,11 +130,6 @@ def _restore(payload: dict, state: dict, path, total_steps: int) -> int:
     if "rng" in payload:
         set_rng_state(payload["rng"])
     return step
-
-
-def _lr_note(state: dict) -> str:
-    lrs = _learning_rates(state)
-    return " (lr " + ", ".join(f"{k}={v:.3g}" for k, v in lrs.items()) + ")" if lrs else ""
 
 
 def _progress_bar(total: int, initial: int, desc: str, enabled: bool) -> tqdm:
@@ -240,9 +235,8 @@ def train_loop(
         ckpt, at = last_checkpoint()
         first = (str(err).strip().splitlines() or [""])[0][:200]
         raise DivergedError(
-            f"step {step} failed: {what} became non-finite (NaN/inf){_lr_note(state)}, and the step raised "
-            f"{type(err).__name__}: {first}.{_checkpoint_note(ckpt, at)} Things to try: lower the learning "
-            "rate (or warm it up), clip gradients, turn off mixed precision (bf16 autocast)."
+            f"step {step} failed: {what} became non-finite (NaN/inf){_fmt_lr(_learning_rates(state))}, and the "
+            f"step raised {type(err).__name__}: {first}.{_checkpoint_note(ckpt, at)}{FIXES}"
         ) from err
 
     ran = 0
