@@ -11,7 +11,7 @@ See registry.py for the datasets, staging.py for checksums, loaders.py for decod
 standins.py for the procedural stand-ins and batching.py for the Batcher.
 """
 
-from .batching import Batcher, save_image_uint8, to_float, to_uint8
+from .batching import Batcher, random_hflip, save_image_uint8, to_float, to_uint8
 from .dsprites import dsprites_images, dsprites_sample
 from .loaders import Data, cache_path, info, load, load_or_standin
 from .registry import DATASETS, DataError, DatasetSpec, FileSpec
@@ -22,6 +22,7 @@ from .standins import standin
 __all__ = [
     "DATASETS",
     "Batcher",
+    "random_hflip",
     "Data",
     "DataError",
     "DatasetSpec",

@@ -30,6 +30,14 @@ def to_uint8(x: torch.Tensor, range=(-1, 1)) -> torch.Tensor:
     return ((x.float() - lo) * (255.0 / (hi - lo))).round().clamp(0, 255).to(torch.uint8)
 
 
+def random_hflip(x: torch.Tensor, p: float = 0.5, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Flip each image of a batch [N, C, H, W] left-right with probability ``p``. The N coins are drawn on the
+    CPU from ``generator`` (torch's default CPU generator when None), so a seed gives the same flips on any
+    device."""
+    coins = (torch.rand(len(x), generator=generator) < p).to(x.device)
+    return torch.where(coins[:, None, None, None], x.flip(-1), x)
+
+
 class Batcher:
     """Reproducible, resumable batches of float images (and labels) from a device-resident uint8 tensor."""
 
