@@ -26,8 +26,8 @@ from genrep.losses.reconstruction import better_cycle_loss, cycle_l1
 from genrep.metrics.image_change import least_changed, mean_abs_change
 from genrep.models.double_unet import DoubleUNet, double_unet_loss
 from genrep.models.patchgan import PatchGAN, patchgan_output_size
-from genrep.models.pix2pix import UNetGenerator
-from genrep.models.simple_unet import SimpleUnet
+from genrep.models.pix2pix import Pix2PixUNet
+from genrep.models.simple_unet import DeepFindrUNet
 from genrep.models.unet_discriminator import UNetDiscriminator
 from genrep.train import count_params
 from genrep.train.schedules import LinearDecay, linear_decay
@@ -37,7 +37,7 @@ from genrep.train.topk import topk_k, topk_mean
 
 
 def test_pix2pix_generator_has_54_4_million_parameters_at_256():
-    g = UNetGenerator(ngf=64, n_down=8)
+    g = Pix2PixUNet(ngf=64, n_down=8)
     n = count_params(g)
     assert round(n / 1e6, 1) == 54.4 and n == 54_414_531
     # the three innermost up blocks have dropout, the others not; the output is tanh
@@ -46,13 +46,13 @@ def test_pix2pix_generator_has_54_4_million_parameters_at_256():
 
 
 def test_pix2pix_small_shapes_range_and_divisibility():
-    g = UNetGenerator(ngf=8, n_down=5).eval()
+    g = Pix2PixUNet(ngf=8, n_down=5).eval()
     y = g(torch.randn(2, 3, 32, 32))
     assert y.shape == (2, 3, 32, 32) and y.abs().max() <= 1
     with pytest.raises(ValueError, match="divisible"):
         g(torch.randn(1, 3, 48, 48))
     with pytest.raises(ValueError, match="norm must be one of"):
-        UNetGenerator(norm="layer")
+        Pix2PixUNet(norm="layer")
 
 
 def test_patchgan_15x15_default_and_30x30_variant():
@@ -74,8 +74,8 @@ def test_unet_discriminator_global_and_pixel_logits():
 
 
 def test_simple_unet_has_62_4_million_parameters_and_uses_time():
-    assert count_params(SimpleUnet()) == 62_438_883
-    m = SimpleUnet((8, 16, 32), time_emb_dim=16).eval()
+    assert count_params(DeepFindrUNet()) == 62_438_883
+    m = DeepFindrUNet((8, 16, 32), time_emb_dim=16).eval()
     x = torch.randn(2, 3, 16, 16)
     a, b = m(x, torch.tensor([0, 0])), m(x, torch.tensor([40, 40]))
     assert a.shape == x.shape and not torch.allclose(a, b)
@@ -232,7 +232,7 @@ def test_submission_score_penalises_copies_of_the_reference():
 
 
 def test_two_domain_standin_is_deterministic_with_oracle_and_bricks():
-    from genrep.data.standins import style_operator, two_domain_standin
+    from genrep.data.standins.two_domain import style_operator, two_domain_standin
 
     a, b = two_domain_standin(64, 8, 8, seed=3), two_domain_standin(64, 8, 8, seed=3)
     assert all(torch.equal(a[k], b[k]) for k in a)
@@ -346,7 +346,7 @@ def test_traced_flops_match_the_spec_on_the_meta_device():
     from genrep.report.architecture import count_flops, trace_blocks
 
     with torch.device("meta"):
-        g, d, s = UNetGenerator(), PatchGAN(), SimpleUnet()
+        g, d, s = Pix2PixUNet(), PatchGAN(), DeepFindrUNet()
         x = torch.empty(1, 3, 256, 256)
         assert round(count_flops(g, x) / 1e9, 1) == 12.1
         assert round(count_flops(d, x) / 1e9, 1) == 3.3

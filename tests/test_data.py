@@ -199,6 +199,43 @@ def test_batcher_resume_matches_uninterrupted():
     assert len(ref_sample) == 5
 
 
+def test_batcher_hflip_half_reproducible_and_resumable():
+    n = 64
+    images = torch.randint(0, 256, (n, 3, 4, 6), dtype=torch.uint8, generator=torch.Generator().manual_seed(0))
+    images[..., 0], images[..., -1] = 0, 255  # every image differs from its mirror image
+
+    def flips(batch):
+        x, y = batch
+        ref = data.to_float(images[y])
+        flipped, kept = (x == ref.flip(-1)).flatten(1).all(1), (x == ref).flatten(1).all(1)
+        assert (flipped ^ kept).all()  # each image is either itself or its mirror image
+        return y.tolist(), flipped.tolist()
+
+    def run(seed, hflip=True, resume_at=None, steps=12):
+        b = Batcher(images, torch.arange(n), batch_size=16, seed=seed, hflip=hflip)
+        out = []
+        for i in range(steps):  # 3 epochs, with a sample() among the batches
+            if i == resume_at:
+                buf = io.BytesIO()
+                torch.save(b.state_dict(), buf)
+                buf.seek(0)
+                b = Batcher(images, torch.arange(n), batch_size=16, seed=seed, hflip=hflip)
+                b.load_state_dict(torch.load(buf))
+            out.append(flips(b.sample(8) if i == 5 else next(b)))
+        return out
+
+    ref = run(seed=3)
+    coins = [f for _, fs in ref for f in fs]
+    assert 0.35 < sum(coins) / len(coins) < 0.65  # 184 coins: about half the images are flipped
+    assert run(seed=3) == ref  # reproducible from the seed
+    assert [fs for _, fs in run(seed=4)] != [fs for _, fs in ref]
+    assert run(seed=3, resume_at=7) == ref  # resumes exactly (after the sample(), mid-epoch)
+    assert run(seed=3, resume_at=4) == ref
+    off = run(seed=3, hflip=False)
+    assert not any(f for _, fs in off for f in fs)  # off: nothing flipped ...
+    assert [ids for i, (ids, _) in enumerate(off) if i != 5] == [ids for i, (ids, _) in enumerate(ref) if i != 5]
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_batcher_on_cuda():
     images, labels = _indexed(50)

@@ -8,7 +8,7 @@ import torch
 from genrep.data import save_image_uint8
 from genrep.losses import bce_d_loss, bce_g_loss, kl_std_normal, vae_loss
 from genrep.metrics.diversity import cosine_similarities, pairwise_cosine_counts
-from genrep.models import MLPVAE, DCGANDiscriminator, DCGANGenerator, init_dcgan_normal, lerp, slerp
+from genrep.models import MLPVAE, DCGANDiscriminator, DCGANGenerator, init_normal, lerp, slerp
 
 
 def n_params(*modules):
@@ -40,10 +40,10 @@ def test_dcgan_shapes_and_ranges():
     assert p.shape == (4,) and ((p > 0) & (p < 1)).all()
 
 
-def test_init_dcgan_normal():
+def test_init_normal():
     g = DCGANGenerator()
     assert abs(g.net[3].weight.std().item() - 0.02) > 0.005  # PyTorch default init differs
-    init_dcgan_normal(g)
+    init_normal(g)
     assert abs(g.net[3].weight.std().item() - 0.02) < 0.001
     assert abs(g.net[1].weight.mean().item() - 1) < 0.01 and g.net[1].bias.abs().max() == 0
 

@@ -9,19 +9,19 @@ from genrep.diffusion import GaussianDiffusion
 from genrep.diffusion.vlb import prior_kl, vlb_estimate, vlb_loss, vlb_terms
 from genrep.flows import MultiscaleFlow, dequantize
 from genrep.models.diffused_flow import DiffusedFlow
-from genrep.models.unet import UNet
+from genrep.models.unet import DDPMUNet
 from genrep.train import Checkpointer
 from genrep.train.budget import train_for
 
 
 def test_unet_ho_cifar10_parameter_count_and_shapes():
-    assert sum(p.numel() for p in UNet(3, 128, (1, 2, 2, 2), 2, (16,), 0.1, 32).parameters()) == 35_746_307
-    m = UNet(1, 16, (1, 2), 1, (8,), 0.0, 16)
+    assert sum(p.numel() for p in DDPMUNet(3, 128, (1, 2, 2, 2), 2, (16,), 0.1, 32).parameters()) == 35_746_307
+    m = DDPMUNet(1, 16, (1, 2), 1, (8,), 0.0, 16)
     out = m(torch.randn(3, 1, 16, 16), torch.tensor([0, 5, 99]))
     assert out.shape == (3, 1, 16, 16)
     assert (out == 0).all()  # zero-initialised output conv (Ho et al.)
     with pytest.raises(ValueError, match="divisible"):
-        UNet(1, 16, (1, 2, 2), 1, (), 0.0, 18)
+        DDPMUNet(1, 16, (1, 2, 2), 1, (), 0.0, 18)
 
 
 def _oracle(d, s):
@@ -70,7 +70,7 @@ def test_vlb_of_a_gaussian_matches_the_closed_form():
 def _df(objective="thesis_fixed", **kw):
     torch.manual_seed(0)
     flow = MultiscaleFlow((1, 8, 8), levels=2, steps_per_level=1, hidden_channels=8, num_res_blocks=1)
-    unet = UNet(1, 16, (1, 2), 1, (), 0.0, 8, out_channels=2 if objective == "hybrid" else None)
+    unet = DDPMUNet(1, 16, (1, 2), 1, (), 0.0, 8, out_channels=2 if objective == "hybrid" else None)
     return DiffusedFlow(flow, unet, GaussianDiffusion(50, "linear_scaled", clip_x0=False), objective, **kw)
 
 
@@ -102,7 +102,7 @@ def test_objective_signs():
     with pytest.raises(ValueError, match="choose one of"):
         _df("bogus")
     m = _df("hybrid")
-    m.unet = UNet(1, 16, (1, 2), 1, (), 0.0, 8)  # one output channel: no variance head
+    m.unet = DDPMUNet(1, 16, (1, 2), 1, (), 0.0, 8)  # one output channel: no variance head
     with pytest.raises(ValueError, match="2×1 output channels"):
         m.loss(x)
     with pytest.raises(ValueError, match="clip_x0"):

@@ -258,10 +258,11 @@ def test_inception_availability(tmp_path, monkeypatch, fid_net):
 
 
 def test_cifarnet_asset_checksum_and_tamper_detection(tmp_path):
-    from genrep.metrics.proxies import CIFARNET_PATH, load_cifarnet, sha256_file
+    from genrep.metrics.proxies import CIFARNET_PATH, load_cifarnet
+    from genrep.runtime.hashing import file_hexdigest
 
     meta = json.loads(CIFARNET_PATH.with_suffix(".json").read_text())
-    assert sha256_file(CIFARNET_PATH) == meta["sha256"]
+    assert file_hexdigest(CIFARNET_PATH) == meta["sha256"]
     assert CIFARNET_PATH.stat().st_size < 2_000_000 and meta["params"] < 1_000_000
     model = load_cifarnet()
     assert sum(p.numel() for p in model.parameters()) == meta["params"]

@@ -8,36 +8,35 @@ import torch
 from genrep.data.rated_cars import load_rated_cars
 from genrep.data.raters import dominant_color_family, image_utility, to_rating
 from genrep.data.synthcars import images_sha256, make_synthcars, sample_car_specs
+from genrep.metrics.regression import regression_report
 from genrep.metrics.sample_sets import (
-    high_freq_energy,
-    laplacian_variance,
     mean_pairwise_cosine_distance,
     near_duplicate_clusters,
     nn_distance_ratio,
-    regression_report,
     vendi_score,
 )
+from genrep.metrics.sharpness import high_freq_energy, laplacian_variance
 from genrep.models.active_units import active_unit_stats, embed_subset, top_active_dims
 from genrep.models.blocks import Down, LayerNorm2d, Up, make_norm
 from genrep.models.conv_vae import ConvVAE, beta_vae_loss
 from genrep.models.gmm import GMMPrior
 from genrep.models.preference import PreferenceRegressor, score_images, select_top_k
-from genrep.models.rf_unet import RFUNet
+from genrep.models.rf_unet import RectifiedFlowUNet
 from genrep.models.time_mlp import TimeMLP
+from genrep.systems.rectified_flow_cars import sample_rf_latents, train_velocity_field
 from genrep.train import Checkpointer, count_params
-from genrep.train.generative import sample_rf_latents, train_velocity_field
 
 
 def test_model_sizes_match_the_spec():
-    assert count_params(RFUNet()) == 10_414_275  # spec §3.1: ≈10.4 M
-    assert abs(count_params(RFUNet()) - 10.4e6) / 10.4e6 < 0.01
+    assert count_params(RectifiedFlowUNet()) == 10_414_275  # spec §3.1: ≈10.4 M
+    assert abs(count_params(RectifiedFlowUNet()) - 10.4e6) / 10.4e6 < 0.01
     assert abs(count_params(ConvVAE()) - 9.5e6) / 9.5e6 < 0.01  # spec §3.2: ≈9.5 M
     assert abs(count_params(TimeMLP(18)) - 0.85e6) / 0.85e6 < 0.02  # spec §3.4: ≈0.85 M
     assert count_params(PreferenceRegressor()) == 11_177_025  # ResNet18 with a 1-output head
 
 
 def test_unet_shapes_zero_head_and_time_dependence():
-    m = RFUNet(base_ch=8, ch_mult=(1, 2, 4))
+    m = RectifiedFlowUNet(base_ch=8, ch_mult=(1, 2, 4))
     x = torch.randn(2, 3, 24, 32)
     assert torch.equal(m(x, torch.rand(2)), torch.zeros_like(x))  # zero-initialised head
     torch.nn.init.normal_(m.head.weight)
@@ -54,7 +53,7 @@ def test_blocks_resolution_and_norms():
     ln = LayerNorm2d(8)(x)
     assert torch.allclose(ln.mean(1), torch.zeros(2, 12, 16), atol=1e-5)
     with pytest.raises(ValueError, match="valid: layer"):
-        make_norm("batch", 8)
+        make_norm("batchnorm", 8)
 
 
 def test_vae_loss_reductions():
@@ -256,7 +255,7 @@ def test_cars_split_counts_and_train_only_calibration():
 
 def test_fd_table_pairs_methods_and_scores_the_floor_at_equal_n():
     from genrep.metrics import get_extractor
-    from genrep.metrics.sample_sets import fd_bootstrap, score_fd_table
+    from genrep.metrics.fd_bootstrap import fd_bootstrap, score_fd_table
     from genrep.report.intervals import combine, compare_boot, compare_spearman, spearman_interval
 
     g = torch.Generator().manual_seed(0)

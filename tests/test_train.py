@@ -302,15 +302,16 @@ def test_train_loop_stops_at_nan_and_never_saves_it(tmp_path):
 def test_a_dcgan_at_a_huge_learning_rate_stops_at_the_bce_clamp(tmp_path):
     """lr=1e6 saturates the discriminator: the losses sit at BCE's clamp (exactly 100) without ever being NaN;
     the loop names the value, the step it got stuck at, and says the checkpoint saved after that is no good."""
-    from genrep.models.dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_normal
+    from genrep.models.dcgan import DCGANDiscriminator, DCGANGenerator
+    from genrep.models.init import init_normal
     from genrep.train import DivergedError
     from genrep.train.gan_step import dcgan_optimizers, dcgan_step
 
     torch.manual_seed(0)
     x = torch.rand(16, 3, 64, 64) * 2 - 1
     G, D = DCGANGenerator(nz=16, ngf=8), DCGANDiscriminator(ndf=8)
-    G.apply(init_dcgan_normal)
-    D.apply(init_dcgan_normal)
+    G.apply(init_normal)
+    D.apply(init_normal)
 
     def run(lr, ck):
         og, od = dcgan_optimizers(G, D, lr=lr, betas=(0.5, 0.999))
@@ -332,8 +333,8 @@ def test_a_dcgan_at_a_huge_learning_rate_stops_at_the_bce_clamp(tmp_path):
     if ck.last_step is not None and ck.last_step > since:
         assert "saved after the trouble began" in msg
     # a sane learning rate never trips it
-    G.apply(init_dcgan_normal)
-    D.apply(init_dcgan_normal)
+    G.apply(init_normal)
+    D.apply(init_normal)
     assert len(run(2e-4, Checkpointer(tmp_path / "ok.ckpt", every_minutes=None))) > 0
 
 

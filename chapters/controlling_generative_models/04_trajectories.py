@@ -37,6 +37,7 @@ import torch
 from genrep.control.disk import disk, gradient_norm_vs_distance
 from genrep.control.trajectories import naive_inversion, recursive_inversion
 from genrep.data import dsprites as ds
+from genrep.data import to_uint8
 from genrep.report import Results, show_grid
 from genrep.train import seed_everything
 
@@ -139,7 +140,7 @@ with torch.no_grad():
     strip = torch.cat([Gd(z0[:1]), Gd(zn[:1]), Gd(zr[:1]), Gd(z0[:1] + torch.tensor([[disk_shift * 4, 0.0]]))])
 show_grid(
     axes[1],
-    ((strip + 1) * 127.5).round().to(torch.uint8),
+    to_uint8(strip),
     nrow=4,
     title="start | naive result | recursive result | target",
 )

@@ -42,7 +42,7 @@ import torch
 from genrep.control import fit_direction, recursive_trajectories, traverse
 from genrep.control.directions import impose_distribution
 from genrep.control.evaluation import control_precision
-from genrep.data import Batcher
+from genrep.data import Batcher, to_uint8
 from genrep.data import dsprites as ds
 from genrep.models.betavae import BetaVAE
 from genrep.report import Results, show_grid
@@ -138,7 +138,7 @@ axes[1].set(xlabel="s = ⟨u, z⟩", ylabel="δt (fraction of width)", title="th
 axes[1].legend(fontsize=7)
 show_grid(
     axes[2],
-    (torch.stack(frames, 1).reshape(-1, 1, 64, 64) * 255).round().to(torch.uint8),
+    to_uint8(torch.stack(frames, 1).reshape(-1, 1, 64, 64), (0, 1)),
     nrow=len(alphas),
     title="traversals along u (rows: samples; columns: t)",
 )

@@ -24,8 +24,8 @@ import torch
 
 from genrep.models.double_unet import DoubleUNet
 from genrep.models.patchgan import PatchGAN
-from genrep.models.pix2pix import UNetGenerator
-from genrep.models.simple_unet import SimpleUnet
+from genrep.models.pix2pix import Pix2PixUNet
+from genrep.models.simple_unet import DeepFindrUNet
 from genrep.models.unet_discriminator import UNetDiscriminator
 from genrep.report import Results
 from genrep.report.architecture import count_flops, draw_chain, draw_schematic, draw_unet, trace_blocks
@@ -37,11 +37,11 @@ S = arch_size
 with torch.device("meta"):
     x = torch.empty(1, 3, S, S)
     t = torch.zeros(1, dtype=torch.long)
-    G = UNetGenerator(ngf=64, n_down=int(math.log2(S)))
+    G = Pix2PixUNet(ngf=64, n_down=int(math.log2(S)))
     D15 = PatchGAN()
     D30 = PatchGAN(n_down=3, final_stride1_layers=2)
     DU = UNetDiscriminator(n_down=int(math.log2(S)))
-    SU = SimpleUnet()
+    SU = DeepFindrUNet()
     DUN = DoubleUNet()
     sizes = {
         "pix2pix U-Net generator (G_P→M, G_M→P)": (G, (x,), "54.4 M; 12.1 GFLOPs"),

@@ -62,7 +62,7 @@ from genrep.diffusion import GaussianDiffusion
 from genrep.metrics.studies import resolve_extractors
 from genrep.metrics.submission import evaluate_translation
 from genrep.models.double_unet import DoubleUNet, double_unet_loss
-from genrep.models.simple_unet import SimpleUnet
+from genrep.models.simple_unet import DeepFindrUNet
 from genrep.report import Results, show_grid
 from genrep.report.strips import save_strip
 from genrep.train import (
@@ -90,10 +90,9 @@ def resize(x):
     return (
         x
         if x.shape[-1] == S
-        else F.interpolate(x.float(), size=(S, S), mode="bilinear", antialias=True, align_corners=False)
-        .round()
-        .clamp(0, 255)
-        .to(torch.uint8)
+        else to_uint8(
+            F.interpolate(x.float(), size=(S, S), mode="bilinear", antialias=True, align_corners=False), (0, 255)
+        )
     )
 
 
@@ -120,7 +119,7 @@ print(task.note, f"| solution 2 at {S}², {diffusion}, {device_name(dev)}")
 # %%
 def train_vanilla():
     torch.manual_seed(seed)
-    net = SimpleUnet(s2_channels, s2_time_emb).to(dev, memory_format=cl)
+    net = DeepFindrUNet(s2_channels, s2_time_emb).to(dev, memory_format=cl)
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     data = Batcher(paintings, batch_size=min(s2_batch, len(paintings)), device=dev, seed=seed)
 
@@ -224,12 +223,7 @@ def upscale(x):
     size = task.reference.shape[-1]
     if x.shape[-1] == size:
         return x
-    return (
-        F.interpolate(x.float(), size=(size, size), mode="bicubic", align_corners=False)
-        .round()
-        .clamp(0, 255)
-        .to(torch.uint8)
-    )
+    return to_uint8(F.interpolate(x.float(), size=(size, size), mode="bicubic", align_corners=False), (0, 255))
 
 
 with clock.timed("sample S2-VAN", images=n_samples):

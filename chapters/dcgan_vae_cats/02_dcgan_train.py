@@ -48,7 +48,8 @@ import pandas as pd
 import torch
 
 from genrep.data import Batcher, load_or_standin
-from genrep.models.dcgan import DCGANDiscriminator, DCGANGenerator, init_dcgan_normal
+from genrep.models.dcgan import DCGANDiscriminator, DCGANGenerator
+from genrep.models.init import init_normal
 from genrep.report import Results, minmax_uint8, show_grid
 from genrep.train import Checkpointer, Snapshots, Stopwatch, count_params, prepare_device, seed_everything, train_loop
 from genrep.train.gan_step import dcgan_optimizers, dcgan_step, report_schedule, to_channels_last
@@ -69,8 +70,8 @@ for name, its in [("ckpt_iterations", ckpt_iterations), ("snapshot_iterations", 
 G = to_channels_last(DCGANGenerator(nz=latent_dim, ngf=g_features).to(dev))
 D = to_channels_last(DCGANDiscriminator(ndf=d_features).to(dev))
 if init == "dcgan_normal":
-    G.apply(init_dcgan_normal)
-    D.apply(init_dcgan_normal)
+    G.apply(init_normal)
+    D.apply(init_normal)
 elif init != "torch_default":
     raise ValueError(f"init must be 'torch_default' or 'dcgan_normal', got {init!r}")
 opt_g, opt_d = dcgan_optimizers(G, D, lr=lr, betas=betas)

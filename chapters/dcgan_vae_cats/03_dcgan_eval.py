@@ -47,7 +47,7 @@ from genrep.data import load_or_standin, save_image_uint8, to_float
 from genrep.metrics import fid_from_features, kid_from_features, precision_recall
 from genrep.metrics.diversity import cosine_similarities, pairwise_cosine_counts
 from genrep.metrics.reference import cached_features
-from genrep.metrics.sample_sets import high_freq_energy
+from genrep.metrics.sharpness import high_freq_energy
 from genrep.metrics.studies import resolve_extractors
 from genrep.models.dcgan import DCGANGenerator
 from genrep.models.latent import lerp

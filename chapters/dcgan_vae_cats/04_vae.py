@@ -38,7 +38,7 @@ from genrep.losses import vae_loss
 from genrep.metrics import fid_from_features, kid_from_features, precision_recall
 from genrep.metrics.diversity import pairwise_cosine_counts
 from genrep.metrics.reference import cached_features
-from genrep.metrics.sample_sets import high_freq_energy
+from genrep.metrics.sharpness import high_freq_energy
 from genrep.metrics.studies import resolve_extractors
 from genrep.models.latent import lerp
 from genrep.models.vae import MLPVAE

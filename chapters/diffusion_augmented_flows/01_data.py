@@ -34,9 +34,10 @@ import pandas as pd
 import torch
 
 from genrep.flows.preprocess import load_image_data
-from genrep.models.classifiers import SmallCNN, classifier_accuracy, train_classifier
+from genrep.models.classifiers import SmallCNN, classifier_accuracy
 from genrep.report import Results, show_grid
 from genrep.train import Stopwatch, count_params, prepare_device, seed_everything
+from genrep.train.classifiers import train_classifier
 
 seed_everything(seed)
 dev = prepare_device(device, cpu_threads)

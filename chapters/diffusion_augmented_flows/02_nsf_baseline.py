@@ -55,7 +55,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import torch
 
-from genrep.data import Batcher
+from genrep.data import Batcher, random_hflip
 from genrep.flows import MultiscaleFlow, dequantize, quantize
 from genrep.flows.preprocess import load_train_test
 from genrep.metrics.sampling import fd_protocols, feature_fn, latent_gaussianity, time_sampling, true_fid
@@ -99,7 +99,7 @@ print(
 def step(i):
     x = next(batches)
     if hflip:
-        x = torch.where(torch.rand(len(x), 1, 1, 1, device=dev) < 0.5, x.flip(-1), x)
+        x = random_hflip(x)
     loss = flow.bits_per_dim(dequantize(x, num_bits)).mean()
     opt.zero_grad(set_to_none=True)
     loss.backward()

@@ -54,11 +54,11 @@ import numpy as np
 import pandas as pd
 import torch
 
-from genrep.data import Batcher, to_float, to_uint8
+from genrep.data import Batcher, random_hflip, to_float, to_uint8
 from genrep.diffusion import GaussianDiffusion
 from genrep.flows.preprocess import load_train_test
 from genrep.metrics.sampling import fd_protocols, feature_fn, time_sampling, true_fid
-from genrep.models.unet import UNet
+from genrep.models.unet import DDPMUNet
 from genrep.report import Results, show_grid
 from genrep.train import EMA, Checkpointer, Stopwatch, autocast, count_params, prepare_device, seed_everything
 from genrep.train.budget import TrainingPaused, adam_with_schedule, train_for
@@ -71,7 +71,9 @@ train, test = load_train_test(dataset, image_size, n_train, n_test, seed)
 shape = tuple(train.images.shape[1:])
 batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed)  # [-1, 1]
 steps_per_epoch, total_steps = len(batches), epochs * len(batches)
-unet = UNet(shape[0], unet_channels, tuple(ch_mult), unet_res_blocks, tuple(attn_res), unet_dropout, shape[1]).to(dev)
+unet = DDPMUNet(shape[0], unet_channels, tuple(ch_mult), unet_res_blocks, tuple(attn_res), unet_dropout, shape[1]).to(
+    dev
+)
 diffusion = GaussianDiffusion(timesteps, beta_schedule, sigma_kind=sigma_kind, clip_x0=clip_x0)
 opt, sched = adam_with_schedule([{"params": unet.parameters(), "lr": lr_unet, "warmup": warmup}], total_steps, cosine)
 ema = EMA(unet, decay=ema_decay, warmup=True)
@@ -85,7 +87,7 @@ print(
 def step(i):
     x = next(batches)
     if hflip:
-        x = torch.where(torch.rand(len(x), 1, 1, 1, device=dev) < 0.5, x.flip(-1), x)
+        x = random_hflip(x)
     with autocast(dev):
         loss = diffusion.loss(unet, x)
     opt.zero_grad(set_to_none=True)

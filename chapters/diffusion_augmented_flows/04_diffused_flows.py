@@ -85,7 +85,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from genrep.data import Batcher
+from genrep.data import Batcher, random_hflip
 from genrep.diffusion import GaussianDiffusion
 from genrep.flows import MultiscaleFlow, dequantize, quantize
 from genrep.flows.preprocess import load_train_test
@@ -98,7 +98,7 @@ from genrep.metrics.sampling import (
     true_fid,
 )
 from genrep.models.diffused_flow import AutocastNet, DiffusedFlow
-from genrep.models.unet import UNet
+from genrep.models.unet import DDPMUNet
 from genrep.report import Results, minmax_uint8, show_grid
 from genrep.train import EMA, Checkpointer, Snapshots, Stopwatch, count_params, prepare_device, seed_everything
 from genrep.train.budget import TrainingPaused, adam_with_schedule, train_for
@@ -126,7 +126,7 @@ flow = MultiscaleFlow(
     num_bits,
     latent_layout,
 )
-unet = UNet(
+unet = DDPMUNet(
     shape[0],
     unet_channels,
     tuple(ch_mult),
@@ -183,7 +183,7 @@ def step(i):
         return {}
     x = next(batches)
     if hflip:
-        x = torch.where(torch.rand(len(x), 1, 1, 1, device=dev) < 0.5, x.flip(-1), x)
+        x = random_hflip(x)
     out = model.loss(dequantize(x, num_bits))
     opt.zero_grad(set_to_none=True)
     out["loss"].backward()

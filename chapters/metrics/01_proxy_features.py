@@ -39,10 +39,12 @@ import pandas as pd
 from genrep.data import load_or_standin
 from genrep.metrics import available_extractors, get_extractor
 from genrep.metrics.inception import inception_weights_path
-from genrep.metrics.proxies import CIFARNET_PATH, evaluate, load_cifarnet, sha256_file, train_cifarnet
+from genrep.metrics.proxies import CIFARNET_PATH, evaluate, load_cifarnet
 from genrep.metrics.studies import images_per_second, resolve_extractors
 from genrep.report import Results
+from genrep.runtime.hashing import file_hexdigest
 from genrep.train import prepare_device, seed_everything
+from genrep.train.classifiers import train_cifarnet
 
 seed_everything(seed)
 dev = prepare_device(device)
@@ -54,7 +56,7 @@ print("device:", dev, "| extractors available here:", available_extractors())
 
 # %%
 meta = json.loads(CIFARNET_PATH.with_suffix(".json").read_text())
-sha_ok = sha256_file(CIFARNET_PATH) == meta["sha256"]
+sha_ok = file_hexdigest(CIFARNET_PATH) == meta["sha256"]
 print(f"asset {CIFARNET_PATH.name}: {CIFARNET_PATH.stat().st_size / 1e6:.2f} MB, sha256 matches: {sha_ok}")
 print("regenerate with:", meta.get("command"))
 log = pd.DataFrame(meta["log"])

@@ -61,10 +61,10 @@ from genrep.data import load_or_standin
 from genrep.data.rated_cars import load_rated_cars
 from genrep.metrics import get_extractor
 from genrep.metrics.sample_sets import evaluate_samples
-from genrep.models.rf_unet import RFUNet
+from genrep.models.rf_unet import RectifiedFlowUNet
 from genrep.report import Results, show_grid
+from genrep.systems.rectified_flow_cars import sample_rf_images, train_velocity_field
 from genrep.train import count_params, prepare_device, seed_everything, setup_fast, timed
-from genrep.train.generative import sample_rf_images, train_velocity_field
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 dev = prepare_device(device)
@@ -73,7 +73,7 @@ seed_everything(seed)
 res = Results(results_dir, tier)
 data = load_rated_cars(dataset, "train", n=n_train, height=height, width=width, seed=seed)
 n_steps = int(steps) if steps else math.ceil(epochs * len(data.images) / batch_size)
-model = RFUNet(3, base_ch, tuple(ch_mult), norm, time_freqs, time_in_decoder=time_in_decoder)
+model = RectifiedFlowUNet(3, base_ch, tuple(ch_mult), norm, time_freqs, time_in_decoder=time_in_decoder)
 print(
     f"{data.title}; RF-UNet {count_params(model):,} parameters; {n_steps} steps of batch {batch_size} "
     f"({n_steps * batch_size / len(data.images):.1f} epochs) on {dev}"
@@ -86,7 +86,7 @@ print(
 sanity = {}
 if run_sanity:
     mn = load_or_standin("mnist", "train", size=16, n=sanity_n, seed=seed)
-    sm = RFUNet(1, sanity_base_ch, (1, 2), norm, time_freqs)
+    sm = RectifiedFlowUNet(1, sanity_base_ch, (1, 2), norm, time_freqs)
     s_ema, s_hist, _ = train_velocity_field(
         sm,
         mn.images,

@@ -61,14 +61,15 @@ import pandas as pd
 import torch
 
 from genrep.data.rated_cars import load_rated_cars
+from genrep.losses import kl_std_normal, reparameterize
 from genrep.metrics import get_extractor
 from genrep.metrics.sample_sets import evaluate_samples
 from genrep.models.active_units import active_unit_stats, embed_subset, top_active_dims
 from genrep.models.conv_vae import ConvVAE
 from genrep.models.gmm import GMMPrior
 from genrep.report import Results, show_grid
+from genrep.systems.rectified_flow_cars import decode_latents, encode_images, train_conv_vae
 from genrep.train import count_params, prepare_device, seed_everything, setup_fast
-from genrep.train.generative import decode_latents, encode_images, train_conv_vae
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 dev = prepare_device(device)
@@ -121,7 +122,7 @@ st = active_unit_stats(mu.numpy(), logvar.numpy(), au_threshold)
 dims = top_active_dims(st, n_active)
 x01 = data.images.float() / 255
 recon_mse = float(((decode_latents(vae, mu).float() / 255 - x01) ** 2).mean())
-kl_nats = float((0.5 * (mu**2 + logvar.exp() - 1 - logvar)).sum(1).mean())
+kl_nats = float(kl_std_normal(mu, logvar, "batchmean"))
 agree = len(set(st["order"][: len(dims)]) & set(st["order_mean_abs"][: len(dims)])) / len(dims)
 print(
     f"active units (Var μ > {au_threshold}): {st['active']} of {latent_dim}; kept {len(dims)} dims; "
@@ -184,7 +185,7 @@ if tsne_n:  # 0 skips the t-SNE (ablation arms)
 
 # %%
 rng = torch.Generator().manual_seed(seed)
-fit_x = mu.numpy() if gmm_fit_on == "mu" else (mu + torch.randn(mu.shape, generator=rng) * (0.5 * logvar).exp()).numpy()
+fit_x = mu.numpy() if gmm_fit_on == "mu" else reparameterize(mu, logvar, rng, like=False).numpy()
 if gmm_fit_on not in ("mu", "z"):
     raise ValueError(f"gmm_fit_on must be 'mu' or 'z', got {gmm_fit_on!r}")
 all_dims = np.arange(latent_dim)

@@ -53,8 +53,8 @@ from genrep.models.active_units import embed_subset
 from genrep.models.conv_vae import ConvVAE
 from genrep.models.time_mlp import TimeMLP
 from genrep.report import Results, show_grid
+from genrep.systems.rectified_flow_cars import decode_latents, sample_rf_latents, train_velocity_field
 from genrep.train import count_params, prepare_device, seed_everything
-from genrep.train.generative import decode_latents, sample_rf_latents, train_velocity_field
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 dev = prepare_device(device)

@@ -50,19 +50,19 @@ import torch
 from genrep.data.rated_cars import load_rated_cars
 from genrep.data.raters import dominant_color_family, image_utility
 from genrep.metrics import get_extractor
+from genrep.metrics.fd_bootstrap import score_fd_table
+from genrep.metrics.regression import regression_report
 from genrep.metrics.sample_sets import (
     duplicate_threshold,
     evaluate_samples,
     mean_pairwise_cosine_distance,
     near_duplicate_clusters,
-    regression_report,
-    score_fd_table,
 )
 from genrep.models.preference import PreferenceRegressor, score_images, select_top_k
 from genrep.report import Results
 from genrep.report.ranked_grid import ranked_grid
+from genrep.systems.rectified_flow_cars import grid_search_cv, train_regressor
 from genrep.train import Checkpointer, count_params, prepare_device, seed_everything
-from genrep.train.generative import grid_search_cv, train_regressor
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 dev = prepare_device(device)

@@ -8,7 +8,8 @@
     b = data.Batcher(d.images, d.labels, batch_size=128, device="cuda")
 
 See registry.py for the datasets, staging.py for checksums, loaders.py for decoding and caching,
-standins.py for the procedural stand-ins and batching.py for the Batcher.
+standins/ for the procedural stand-ins (shapes.py and colours.py: their drawing
+primitives and palettes) and batching.py for the Batcher.
 """
 
 from .batching import Batcher, random_hflip, save_image_uint8, to_float, to_uint8

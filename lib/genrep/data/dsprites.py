@@ -21,6 +21,8 @@ import math
 import numpy as np
 import torch
 
+from .shapes import ellipse_in, heart_in, pixel_grid, rotate, square_in
+
 DSPRITES_SOURCE = "procedural (genrep.data.dsprites): exact factor grid, approximate rasterisation"
 FACTOR_NAMES = ("shape", "scale", "orientation", "pos_x", "pos_y")
 SHAPES = ("square", "ellipse", "heart")
@@ -66,11 +68,9 @@ def factors_to_index(f) -> np.ndarray:
 
 def _inside(shape: torch.Tensor, u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
     """Inside test in sprite-local units (the sprite spans about [-1, 1]); shape [n,1,1], u/v [n,H,W]."""
-    sq = (u.abs() <= 0.8) & (v.abs() <= 0.8)
-    el = (u / 1.0) ** 2 + (v / 0.55) ** 2 <= 1.0
-    hx, hy = u / 0.95, -(v / 0.95) + 0.25  # heart: (x² + y² − 1)³ − x² y³ ≤ 0, point up at bottom
-    he = (hx**2 + hy**2 - 1) ** 3 - hx**2 * hy**3 <= 0
-    return torch.where(shape == 0, sq, torch.where(shape == 1, el, he))
+    return torch.where(
+        shape == 0, square_in(u, v, 0.8), torch.where(shape == 1, ellipse_in(u, v, 0.55), heart_in(u, v))
+    )
 
 
 def render(shape, scale, orientation, cx, cy, size: int = SIZE, supersample: int = SUPERSAMPLE) -> torch.Tensor:
@@ -84,12 +84,10 @@ def render(shape, scale, orientation, cx, cy, size: int = SIZE, supersample: int
 
     shape, scale, ang, cx, cy = t(shape), t(scale), t(orientation), t(cx), t(cy)
     n, s = len(shape), supersample
-    g = (torch.arange(size * s, dtype=torch.float32) + 0.5) / s
-    y, x = torch.meshgrid(g, g, indexing="ij")
+    x, y = pixel_grid(size * s, s)
     half = SPRITE_HALF * size / SIZE * scale
     dx, dy = (x[None] - cx) / half, (y[None] - cy) / half
-    c, si = torch.cos(ang), torch.sin(ang)
-    u, v = c * dx + si * dy, -si * dx + c * dy
+    u, v = rotate(dx, dy, ang)
     cov = _inside(shape, u, v).float().reshape(n, size, s, size, s).mean((2, 4))
     return ((cov >= 0.5).to(torch.uint8) * 255)[:, None]
 

@@ -23,6 +23,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from .colours import WARM
+
 RATING_A, RATING_B = 3.0, 1.6
 RATING_MIN, RATING_MAX = 1, 10
 NOISE_SD = 0.5
@@ -39,14 +41,13 @@ MOIRA_WEIGHTS = {
     "sat_z": 0.5,
 }
 FEATURES = tuple(MOIRA_WEIGHTS)
-COLOR_FAMILIES = ("white", "black", "gray", "silver", "red", "blue", "brown", "green", "orange", "yellow")
 
 
 def synth_features(specs: pd.DataFrame) -> pd.DataFrame:
     """The attribute features raters see: warm, sports, silver, spoiler, stripe, utility (van/pickup), sat_z."""
     return pd.DataFrame(
         {
-            "warm": specs.color.isin(["red", "orange", "yellow"]).astype(float),
+            "warm": specs.color.isin(WARM).astype(float),
             "sports": (specs.body == "sports").astype(float),
             "silver": (specs.color == "silver").astype(float),
             "spoiler": specs.spoiler.astype(float),
@@ -193,7 +194,8 @@ def rate_images(images, seed: int = 0, n_raters: int = 5, calibrate_on=None) -> 
 
 
 def dominant_color_family(images) -> list[str]:
-    """HSV heuristic colour family of each image's foreground (spec M3): one of ``COLOR_FAMILIES``."""
+    """HSV heuristic colour family of each image's foreground (spec M3): one of
+    :data:`genrep.data.colours.COLOR_FAMILIES`."""
     out = []
     for i in range(0, len(images), 512):
         x = _as_float01(images[i : i + 512])

@@ -23,6 +23,9 @@ import math
 import torch
 import torch.nn.functional as F
 
+from .dsprites import render
+from .shapes import ellipse_in, heart_in, pixel_grid, rotate, square_in, star_in, triangle_in
+
 N_CLASSES = 20
 TRAIN_CLASSES = tuple(range(10))
 HELDOUT_CLASSES = tuple(range(10, 20))
@@ -30,23 +33,11 @@ SHAPE_NAMES = ("square", "ellipse", "heart", "triangle", "star")
 TEXTURES = ("stripes", "checker", "dots", "noise")
 
 
-def _grid(n, s):
-    t = (torch.arange(s, dtype=torch.float32) + 0.5) / s
-    y, x = torch.meshgrid(t, t, indexing="ij")
-    return x.expand(n, s, s), y.expand(n, s, s)
-
-
 def shape_mask(kind, u, v):
     """Soft-free inside test for shape ``kind`` [n,1,1] (index into SHAPE_NAMES) in local units."""
-    r, a = torch.sqrt(u**2 + v**2), torch.atan2(v, u)
-    sq = (u.abs() <= 0.75) & (v.abs() <= 0.75)
-    el = u**2 + (v / 0.6) ** 2 <= 1
-    hx, hy = u / 0.95, -v / 0.95 + 0.25
-    he = (hx**2 + hy**2 - 1) ** 3 - hx**2 * hy**3 <= 0
-    tri = (v <= 0.6) & (u.abs() <= (v + 0.9) * 0.6)
-    star = r <= 0.55 + 0.35 * torch.cos(5 * a)
+    sq = square_in(u, v, 0.75)
     out = sq
-    for k, m in enumerate((sq, el, he, tri, star)):
+    for k, m in enumerate((sq, ellipse_in(u, v, 0.6), heart_in(u, v), triangle_in(u, v), star_in(u, v))):
         out = torch.where(kind == k, m, out)
     return out
 
@@ -95,7 +86,7 @@ def textured_shapes(
     T = _class_table()
     f["brightness"] = torch.where(T["night"][y], f["brightness"], torch.ones(n))
     s = size * supersample
-    X, Y = _grid(n, s)
+    X, Y = (t.expand(n, s, s) for t in pixel_grid(s, s))
 
     def c3(t):
         return t[:, :, None, None]
@@ -105,8 +96,7 @@ def textured_shapes(
     bg = c3(T["sky"][y]) * sky + c3(T["ground"][y]) * (1 - sky) + 0.06 * noise
     half = f["scale"][:, None, None] / 2
     dx, dy = (X - f["x"][:, None, None]) / half, (Y - f["y"][:, None, None]) / half
-    ca, sa = torch.cos(f["angle"])[:, None, None], torch.sin(f["angle"])[:, None, None]
-    lu, lv = ca * dx + sa * dy, -sa * dx + ca * dy
+    lu, lv = rotate(dx, dy, f["angle"][:, None, None])
     m = shape_mask(T["shape"][y][:, None, None], lu, lv).float()[:, None]
     fr, ph, tex = T["freq"][y][:, None, None], f["phase"][:, None, None], T["texture"][y][:, None, None]
     stripes = (torch.sin(fr * math.pi * lu + ph) > 0).float()
@@ -129,8 +119,6 @@ def multi_dsprites(n: int, size: int = 64, seed: int = 0, max_objects: int = 4, 
     """Multi-object dSprites with colour, rotation and depth order → dict(images uint8 [n,3,s,s],
     counts [n], boxes [n, max_objects, 5] (cx, cy, w, h, angle; pixels; zero rows for absent objects),
     tight [n, max_objects, 4] (x0, y0, x1, y1 of the visible pixels), masks [n, max_objects, s, s])."""
-    from .dsprites import render
-
     g = torch.Generator().manual_seed(7919 * seed + 3)
     counts = torch.randint(min_objects, max_objects + 1, (n,), generator=g)
     img = torch.full((n, 3, size, size), 0.08)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..runtime.hashing import feed_file
 from .registry import DATASETS, FIX, FIX_SOURCE, DataError, DatasetSpec, FileSpec, get_spec
 
 STAMP = ".verified.json"
@@ -39,23 +40,16 @@ def _hexdigest(h) -> str:
 
 def file_digest(path: Path, expected: str = "") -> str:
     """Digest of ``path`` in the format of ``expected`` (sha256 hex, or ``md5:<hex>``)."""
-    h = _hasher(expected)
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 22):
-            h.update(chunk)
-    return _hexdigest(h)
+    return _hexdigest(feed_file(_hasher(expected), path))
 
 
 def _copy_hashed(src: Path, dest: Path, expected: str) -> str:
     """Copy src -> dest (atomically, via a temporary file) and return the digest of the bytes copied."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    h = _hasher(expected)
     try:
-        with open(src, "rb") as fi, open(tmp, "wb") as fo:
-            while chunk := fi.read(1 << 22):
-                h.update(chunk)
-                fo.write(chunk)
+        with open(tmp, "wb") as fo:
+            h = feed_file(_hasher(expected), src, sink=fo.write)
         os.replace(tmp, dest)
     finally:
         tmp.unlink(missing_ok=True)

@@ -2,8 +2,9 @@
 
 A stand-in for a private rated car dataset (spec rectified_flow_cars §2.4). Every image is drawn from
 attributes sampled with fixed priors (body type, colour family, spoiler, stripe, two-tone roof, facing,
-view, scale, position, wheels, background) and rendered with PIL at ``render_scale``× the target size,
-then downsampled with LANCZOS (antialiasing). Everything is deterministic given ``seed``.
+view, scale, position, wheels, background; colour families from :mod:`genrep.data.colours`) and rendered with
+PIL at ``render_scale``× the target size, then downsampled with LANCZOS (antialiasing). Everything is
+deterministic given ``seed``.
 
     imgs, attrs = make_synthcars(n=6000, seed=0, height=96, width=128)   # uint8 [N, 3, H, W], DataFrame
 
@@ -22,27 +23,12 @@ import pandas as pd
 import torch
 from PIL import Image, ImageDraw, ImageFilter
 
+from .colours import COLOR_FAMILIES, COLOR_PRIOR, PAINT_HSV, WARM
+
 BODY_TYPES = ("sedan", "suv", "hatchback", "sports", "van", "pickup")
 BODY_PRIOR = (0.30, 0.25, 0.15, 0.12, 0.10, 0.08)
-COLOR_FAMILIES = ("white", "black", "gray", "silver", "red", "blue", "brown", "green", "orange", "yellow")
-COLOR_PRIOR = (0.22, 0.18, 0.15, 0.13, 0.10, 0.10, 0.04, 0.03, 0.025, 0.025)
-WARM = ("red", "orange", "yellow")
 SPLIT_SEEDS = {"train": 0, "test": 1, "oracle": 2, "extra": 3}
 SPLIT_SIZES = {"train": 6000, "test": 1000, "oracle": 60000, "extra": 24000}
-
-# family -> (hue in degrees, saturation, value)
-_HSV = {
-    "white": (40, 0.03, 0.95),
-    "black": (220, 0.15, 0.12),
-    "gray": (210, 0.05, 0.45),
-    "silver": (210, 0.06, 0.75),
-    "red": (0, 0.85, 0.80),
-    "blue": (220, 0.75, 0.65),
-    "brown": (25, 0.60, 0.40),
-    "green": (130, 0.60, 0.45),
-    "orange": (28, 0.90, 0.95),
-    "yellow": (52, 0.90, 0.95),
-}
 
 # body -> (length as fraction of car width, body height, cabin start, cabin end, cabin height, clearance, wheel r)
 _BODY = {
@@ -102,7 +88,7 @@ def sample_car_specs(n: int, seed: int = 0) -> pd.DataFrame:
 
 
 def _paint_hsv(row) -> tuple[float, float, float]:
-    h, s, v = _HSV[row.color]
+    h, s, v = PAINT_HSV[row.color]
     return (
         (h + row.hue_jitter) % 360,
         float(np.clip(s * (1 + row.sat_jitter), 0, 1)),

@@ -11,7 +11,7 @@
   (``n_monet``). The MiFID reference is the 300 training paintings (``ref_name="train300"``): Kaggle's
   own reference set is hidden.
 * ``"procedural"``: the two-domain stand-in of spec cyclegan_monet §2
-  (:func:`genrep.data.standins.two_domain_standin`): ``n_photo`` scenes (10 % with a brick patch), 32
+  (:func:`genrep.data.standins.two_domain.two_domain_standin`): ``n_photo`` scenes (10 % with a brick patch), 32
   paintings made by a known style operator, 64 held-out paintings as the reference
   (``ref_name="heldout64"``) and the oracle target of every photo.
 * ``"monet2photo"``: the MiFID reference becomes CycleGAN's monet2photo paintings minus near-duplicates of the
@@ -101,7 +101,7 @@ def load_photo2monet(
             + (f", down-scaled to {size}px)" if size != 256 else ")")
         )
         return UnpairedTask(photos, paintings, monet, "train300", "real", title)
-    from .standins import two_domain_standin
+    from .standins.two_domain import two_domain_standin
 
     d = two_domain_standin(n_a=n_photo or 256, n_b=min(n_monet or 32, 32), n_ref=64, size=size, seed=seed)
     return UnpairedTask(

@@ -1,4 +1,5 @@
-"""Losses shared by the chapters: GAN losses (gan.py) and VAE losses (vae.py)."""
+"""Losses shared by the chapters: GAN losses (gan.py), VAE losses (vae.py) and the Gaussian posterior's KL
+and reparameterised draw (gaussian.py)."""
 
 from .gan import (
     bce_d_loss,
@@ -10,7 +11,8 @@ from .gan import (
     lsgan_d_loss,
     lsgan_g_loss,
 )
-from .vae import bce_sum, kl_std_normal, vae_loss
+from .gaussian import kl_std_normal, reparameterize
+from .vae import bce_sum, vae_loss
 
 __all__ = [
     "bce_d_loss",
@@ -23,5 +25,6 @@ __all__ = [
     "lsgan_g_loss",
     "bce_sum",
     "kl_std_normal",
+    "reparameterize",
     "vae_loss",
 ]

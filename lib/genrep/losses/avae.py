@@ -17,20 +17,16 @@ from __future__ import annotations
 
 import torch
 
+from .gaussian import kl_std_normal
+
 LATENT_LOSSES = ("a", "b", "code")
 SIGMA_MAX_B = 0.999
-
-
-def kl_diag_normal(mu: torch.Tensor, log_sigma: torch.Tensor) -> torch.Tensor:
-    """KL(N(μ, σ²) ‖ N(0, I)) per example, summed over latent dimensions → [B]."""
-    log_sigma = log_sigma.expand_as(mu)
-    return 0.5 * (torch.exp(2 * log_sigma) + mu**2 - 1 - 2 * log_sigma).sum(1)
 
 
 def gaussian_vae_loss(x_hat, x, mu, log_sigma, beta: float = 1.0):
     """→ (total, recon, kl), each the batch mean of a per-example sum (unit-variance Gaussian decoder)."""
     recon = 0.5 * (x_hat - x).pow(2).flatten(1).sum(1).mean()
-    kl = kl_diag_normal(mu, log_sigma).mean()
+    kl = kl_std_normal(mu, 2 * log_sigma, "batchmean")
     return recon + beta * kl, recon, kl
 
 

@@ -12,7 +12,8 @@
 
 Honesty rule: a distance is called FID/KID only on pytorch-fid Inception features; otherwise use the
 extractor's ``metric_name`` / ``kid_name`` (e.g. "FD-cifarnet"). The CifarNet asset is built by
-``python -m genrep.metrics.proxies`` (``genrep.metrics.proxies.train_cifarnet`` / ``load_cifarnet``).
+``python -m genrep.train.classifiers`` (``genrep.train.classifiers.train_cifarnet``); it is loaded by
+``genrep.metrics.proxies.load_cifarnet``.
 """
 
 from genrep.metrics.extractors import (

@@ -17,13 +17,11 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from genrep.data.batching import to_uint8
+
 
 def _f(x: torch.Tensor) -> torch.Tensor:
     return x.float() / 255.0
-
-
-def _u8(x: torch.Tensor) -> torch.Tensor:
-    return (x.clamp(0, 1) * 255.0).round().to(torch.uint8)
 
 
 def gaussian_noise(x, level: float, gen: torch.Generator | None = None):
@@ -34,7 +32,7 @@ def gaussian_noise(x, level: float, gen: torch.Generator | None = None):
     lo = n.amin(dim=(1, 2, 3), keepdim=True)
     hi = n.amax(dim=(1, 2, 3), keepdim=True)
     n = (n - lo) / (hi - lo)
-    return _u8((1 - level) * _f(x) + level * n)
+    return to_uint8((1 - level) * _f(x) + level * n, (0, 1))
 
 
 def gaussian_blur(x, level: float, gen: torch.Generator | None = None):
@@ -55,7 +53,7 @@ def gaussian_blur(x, level: float, gen: torch.Generator | None = None):
         y = F.pad(y, (r, r, r, r), mode="reflect")
     y = F.conv2d(y, k.view(1, 1, 1, -1).repeat(c, 1, 1, 1), groups=c)
     y = F.conv2d(y, k.view(1, 1, -1, 1).repeat(c, 1, 1, 1), groups=c)
-    return _u8(y)
+    return to_uint8(y, (0, 1))
 
 
 def black_rectangles(x, level: float, gen: torch.Generator | None = None, count: int = 5):
@@ -85,7 +83,7 @@ def swirl(x, level: float, gen: torch.Generator | None = None, radius: float = 1
     theta = torch.atan2(ys, xs) + level * torch.exp(-r / (radius * math.log(2)))
     grid = torch.stack([r * torch.cos(theta), r * torch.sin(theta)], dim=-1).unsqueeze(0).expand(n, h, w, 2)
     y = F.grid_sample(_f(x), grid, mode="bilinear", padding_mode="reflection", align_corners=True)
-    return _u8(y)
+    return to_uint8(y, (0, 1))
 
 
 def salt_and_pepper(x, level: float, gen: torch.Generator | None = None):
@@ -141,10 +139,12 @@ def _match(other: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
         other = (
             other.expand(-1, x.shape[1], -1, -1)
             if other.shape[1] == 1
-            else other.float().mean(1, keepdim=True).round().to(torch.uint8)
+            else to_uint8(other.float().mean(1, keepdim=True), (0, 255))
         )
     if other.shape[-2:] != x.shape[-2:]:
-        other = _u8(F.interpolate(_f(other), size=x.shape[-2:], mode="bilinear", antialias=True, align_corners=False))
+        other = to_uint8(
+            F.interpolate(_f(other), size=x.shape[-2:], mode="bilinear", antialias=True, align_corners=False), (0, 1)
+        )
     return other
 
 

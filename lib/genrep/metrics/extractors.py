@@ -256,10 +256,11 @@ def get_extractor(name: str, device=None) -> Extractor:
             micro_batch=16 if device.type == "cpu" else None,
         )
     elif name == "cifarnet":
-        from genrep.metrics.proxies import CIFARNET_PATH, load_cifarnet, sha256_file
+        from genrep.metrics.proxies import CIFARNET_PATH, load_cifarnet
+        from genrep.runtime.hashing import file_hexdigest
 
         net = _Penultimate(load_cifarnet())
-        impl = f"genrep CifarNet penultimate {net.dim}-d (cifarnet.pt sha256 {sha256_file(CIFARNET_PATH)[:12]})"
+        impl = f"genrep CifarNet penultimate {net.dim}-d (cifarnet.pt sha256 {file_hexdigest(CIFARNET_PATH)[:12]})"
         ext = Extractor(
             "cifarnet",
             net,

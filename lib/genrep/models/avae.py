@@ -2,8 +2,8 @@
 
 Networks (spec §3.1; details from the official TF2 code, tagged [C] in the spec):
 
-* ``DownBlock(c, s)``: Conv 5×5 stride s 'same' (no bias) → BatchNorm → LeakyReLU(0.2).
-* ``UpBlock(c, s)``: ConvTranspose 5×5 stride s 'same' (no bias) → BatchNorm → ReLU.
+* ``down_block(c, s)``: Conv 5×5 stride s 'same' (no bias) → BatchNorm → LeakyReLU(0.2).
+* ``up_block(c, s)``: ConvTranspose 5×5 stride s 'same' (no bias) → BatchNorm → ReLU.
 * ``Critic``: Conv5 s2 (w) + LReLU → Down(2w) → Down(4w) → Down(8w) → Linear(1) (logit of P(real)).
 * ``Encoder``: the critic's trunk with a Linear(d_z) head for μ and a *free* learned log σ vector
   (independent of x, initialised 0).
@@ -21,25 +21,16 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-
-def init_dcgan(m: nn.Module) -> None:
-    for mod in m.modules():
-        if isinstance(mod, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-            nn.init.normal_(mod.weight, 0.0, 0.02)
-            if mod.bias is not None:
-                nn.init.zeros_(mod.bias)
-        elif isinstance(mod, (nn.BatchNorm2d, nn.BatchNorm1d)):
-            nn.init.normal_(mod.weight, 1.0, 0.02)
-            nn.init.zeros_(mod.bias)
+from genrep.models.init import init_normal
 
 
-def DownBlock(cin: int, cout: int, stride: int = 2) -> nn.Sequential:
+def down_block(cin: int, cout: int, stride: int = 2) -> nn.Sequential:
     return nn.Sequential(
         nn.Conv2d(cin, cout, 5, stride, 2, bias=False), nn.BatchNorm2d(cout, momentum=0.1), nn.LeakyReLU(0.2)
     )
 
 
-def UpBlock(cin: int, cout: int, stride: int = 2) -> nn.Sequential:
+def up_block(cin: int, cout: int, stride: int = 2) -> nn.Sequential:
     return nn.Sequential(
         nn.ConvTranspose2d(cin, cout, 5, stride, 2, output_padding=stride - 1, bias=False),
         nn.BatchNorm2d(cout, momentum=0.1),
@@ -62,9 +53,9 @@ class Trunk(nn.Module):
         self.blocks = nn.ModuleList(
             [
                 nn.Sequential(nn.Conv2d(channels, width, 5, 2, 2), nn.LeakyReLU(0.2)),
-                DownBlock(width, 2 * width, s2),
-                DownBlock(2 * width, 4 * width),
-                DownBlock(4 * width, 8 * width),
+                down_block(width, 2 * width, s2),
+                down_block(2 * width, 4 * width),
+                down_block(4 * width, 8 * width),
             ]
         )
         self.out_dim = 8 * width * 16
@@ -84,7 +75,7 @@ class Critic(nn.Module):
         self.head = nn.Linear(self.trunk.out_dim, 1)
         self.feature_block = 2 if size == 64 else 3  # VAE/GAN's Φ (spec §3.3)
         self.feature_scale = 2**-0.5 if size == 64 else 1.0
-        init_dcgan(self)
+        init_normal(self)
 
     def forward(self, x):
         return self.head(self.trunk(x)).squeeze(1)
@@ -101,7 +92,7 @@ class Encoder(nn.Module):
         self.trunk = Trunk(channels, size, width)
         self.mu = nn.Linear(self.trunk.out_dim, latent_dim)
         self.log_sigma = nn.Parameter(torch.zeros(latent_dim))
-        init_dcgan(self)
+        init_normal(self)
 
     def forward(self, x):
         return self.mu(self.trunk(x)), self.log_sigma[None]
@@ -117,13 +108,13 @@ class Generator(nn.Module):
             nn.Linear(in_dim, 8 * width * 16, bias=False), nn.BatchNorm1d(8 * width * 16), nn.ReLU()
         )
         self.net = nn.Sequential(
-            UpBlock(8 * width, 4 * width),
-            UpBlock(4 * width, 2 * width, s2),
-            UpBlock(2 * width, width),
+            up_block(8 * width, 4 * width),
+            up_block(4 * width, 2 * width, s2),
+            up_block(2 * width, width),
             nn.ConvTranspose2d(width, channels, 5, 2, 2, output_padding=1),
             nn.Tanh(),
         )
-        init_dcgan(self)
+        init_normal(self)
 
     def forward(self, z):
         return self.net(self.fc(z).view(len(z), 8 * self.w, 4, 4))
@@ -139,7 +130,7 @@ class BiGANCritic(nn.Module):
         self.joint = nn.Sequential(
             nn.Linear(2 * h, 2 * h), nn.LeakyReLU(0.2), nn.Linear(2 * h, 2 * h), nn.LeakyReLU(0.2), nn.Linear(2 * h, 1)
         )
-        init_dcgan(self)
+        init_normal(self)
 
     def forward(self, x, z):
         return self.joint(torch.cat([self.xnet(self.trunk(x)), self.znet(z)], 1)).squeeze(1)

@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genrep.losses.gaussian import kl_std_normal, reparameterize
+
 
 class BetaVAE(nn.Module):
     def __init__(self, latent_dim: int = 10, channels: int = 1):
@@ -69,7 +71,7 @@ class BetaVAE(nn.Module):
     def loss(self, x, beta: float = 1.0, gen=None):
         """x in [0, 1] → (total, recon, kl), batch means of per-example sums."""
         mu, ls = self.encode(x)
-        z = mu + ls.exp() * torch.randn(mu.shape, device=mu.device, generator=gen)
+        z = reparameterize(mu, 2 * ls, gen, like=False)
         rec = F.binary_cross_entropy_with_logits(self.decode_logits(z), x, reduction="none").flatten(1).sum(1).mean()
-        kl = 0.5 * (torch.exp(2 * ls) + mu**2 - 1 - 2 * ls).sum(1).mean()
+        kl = kl_std_normal(mu, 2 * ls, "batchmean")
         return rec + beta * kl, rec, kl

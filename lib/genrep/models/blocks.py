@@ -1,10 +1,13 @@
-"""Convolution building blocks shared by the U-Nets and conv VAEs (spec rectified_flow_cars §3.0).
+"""Convolution building blocks shared by the U-Nets and conv VAEs (spec rectified_flow_cars §3.0), and
+``make_norm``, the one factory of 2-D normalisation layers for every network in ``genrep.models``.
 
 Kernel 3, padding 1, order Conv → Norm → GELU. "Layer normalisation" in a conv net is ambiguous; we
 offer ``norm="layer"`` = ``GroupNorm(1, C)`` (normalise over C, H, W per sample, per-channel affine; the
 default), ``norm="layer_channel"`` = per-pixel LayerNorm over channels (ConvNeXt's LayerNorm2d),
 ``norm="group"`` = GroupNorm(8, C) and ``norm="none"``. ``Down`` = conv s1 + conv s2 (channels change in
 the strided conv); ``Up`` = ConvTranspose s2 (k3, p1, output_padding 1: exactly doubles H and W) + conv s1.
+``make_norm`` also builds ``"group32"`` (the DDPM U-Net's GroupNorm), ``"instance"`` and ``"batch"``
+(the pix2pix / CycleGAN networks).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import math
 import torch
 from torch import nn
 
-NORMS = ("layer", "layer_channel", "group", "none")
+NORMS = ("layer", "layer_channel", "group", "group32", "instance", "batch", "none")
 
 
 class LayerNorm2d(nn.Module):
@@ -32,13 +35,32 @@ class LayerNorm2d(nn.Module):
         return x.permute(0, 3, 1, 2)
 
 
+def _max_groups(channels: int, max_groups: int = 32) -> int:
+    return max(g for g in range(1, max_groups + 1) if channels % g == 0)
+
+
 def make_norm(norm: str, channels: int) -> nn.Module:
+    """A normalisation layer for [B, C, H, W] features:
+
+    * ``"layer"``: GroupNorm(1, C); ``"layer_channel"``: :class:`LayerNorm2d`; ``"group"``: GroupNorm(gcd(8, C))
+      (the RF-UNet / ConvVAE blocks);
+    * ``"group32"``: GroupNorm with the largest divisor of C ≤ 32 groups, eps 1e-6 (Ho et al.'s DDPM U-Net);
+    * ``"instance"``: InstanceNorm2d with a learnable affine and no running statistics (pix2pix's default; at
+      batch 1 it equals BatchNorm in train mode); ``"batch"``: BatchNorm2d;
+    * ``"none"``: identity.
+    """
     if norm == "layer":
         return nn.GroupNorm(1, channels)
     if norm == "layer_channel":
         return LayerNorm2d(channels)
     if norm == "group":
         return nn.GroupNorm(math.gcd(8, channels), channels)
+    if norm == "group32":
+        return nn.GroupNorm(_max_groups(channels), channels, eps=1e-6)
+    if norm == "instance":
+        return nn.InstanceNorm2d(channels, affine=True, track_running_stats=False)
+    if norm == "batch":
+        return nn.BatchNorm2d(channels)
     if norm == "none":
         return nn.Identity()
     raise ValueError(f"unknown norm {norm!r}; valid: {', '.join(NORMS)}")

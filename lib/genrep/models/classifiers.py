@@ -6,7 +6,7 @@ absent. The shape follows the fast-CIFAR nets (Page's ResNet-9 / Keller Jordan's
 conv, then three stages of conv -> max-pool -> BN -> ReLU -> conv -> BN -> ReLU, global average pooling
 and a linear head. About 0.8 M parameters; the asset is stored in fp16 (< 2 MB).
 
-The training recipe lives in ``genrep.metrics.proxies.train_cifarnet``.
+The training recipes (``train_cifarnet``, ``train_classifier``) live in ``genrep.train.classifiers``.
 """
 
 from __future__ import annotations
@@ -64,10 +64,6 @@ class CifarNet(nn.Module):
         return self.fc(self.features(x))
 
 
-def num_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
-
-
 class SmallCNN(nn.Module):
     """The MNIST feature classifier of the Diffused-Flows chapter (the Keras/PyTorch MNIST example net):
     conv(1→32, 3) → ReLU → conv(32→64, 3) → ReLU → max-pool 2 → dropout 0.25 → fc(→128) → ReLU →
@@ -97,36 +93,6 @@ class SmallCNN(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(x))
-
-
-def train_classifier(
-    model: nn.Module,
-    images: torch.Tensor,
-    labels: torch.Tensor,
-    epochs: int = 5,
-    batch_size: int = 128,
-    lr: float = 1e-3,
-    device=None,
-    seed: int = 0,
-) -> list[float]:
-    """Adam + cross-entropy on uint8 images (scaled to [0, 1]); returns the mean loss of each epoch."""
-    device = torch.device(device) if device is not None else next(model.parameters()).device
-    g = torch.Generator().manual_seed(seed)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    model.to(device).train()
-    losses = []
-    for _ in range(epochs):
-        perm, tot = torch.randperm(len(images), generator=g), 0.0
-        for i in range(0, len(images), batch_size):
-            idx = perm[i : i + batch_size]
-            x = images[idx].to(device).float() / 255
-            loss = nn.functional.cross_entropy(model(x), labels[idx].to(device))
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            tot += loss.item() * len(idx)
-        losses.append(tot / len(images))
-    return losses
 
 
 @torch.no_grad()

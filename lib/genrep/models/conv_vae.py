@@ -19,6 +19,8 @@ import itertools
 import torch
 from torch import nn
 
+from genrep.losses.gaussian import kl_std_normal, reparameterize
+
 from .blocks import Down, Up
 
 REDUCTIONS = ("sum", "mean")
@@ -65,8 +67,7 @@ class ConvVAE(nn.Module):
 
     def forward(self, x: torch.Tensor):
         mu, logvar = self.encode(x)
-        z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()
-        return self.decode(z), mu, logvar
+        return self.decode(reparameterize(mu, logvar)), mu, logvar
 
 
 def beta_vae_loss(x_hat, x, mu, logvar, beta: float = 0.1, recon_reduction: str = "sum", kl_reduction: str = "sum"):
@@ -76,6 +77,6 @@ def beta_vae_loss(x_hat, x, mu, logvar, beta: float = 0.1, recon_reduction: str 
             raise ValueError(f"{name} must be one of {REDUCTIONS}, got {r!r}")
     se = (x_hat.float() - x.float()).pow(2).flatten(1)
     recon = se.sum(1) if recon_reduction == "sum" else se.mean(1)
-    kl_d = 0.5 * (mu.float().pow(2) + logvar.float().exp() - 1 - logvar.float())
+    kl_d = kl_std_normal(mu, logvar, "none")
     kl = kl_d.sum(1) if kl_reduction == "sum" else kl_d.mean(1)
     return (recon + beta * kl).mean(), recon.mean(), kl.mean()

@@ -4,7 +4,8 @@ All convolutions use kernel 4 and ``bias=False``. Each network is a single ``sel
 with the tutorial's layer order and indices, so the authors' ``generator.pth`` / ``discriminator.pth``
 load unchanged. Default sizes give G = 3,576,704 and D = 2,765,568 parameters.
 
-Init: the authors used the PyTorch default (no N(0, 0.02) init); ``init_dcgan_normal`` is opt-in.
+Init: the authors used the PyTorch default (no N(0, 0.02) init); ``genrep.models.init.init_normal``
+(conv weights N(0, 0.02), BatchNorm weight N(1, 0.02), biases 0) is opt-in.
 """
 
 from __future__ import annotations
@@ -73,18 +74,3 @@ class DCGANDiscriminator(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x).view(-1)
-
-
-@torch.no_grad()
-def init_dcgan_normal(module: nn.Module) -> nn.Module:
-    """The DCGAN paper/tutorial init (NOT used by the authors, spec §3.1): conv weights N(0, 0.02),
-    BatchNorm weight N(1, 0.02) and bias 0. Applies recursively; returns the module."""
-    for m in module.modules():
-        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
-            nn.init.normal_(m.weight, 0.0, 0.02)
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, nn.BatchNorm2d):
-            nn.init.normal_(m.weight, 1.0, 0.02)
-            nn.init.zeros_(m.bias)
-    return module

@@ -30,6 +30,7 @@ from torch import nn
 
 from genrep.diffusion.gaussian import GaussianDiffusion
 from genrep.diffusion.vlb import split_learned_variance, terms_from_prediction, vlb_estimate, vlb_loss
+from genrep.losses.gaussian import reparameterize
 
 OBJECTIVES = ("thesis_printed", "thesis_fixed", "vlb", "hybrid")
 HYBRID_WEIGHT = 0.001
@@ -181,7 +182,7 @@ class DiffusedFlow(nn.Module):
             b, ab = float(d.betas[i]), float(d.alphas_bar[i])
             z = (z - b / math.sqrt(1 - ab) * eps) / math.sqrt(1 - b)
             if i > 0:
-                z = z + torch.exp(0.5 * logvar) * torch.randn(shape, device=z.device, generator=generator)
+                z = reparameterize(z, logvar, generator, like=False)
             if keep_every and i % keep_every == 0:
                 kept.append(z.clone())
         return z, kept

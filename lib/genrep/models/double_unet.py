@@ -1,6 +1,6 @@
 """The paper's "double U-Net" generator of solution 2 (spec cyclegan_monet §3.8, Fig. 3.3).
 
-Two time-conditioned :class:`~genrep.models.simple_unet.SimpleUnet` in a chain, ``ε̂ = U2(U1(x_t, t), t)``.
+Two time-conditioned :class:`~genrep.models.simple_unet.DeepFindrUNet` in a chain, ``ε̂ = U2(U1(x_t, t), t)``.
 The middle output ``h = U1(x_t, t)`` is the "photo" stage of the painting generator's noise → photo →
 painting chain (and the "painting" stage of the photo generator's).
 
@@ -20,14 +20,14 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from genrep.models.simple_unet import SimpleUnet
+from genrep.models.simple_unet import DeepFindrUNet
 
 
 class DoubleUNet(nn.Module):
     def __init__(self, channels=(64, 128, 256, 512, 1024), time_emb_dim: int = 32):
         super().__init__()
-        self.u1 = SimpleUnet(channels, time_emb_dim)
-        self.u2 = SimpleUnet(channels, time_emb_dim)
+        self.u1 = DeepFindrUNet(channels, time_emb_dim)
+        self.u2 = DeepFindrUNet(channels, time_emb_dim)
 
     def forward(self, x_t, t, return_mid: bool = False):
         h = self.u1(x_t, t)

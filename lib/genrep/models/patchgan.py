@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from torch import nn
 
-from genrep.models.pix2pix import NORMS, Down, init_normal, norm_layer
+from genrep.models.blocks import make_norm
+from genrep.models.init import init_normal
+from genrep.models.pix2pix import NORMS, Down
 
 
 class PatchGAN(nn.Module):
@@ -43,7 +45,7 @@ class PatchGAN(nn.Module):
             use = norm != "none"
             mids += [
                 nn.Conv2d(ch[k - 1], ch[k], 4, 1, 1, bias=not use),
-                norm_layer(norm, ch[k]) if use else nn.Identity(),
+                make_norm(norm, ch[k]) if use else nn.Identity(),
                 nn.LeakyReLU(0.2),
             ]
         self.mid = nn.Sequential(*mids)

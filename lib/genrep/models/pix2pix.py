@@ -19,19 +19,10 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-NORMS = ("instance", "batch", "none")
+from genrep.models.blocks import make_norm
+from genrep.models.init import init_normal
 
-
-def norm_layer(kind: str, ch: int) -> nn.Module:
-    """``instance``: InstanceNorm2d with a learnable affine and no running statistics (the default; at
-    batch 1 it equals BatchNorm in train mode); ``batch``: BatchNorm2d; ``none``: identity."""
-    if kind == "instance":
-        return nn.InstanceNorm2d(ch, affine=True, track_running_stats=False)
-    if kind == "batch":
-        return nn.BatchNorm2d(ch)
-    if kind == "none":
-        return nn.Identity()
-    raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {kind!r}")
+NORMS = ("instance", "batch", "none")  # the norms of the pix2pix / CycleGAN networks (see ``make_norm``)
 
 
 def channel_mults(n_down: int) -> list[int]:
@@ -46,7 +37,7 @@ class Down(nn.Module):
         super().__init__()
         use_norm = use_norm and norm != "none"
         self.conv = nn.Conv2d(cin, cout, 4, 2, 1, bias=not use_norm)
-        self.norm = norm_layer(norm, cout) if use_norm else nn.Identity()
+        self.norm = make_norm(norm, cout) if use_norm else nn.Identity()
         self.act = nn.LeakyReLU(0.2, inplace=False)
 
     def forward(self, x):
@@ -59,7 +50,7 @@ class Up(nn.Module):
     def __init__(self, cin: int, cout: int, norm: str = "instance", dropout: float = 0.0):
         super().__init__()
         self.conv = nn.ConvTranspose2d(cin, cout, 4, 2, 1, bias=norm == "none")
-        self.norm = norm_layer(norm, cout)
+        self.norm = make_norm(norm, cout)
         self.drop = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.act = nn.ReLU()
 
@@ -67,19 +58,7 @@ class Up(nn.Module):
         return self.act(self.drop(self.norm(self.conv(x))))
 
 
-def init_normal(module: nn.Module, std: float = 0.02) -> None:
-    """N(0, 0.02) weights for convolutions (and N(1, 0.02) scales for norms), zero biases (pix2pix)."""
-    for m in module.modules():
-        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
-            nn.init.normal_(m.weight, 0.0, std)
-            if m.bias is not None:
-                nn.init.zeros_(m.bias)
-        elif isinstance(m, (nn.BatchNorm2d, nn.InstanceNorm2d)) and m.weight is not None:
-            nn.init.normal_(m.weight, 1.0, std)
-            nn.init.zeros_(m.bias)
-
-
-class UNetGenerator(nn.Module):
+class Pix2PixUNet(nn.Module):
     """pix2pix U-Net generator; ``forward(x)`` maps [B, in_ch, S, S] in [-1, 1] to [B, out_ch, S, S]."""
 
     def __init__(

@@ -23,7 +23,7 @@ from torch import nn
 from .blocks import ConvNormAct, ConvTNormAct, FourierTime
 
 
-class RFUNet(nn.Module):
+class RectifiedFlowUNet(nn.Module):
     def __init__(
         self,
         in_ch: int = 3,

@@ -1,4 +1,4 @@
-"""The time-conditioned ``SimpleUnet`` of DeepFindr's "Diffusion models from scratch in PyTorch" (the
+"""The time-conditioned ``DeepFindrUNet`` of DeepFindr's "Diffusion models from scratch in PyTorch" (the
 paper's ref. [12]; spec cyclegan_monet §3.8, Figs. 3.4–3.6).
 
 ``Block(in, out, up)``:
@@ -8,7 +8,7 @@ paper's ref. [12]; spec cyclegan_monet §3.8, Figs. 3.4–3.6).
 3. ``h = BN(ReLU(Conv3×3(h)))``
 4. ``Conv(k4, s2, p1)`` (down) or ``ConvTranspose(k4, s2, p1)`` (up)
 
-``SimpleUnet``: sinusoidal time embedding (dim 32) → Linear → ReLU; ``conv0`` 3→64 (3×3); down blocks
+``DeepFindrUNet``: sinusoidal time embedding (dim 32) → Linear → ReLU; ``conv0`` 3→64 (3×3); down blocks
 64→128→256→512→1024; up blocks 1024→512→256→128→64 with skips; a 1×1 output conv 64→3. With the
 default channels it has 62,438,883 parameters (the spec's 62.4 M). The input side must be divisible by
 ``2**(len(channels)-1)``. The paper's attention layers were future work and are not built.
@@ -52,7 +52,7 @@ class SinusoidalTime(nn.Module):
         return sinusoidal_embedding(t, self.dim)
 
 
-class SimpleUnet(nn.Module):
+class DeepFindrUNet(nn.Module):
     """ε-prediction network ``model(x_t, t)``; ``t`` is a long tensor of step indices."""
 
     def __init__(self, channels=(64, 128, 256, 512, 1024), time_emb_dim: int = 32, in_ch: int = 3, out_ch: int = 3):

@@ -1,6 +1,6 @@
 """The DDPM U-Net of Ho, Jain & Abbeel (2020), time-conditioned, with generic widths.
 
-    UNet(in_channels=3, ch=128, ch_mult=(1, 2, 2, 2), num_res_blocks=2, attn_resolutions=(16,),
+    DDPMUNet(in_channels=3, ch=128, ch_mult=(1, 2, 2, 2), num_res_blocks=2, attn_resolutions=(16,),
          dropout=0.1, image_size=32)        # Ho et al.'s CIFAR-10 model, 35.7 M parameters
 
 Structure (the reference ``diffusion_tf`` model): a 3×3 conv stem; for each resolution ``num_res_blocks``
@@ -19,15 +19,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genrep.models.blocks import make_norm
 from genrep.models.embeddings import sinusoidal_embedding
-
-
-def _groups(ch: int, max_groups: int = 32) -> int:
-    return max(g for g in range(1, max_groups + 1) if ch % g == 0)
-
-
-def _norm(ch: int) -> nn.GroupNorm:
-    return nn.GroupNorm(_groups(ch), ch, eps=1e-6)
 
 
 def _zero(m: nn.Module) -> nn.Module:
@@ -39,9 +32,9 @@ def _zero(m: nn.Module) -> nn.Module:
 class ResBlock(nn.Module):
     def __init__(self, cin: int, cout: int, temb: int, dropout: float):
         super().__init__()
-        self.norm1, self.conv1 = _norm(cin), nn.Conv2d(cin, cout, 3, padding=1)
+        self.norm1, self.conv1 = make_norm("group32", cin), nn.Conv2d(cin, cout, 3, padding=1)
         self.temb = nn.Linear(temb, cout)
-        self.norm2, self.drop = _norm(cout), nn.Dropout(dropout)
+        self.norm2, self.drop = make_norm("group32", cout), nn.Dropout(dropout)
         self.conv2 = _zero(nn.Conv2d(cout, cout, 3, padding=1))
         self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
 
@@ -55,7 +48,7 @@ class ResBlock(nn.Module):
 class AttnBlock(nn.Module):
     def __init__(self, ch: int):
         super().__init__()
-        self.norm = _norm(ch)
+        self.norm = make_norm("group32", ch)
         self.qkv = nn.Conv2d(ch, 3 * ch, 1)
         self.proj = _zero(nn.Conv2d(ch, ch, 1))
 
@@ -68,7 +61,7 @@ class AttnBlock(nn.Module):
         return x + self.proj(out.transpose(1, 2).reshape(b, c, h, w))
 
 
-class UNet(nn.Module):
+class DDPMUNet(nn.Module):
     def __init__(
         self,
         in_channels: int = 3,
@@ -117,7 +110,9 @@ class UNet(nn.Module):
                     nn.ModuleList([nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(cur, cur, 3, padding=1)])
                 )
                 res *= 2
-        self.out = nn.Sequential(_norm(cur), nn.SiLU(), _zero(nn.Conv2d(cur, self.out_channels, 3, padding=1)))
+        self.out = nn.Sequential(
+            make_norm("group32", cur), nn.SiLU(), _zero(nn.Conv2d(cur, self.out_channels, 3, padding=1))
+        )
 
     @staticmethod
     def _run(blocks, h, temb):
@@ -140,8 +135,4 @@ class UNet(nn.Module):
         return self.out(h)
 
 
-def unet_param_count(**kw) -> int:
-    return sum(p.numel() for p in UNet(**kw).parameters())
-
-
-__all__ = ["AttnBlock", "ResBlock", "UNet", "unet_param_count"]
+__all__ = ["AttnBlock", "DDPMUNet", "ResBlock"]

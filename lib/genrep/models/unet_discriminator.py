@@ -1,7 +1,7 @@
 """U-Net discriminator (Schönfeld, Schiele & Khoreva 2020, "A U-Net based discriminator for GANs"; the
 paper's Fig. 3.2 II, spec §3.3).
 
-* Encoder: the pix2pix down blocks of :class:`~genrep.models.pix2pix.UNetGenerator` (depth ``n_down``,
+* Encoder: the pix2pix down blocks of :class:`~genrep.models.pix2pix.Pix2PixUNet` (depth ``n_down``,
   down to 1×1 at 256² with 8). A linear head on the globally summed bottleneck features gives one
   real/fake logit per image (the paper tried a patch-level head here: no better).
 * Decoder: pix2pix up blocks (no dropout) with skip concatenations back to full size; a last
@@ -15,7 +15,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from genrep.models.pix2pix import NORMS, Down, Up, channel_mults, init_normal
+from genrep.models.init import init_normal
+from genrep.models.pix2pix import NORMS, Down, Up, channel_mults
 
 
 class UNetDiscriminator(nn.Module):

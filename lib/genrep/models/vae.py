@@ -13,6 +13,8 @@ import math
 import torch
 from torch import nn
 
+from genrep.losses.gaussian import reparameterize
+
 
 class MLPVAE(nn.Module):
     def __init__(self, image_shape=(3, 64, 64), hidden_dim: int = 512, latent_dim: int = 16):
@@ -42,11 +44,6 @@ class MLPVAE(nn.Module):
         h = self.encoder(x.flatten(1))
         return self.fc_mu(h), self.fc_logvar(h)
 
-    @staticmethod
-    def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-        """z = mu + exp(0.5 logvar) * eps, eps ~ N(0, I)."""
-        return mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         """z (B, latent_dim) -> image (B, C, H, W) in [0, 1] (Sigmoid)."""
         return self.decoder(z).view(z.shape[0], *self.image_shape)
@@ -54,7 +51,7 @@ class MLPVAE(nn.Module):
     def forward(self, x: torch.Tensor):
         """-> (x_hat, mu, logvar)."""
         mu, logvar = self.encode(x)
-        return self.decode(self.reparameterize(mu, logvar)), mu, logvar
+        return self.decode(reparameterize(mu, logvar)), mu, logvar
 
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None, device=None) -> torch.Tensor:

@@ -15,6 +15,8 @@ import math
 import torch
 from torch import nn
 
+from genrep.models.params import count_params
+
 
 def trace_blocks(model: nn.Module, *inputs, groups: dict) -> list[dict]:
     """Run ``model(*inputs)`` once and return, in call order, one row per module of ``groups``
@@ -33,7 +35,7 @@ def trace_blocks(model: nn.Module, *inputs, groups: dict) -> list[dict]:
                         "block": type(mod).__name__,
                         "in": tuple(inp[0].shape[1:]),
                         "out": tuple(o.shape[1:]),
-                        "params": sum(p.numel() for p in mod.parameters()),
+                        "params": count_params(mod),
                     }
                 )
 

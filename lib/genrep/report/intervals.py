@@ -2,7 +2,7 @@
 and decisions that combine several comparisons.
 
 An arm that scores several methods against the same real images saves, per method, bootstrap replicates
-whose real-side resamples are identical across methods (``genrep.metrics.sample_sets.fd_bootstrap``,
+whose real-side resamples are identical across methods (``genrep.metrics.fd_bootstrap.fd_bootstrap``,
 ``genrep.metrics.sampling.true_fid``). The replicate-wise difference of two methods is then paired on the
 real images, and its percentile interval is the noise of the comparison over samples.
 

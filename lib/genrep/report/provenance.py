@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from genrep.paths import PACKAGE_DIR, repo_root
+from genrep.runtime.hashing import feed_file
 
 
 def source_hash() -> str:
@@ -23,7 +24,7 @@ def source_hash() -> str:
         if p.is_file() and "__pycache__" not in p.parts and p.suffix not in {".pyc"}:
             h.update(str(p.relative_to(PACKAGE_DIR)).encode())
             h.update(b"\0")
-            h.update(p.read_bytes())
+            feed_file(h, p)
     return h.hexdigest()[:16]
 
 

@@ -17,6 +17,8 @@ import torch.nn.functional as F
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from genrep.data.batching import to_uint8
+
 META = "genrep_images"  # PNG text chunk: {"n", "c", "h", "w"}
 LEGACY_META = "strip_n"  # older strips (RGB only) stored just the image count
 
@@ -32,7 +34,7 @@ def save_strip(path: str | Path, images, max_side: int | None = 128) -> Path:
         k = max_side / max(h, w)
         size = (max(1, round(h * k)), max(1, round(w * k)))
         x = F.interpolate(x.float(), size=size, mode="bilinear", antialias=True, align_corners=False)
-        x = x.round().clamp(0, 255).to(torch.uint8)
+        x = to_uint8(x, (0, 255))
         h, w = size
     arr = x.permute(2, 0, 3, 1).reshape(h, n * w, c).numpy()
     info = PngInfo()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genrep.paths import PACKAGE_DIR
+from genrep.runtime.hashing import file_hexdigest
 
 PACKAGE = "genrep"
 
@@ -42,7 +43,7 @@ def file_hash(rel: str, root: Path | None = None) -> str | None:
     if not parts or parts[0] != PACKAGE:
         return None
     try:
-        return _sha((root.joinpath(*parts[1:])).read_bytes())
+        return file_hexdigest(root.joinpath(*parts[1:]))[:16]
     except OSError:
         return None
 
@@ -56,7 +57,7 @@ def library_snapshot(root: Path | None = None) -> dict[str, str]:
     for p in sorted(root.rglob("*.py")):
         if "__pycache__" not in p.parts and p.is_file():
             try:
-                out[f"{PACKAGE}/{p.relative_to(root).as_posix()}"] = _sha(p.read_bytes())
+                out[f"{PACKAGE}/{p.relative_to(root).as_posix()}"] = file_hexdigest(p)[:16]
             except OSError:
                 pass
     return out

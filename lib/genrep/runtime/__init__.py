@@ -4,12 +4,14 @@
   ``device_name``
 * ``seed``:   ``seed_everything``, ``rng_state``, ``set_rng_state`` (every generator a run uses)
 * ``timing``: ``Timer``, ``Stopwatch``, ``timed``, ``synchronize``, ``throughput``, ``format_seconds``
+* ``hashing``: ``file_hexdigest``, ``feed_file`` (the hash of a file's bytes)
 
 Every other package may import it; it imports nothing of ``genrep`` (the layer contract in
 ``pyproject.toml``, checked by ``lint-imports`` in ``make test``).
 """
 
 from .device import amp_dtype, autocast, device_name, prepare_device, select_device, setup_fast
+from .hashing import feed_file, file_hexdigest
 from .seed import rng_state, seed_everything, set_rng_state
 from .timing import Stopwatch, Timer, format_seconds, synchronize, throughput, timed
 
@@ -19,6 +21,8 @@ __all__ = [
     "amp_dtype",
     "autocast",
     "device_name",
+    "feed_file",
+    "file_hexdigest",
     "format_seconds",
     "prepare_device",
     "rng_state",

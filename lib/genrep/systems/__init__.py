@@ -1,5 +1,9 @@
 """Per-paper training systems: a paper's networks, optimisers and step in one object, for the papers whose
-update is too large for a notebook cell (the AVAE family's five frameworks with one joint step).
+update is too large for a notebook cell.
+
+* ``avae``: the AVAE family's five frameworks with one joint step (Plumerault 2023, Ch. 3).
+* ``rectified_flow_cars``: the car report's velocity fields, conv VAE and preference regressor (trainers,
+  samplers, the regressor's cross-validation).
 
 A system trains through :func:`genrep.train.train_loop` like every notebook does, so checkpoints, resume and
 the guards behave the same everywhere. This layer sits above ``train`` and ``metrics`` (a system may evaluate

@@ -24,8 +24,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from genrep.losses.avae import gaussian_vae_loss, kl_diag_normal, latent_loss, manifold_loss
+from genrep.losses.avae import gaussian_vae_loss, latent_loss, manifold_loss
 from genrep.losses.gan import bce_logits_d_loss, bce_logits_g_loss
+from genrep.losses.gaussian import kl_std_normal, reparameterize
 from genrep.metrics import fid_from_features, kid_from_features
 from genrep.metrics.spectrum import hf_power_ratio
 from genrep.models.avae import BiGANCritic, Critic, Encoder, Generator, MLPEncoder, _Squeeze, mlp
@@ -112,7 +113,7 @@ class Framework:
         E, D, G, C = (self.nets.get(k) for k in ("E", "D", "G", "C"))
         if self.kind in ("vae", "vaegan", "avae"):
             mu, ls = E(x)
-            z_post = mu + ls.exp() * torch.randn_like(mu)
+            z_post = reparameterize(mu, 2 * ls)
             x_rec = D(z_post)
         if self.kind == "vae" or self.kind == "avae":
             l_vae, rec, kl = gaussian_vae_loss(x_rec, x, mu, ls, beta=self.beta)
@@ -147,7 +148,7 @@ class Framework:
             fake = D(self._noise(b, self.d_z))
             fx, frec = C.features(x), C.features(x_rec)
             feat = 0.5 * (fx.detach() - frec).pow(2).flatten(1).sum(1).mean()
-            kl = kl_diag_normal(mu, ls).mean()
+            kl = kl_std_normal(mu, 2 * ls, "batchmean")
             l_e = self.beta * kl + feat
             l_d = self.gamma * feat + bce_logits_g_loss(C(x_rec)) + bce_logits_g_loss(C(fake))
             real_logit = C(x)
@@ -184,7 +185,7 @@ class Framework:
         mu, ls = self.nets["E"](x)
         if self.kind == "bigan":
             return self.nets["G"](mu)
-        z = mu + ls.exp() * torch.randn(mu.shape, device=mu.device, generator=gen)
+        z = reparameterize(mu, 2 * ls, gen, like=False)
         if self.kind == "avae":
             return self.nets["G"](self._gen_input(z, gen))
         return self.nets["D"](z)
@@ -196,7 +197,7 @@ class Framework:
             return None
         self.train(not self.bn_eval_mode)
         mu, ls = self.nets["E"](x)
-        return self.nets["D"](mu + ls.exp() * torch.randn(mu.shape, device=mu.device, generator=gen))
+        return self.nets["D"](reparameterize(mu, 2 * ls, gen, like=False))
 
     @torch.no_grad()
     def sample(self, n: int, gen=None) -> torch.Tensor:

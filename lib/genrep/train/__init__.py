@@ -10,10 +10,11 @@ here because a training notebook needs them beside the loop.
 * ``budget``:     ``train_for`` (training in chunks up to ``max_minutes``), ``TrainingPaused``
 * ``ema``:        ``EMA`` (moving average of weights)
 * ``pool``:       ``ImagePool`` (CycleGAN's history of generated images)
-* ``params``:     ``count_params``
+* ``count_params`` (from ``genrep.models.params``)
 * ``snapshots``:  ``Snapshots`` (sample grids etc. kept through checkpoints)
 """
 
+from genrep.models.params import count_params
 from genrep.runtime import (
     Stopwatch,
     Timer,
@@ -36,7 +37,6 @@ from .checkpoint import Checkpointer, CheckpointError
 from .ema import EMA
 from .guard import DivergedError, NonFiniteError, check_finite
 from .loop import TrainingInterrupted, train_loop
-from .params import count_params
 from .pool import ImagePool
 from .snapshots import Snapshots
 

@@ -6,7 +6,7 @@
 
 Notation: p a photo, m a Monet painting, G = G_P→M, F = G_M→P, D_M and D_P the discriminators.
 
-* Generators: pix2pix U-Nets (:class:`~genrep.models.pix2pix.UNetGenerator`), down to 1×1.
+* Generators: pix2pix U-Nets (:class:`~genrep.models.pix2pix.Pix2PixUNet`), down to 1×1.
 * Discriminators: ``disc="patchgan"`` (15×15 logits at 256²) or ``disc="unet"`` (global + per-pixel logits,
   CutMix with a probability ramped from 0 to ``cutmix_p_max`` over the first epoch; ``unet_loss`` picks
   ``classical+cutmix`` or ``schonfeld``).
@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 import torch
 import torch.nn.functional as F
 
-from genrep.data.batching import Batcher, to_uint8
+from genrep.data.batching import Batcher, random_hflip, to_uint8
 from genrep.losses.cutmix import (
     CR_MODES,
     UNET_LOSSES,
@@ -49,7 +49,7 @@ from genrep.losses.cutmix import (
 )
 from genrep.losses.reconstruction import better_cycle_loss, cycle_l1, identity_l1
 from genrep.models.patchgan import PatchGAN
-from genrep.models.pix2pix import NORMS, UNetGenerator
+from genrep.models.pix2pix import NORMS, Pix2PixUNet
 from genrep.models.unet_discriminator import UNetDiscriminator
 from genrep.runtime.device import autocast
 from genrep.runtime.timing import Stopwatch
@@ -171,15 +171,6 @@ class PhotoStream:
         self.batcher.load_state_dict(state["batcher"])
 
 
-def _flip(x: torch.Tensor) -> torch.Tensor:
-    """Random horizontal flip per image (coins from torch's default CPU generator)."""
-    coins = torch.rand(x.shape[0]) < 0.5
-    if not coins.any():
-        return x
-    coins = coins.to(x.device)[:, None, None, None]
-    return torch.where(coins, x.flip(-1), x)
-
-
 class CycleGAN:
     """The four networks, two optimizers, LR schedules and image pools, and one training step."""
 
@@ -187,7 +178,7 @@ class CycleGAN:
         self.cfg, self.device = cfg, torch.device(device)
         self.channels_last = self.device.type == "cuda"
         g = {"ngf": cfg.ngf, "n_down": cfg.g_n_down, "norm": cfg.norm}
-        self.G, self.F = UNetGenerator(**g), UNetGenerator(**g)  # photo→Monet, Monet→photo
+        self.G, self.F = Pix2PixUNet(**g), Pix2PixUNet(**g)  # photo→Monet, Monet→photo
         if cfg.disc == "patchgan":
             d = {
                 "ndf": cfg.ndf,
@@ -366,7 +357,7 @@ def train_cyclegan(
         p = stream.next()
         m = monet_b.sample(cfg.batch_size)
         if cfg.flip:
-            p, m = _flip(p), _flip(m)
+            p, m = random_hflip(p), random_hflip(m)
         out = model.train_step(p, m, i)
         out["stage"] = float(stream.stage)
         if after_step is not None:

@@ -1,4 +1,4 @@
-"""Counting parameters."""
+"""Counting parameters (re-exported as ``genrep.train.count_params``, the name the notebooks use)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Training and sampling recipes for velocity fields (rectified flow), conv VAEs and image regressors.
+"""The rectified_flow_cars chapter's training system (Goldschmidt, Visy & Wollenhaupt 2024, "Project 2
+Report"): the report's velocity fields (rectified flow), conv VAE and preference regressor, trained and
+sampled the same way in every notebook of the chapter.
 
 Every trainer runs through :func:`genrep.train.train_loop` with a :class:`Checkpointer` (resume after a
 kill gives the same result as an uninterrupted run on the CPU), bf16 autocast on CUDA, and returns
@@ -23,14 +25,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from genrep.runtime.device import autocast
-from genrep.runtime.timing import Stopwatch
-
-from ..data import Batcher, to_uint8
-from ..diffusion import rf_loss, rf_sample
-from .checkpoint import Checkpointer
-from .ema import EMA
-from .loop import train_loop
+from genrep.data import Batcher, random_hflip, to_float, to_uint8
+from genrep.diffusion import rf_loss, rf_sample
+from genrep.metrics.regression import regression_report
+from genrep.models.conv_vae import beta_vae_loss
+from genrep.models.preference import score_images
+from genrep.runtime import Stopwatch, autocast
+from genrep.train import EMA, Checkpointer, train_loop
 
 
 class TensorSampler:
@@ -94,8 +95,7 @@ def train_velocity_field(
     def step_fn(step):
         x1 = next(src) if images else src.batch(step)
         if hflip and images:
-            m = (torch.rand(len(x1), generator=flip_gen) < 0.5).to(device)
-            x1 = torch.where(m[:, None, None, None], x1.flip(-1), x1)
+            x1 = random_hflip(x1, generator=flip_gen)
         with autocast(device):
             loss = rf_loss(fwd, x1)
         opt.zero_grad(set_to_none=True)
@@ -192,8 +192,6 @@ def train_conv_vae(
     compile: bool = False,
 ):
     """Train a :class:`~genrep.models.conv_vae.ConvVAE` on uint8 images; returns ``(history, throughput)``."""
-    from ..models.conv_vae import beta_vae_loss
-
     device = torch.device(device or "cpu")
     vae.to(device)
     src = Batcher(images, batch_size=batch_size, device=device, seed=seed, range=vae.data_range)
@@ -234,8 +232,6 @@ def train_conv_vae(
 @torch.no_grad()
 def encode_images(vae: nn.Module, images: torch.Tensor, batch_size: int = 512):
     """(μ, log σ²) as float CPU tensors for uint8 images."""
-    from ..data import to_float
-
     device = next(vae.parameters()).device
     vae.eval()
     mus, lvs = [], []
@@ -290,8 +286,7 @@ def train_regressor(
     def step_fn(step):
         x, t = next(src)
         if hflip:
-            m = (torch.rand(len(x), generator=flip_gen) < 0.5).to(device)
-            x = torch.where(m[:, None, None, None], x.flip(-1), x)
+            x = random_hflip(x, generator=flip_gen)
         with autocast(device):
             p = model(x)
         loss = (p.float() - t).pow(2).mean()
@@ -327,9 +322,6 @@ def grid_search_cv(
 ) -> list[dict]:
     """K-fold CV of every configuration in the product of ``grid`` (keys: lr, weight_decay, epochs, hflip).
     Returns one row per configuration with mean RMSE / MAE / Spearman over the folds."""
-    from ..metrics.sample_sets import regression_report
-    from ..models.preference import score_images
-
     y = np.asarray(targets, float)
     perm = np.random.default_rng(seed).permutation(len(y))
     parts = np.array_split(perm, folds)
