@@ -12,7 +12,6 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from genrep.data.postprocess import postprocess
 from genrep.diffusion import GaussianDiffusion
 from genrep.losses.cutmix import (
     consistency_literal,
@@ -24,6 +23,7 @@ from genrep.losses.cutmix import (
 )
 from genrep.losses.reconstruction import better_cycle_loss, cycle_l1
 from genrep.metrics.image_change import least_changed, mean_abs_change
+from genrep.metrics.submission import postprocess
 from genrep.models.double_unet import DoubleUNet, double_unet_loss
 from genrep.models.patchgan import PatchGAN, patchgan_output_size
 from genrep.models.pix2pix import Pix2PixUNet

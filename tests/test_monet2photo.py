@@ -10,7 +10,7 @@ from PIL import Image
 
 from genrep.data import monet2photo as m2p
 from genrep.data.registry import DataError
-from genrep.data.unpaired import load_photo2monet
+from genrep.data.unpaired import load_photo2monet, monet2photo_task
 
 
 def _img(seed: int, size: int = 128) -> np.ndarray:
@@ -62,7 +62,7 @@ def test_missing_and_corrupt_archives_say_what_to_do(tmp_path, monkeypatch):
 
 def test_fallback_task_is_labelled_and_its_reference_is_disjoint(tmp_path, monkeypatch):
     monkeypatch.setenv("GENREP_MONET2PHOTO", str(_zip(tmp_path / "m.zip")))
-    task = m2p.monet2photo_task(size=32, n_monet=5, n_photo=10, seed=0)
+    task = monet2photo_task(size=32, n_monet=5, n_photo=10, seed=0)
     assert "NOT the competition data" in task.title and task.source == "real"
     assert task.paintings.shape == (5, 3, 32, 32) and task.photos.shape == (10, 3, 32, 32)
     assert len(task.reference) == 16 - 5 and task.ref_name == "monet2photo11"
@@ -78,7 +78,7 @@ def test_kaggle_paintings_drop_their_copies_from_the_reference(tmp_path, monkeyp
     pool = m2p.load_monet2photo(32)
     kaggle_paintings = pool["trainA"][:3].clone()  # three monet2photo paintings are "the 300"
     photos = torch.zeros(4, 3, 32, 32, dtype=torch.uint8)
-    task = m2p.monet2photo_task(size=32, kaggle=(photos, kaggle_paintings))
+    task = monet2photo_task(size=32, kaggle=(photos, kaggle_paintings))
     assert len(task.reference) == 16 - 3 and "3 near-duplicates of 16 dropped" in task.title
 
 

@@ -85,11 +85,10 @@ import pandas as pd
 import torch
 from IPython.display import display
 
-from genrep.data.postprocess import POSTPROCESS, postprocess
 from genrep.data.unpaired import load_photo2monet
 from genrep.metrics.image_change import least_changed
 from genrep.metrics.studies import resolve_extractors
-from genrep.metrics.submission import evaluate_translation
+from genrep.metrics.submission import POSTPROCESS, evaluate_translation, postprocess
 from genrep.report import Results
 from genrep.report.strips import save_strip
 from genrep.train import device_name, prepare_device, setup_fast

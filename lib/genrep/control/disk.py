@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import torch
 
+from .losses import recon_loss
+
 
 def disk(p: torch.Tensor, size: int = 64, radius: float = 6.0, sharpness: float = 2.0) -> torch.Tensor:
     """p [B, 2] (x, y in pixels) → images [B, 1, size, size] in [−1, 1]."""
@@ -22,7 +24,6 @@ def gradient_norm_vs_distance(
     distances, loss: str = "mse", sigma: float = 3.0, size: int = 64, radius: float = 6.0
 ) -> torch.Tensor:
     """‖∇_p L(G(p), G(p*))‖ for a target disk at the centre and p shifted horizontally by each distance."""
-    from .losses import recon_loss
 
     d = torch.as_tensor(distances, dtype=torch.float32)
     c = size / 2

@@ -12,6 +12,7 @@ import torch
 from tqdm import tqdm  # not tqdm.auto: no IProgress warning or widget in executed notebooks
 
 from .inversion import invert, project_ball
+from .losses import recon_loss
 from .transforms import transform
 
 
@@ -79,7 +80,6 @@ def recursive_inversion(
 ):
     """Reach T_t(G(z₀)) through ``n_steps`` equal intermediate targets (Eq. 4.9) → (z, per-step losses
     measured against the *final* target, so the curve is comparable with :func:`naive_inversion`)."""
-    from .losses import recon_loss
 
     z0 = project_ball(z0)
     with torch.no_grad():

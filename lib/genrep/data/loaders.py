@@ -35,6 +35,7 @@ from tqdm import tqdm
 from .. import paths
 from .registry import DataError, DatasetSpec, get_spec
 from .staging import IMAGE_EXTS, Staged, active_variant, raw_dir, verify
+from .standins import standin
 
 LOADER_VERSION = 1
 
@@ -303,7 +304,6 @@ def load_or_standin(name, split="train", size=None, n=None, labels=False, seed=0
     for a stand-in it is the number of images drawn (default: the real split's size, at most
     ``STANDIN_MAX_N``).
     """
-    from .standins import standin
 
     spec = get_spec(name)
     if split not in spec.splits:

@@ -5,7 +5,7 @@ Kaggle scores the Monet competition against a hidden set, reportedly the Monet p
 download or redistribute that archive; a user who has it places it at ``data/raw/monet2photo.zip`` (or
 points ``GENREP_MONET2PHOTO`` at it) and runs a chapter with ``data_source=monet2photo``:
 
-    task = monet2photo_task(size=64)      # via genrep.data.unpaired.load_photo2monet("monet2photo", 64)
+    task = load_photo2monet("monet2photo", 64)   # genrep.data.unpaired: the task with this reference
     task.reference                         # trainA + testA paintings minus near-duplicates of the 300
 
 The archive holds ``monet2photo/{trainA,testA,trainB,testB}/*.jpg`` (1,072 / 121 Monet paintings, 6,287 /
@@ -96,61 +96,9 @@ def near_duplicates(candidates: torch.Tensor, against: torch.Tensor, max_hamming
     return ham.min(dim=1).values <= max_hamming
 
 
-def _draw(x: torch.Tensor, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+def draw(x: torch.Tensor, n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """(the seeded draw of n rows in file order, the remaining rows)."""
     perm = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))
     take = torch.zeros(len(x), dtype=torch.bool)
     take[perm[:n]] = True
     return x[take], x[~take]
-
-
-def monet2photo_task(
-    size: int = 256,
-    n_photo: int | None = None,
-    n_monet: int | None = None,
-    seed: int = 0,
-    kaggle: tuple[torch.Tensor, torch.Tensor] | None = None,
-    max_hamming: int = 10,
-):
-    """An :class:`~genrep.data.unpaired.UnpairedTask` whose MiFID reference is the monet2photo paintings that
-    are not near-duplicates of the training paintings. ``kaggle``: (photos, paintings) of the competition when
-    staged; else both domains are drawn from the archive (300 paintings, 7,038 photos unless n_* say less)."""
-    from .unpaired import UnpairedTask, _subset
-
-    m = load_monet2photo(size)
-    monets = torch.cat([m["trainA"], m["testA"]])
-    if kaggle is not None:
-        photos, paintings = _subset(kaggle[0], n_photo, seed), _subset(kaggle[1], n_monet, seed + 1)
-        pool = monets
-        title = (
-            "Kaggle gan-getting-started (real data"
-            + (f", down-scaled to {size}px" if size != 256 else "")
-            + "); MiFID reference: monet2photo paintings not among the 300"
-        )
-    else:
-        k = min(n_monet or 300, len(monets) - 1)
-        paintings, pool = _draw(monets, k, seed + 1)
-        all_photos = torch.cat([m["trainB"], m["testB"]])
-        photos, _ = _draw(all_photos, min(n_photo or 7038, len(all_photos)), seed)
-        title = (
-            f"monet2photo (real data, NOT the competition data: {len(paintings)} drawn paintings"
-            + (f", {size}px" if size != 256 else "")
-            + "); MiFID reference: the other paintings"
-        )
-    dup = near_duplicates(pool, paintings, max_hamming)
-    reference = pool[~dup]
-    if len(reference) < 2:
-        raise DataError(
-            f"monet2photo: only {len(reference)} paintings remain after removing near-duplicates of the "
-            f"{len(paintings)} training paintings; the archive looks wrong"
-        )
-    ref_name = f"monet2photo{len(reference)}"
-    task = UnpairedTask(
-        photos,
-        paintings,
-        reference,
-        ref_name,
-        "real",
-        f"{title} ({int(dup.sum())} near-duplicates of {len(pool)} dropped)",
-    )
-    return task

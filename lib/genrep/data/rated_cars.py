@@ -25,9 +25,13 @@ import pandas as pd
 import torch
 from PIL import Image
 
+from .. import paths
 from .loaders import LOADER_VERSION, _natural, _read_cache, _read_tar, _write_cache
+from .raters import image_utility, rate_images
 from .registry import DataError, get_spec
 from .staging import verify
+from .standins import standin
+from .synthcars import SPLIT_SIZES, make_synthcars
 
 RATED_CAR_DATASETS = {
     "synthcars": "SynthCars (procedural car sprites, simulated rater Moira)",
@@ -59,7 +63,6 @@ def load_rect(name: str, split: str = "train", height: int = 96, width: int = 12
     key = hashlib.sha256(
         f"{LOADER_VERSION}|rect|{st.spec.title}|{st.fingerprint}|{split}|{height}x{width}".encode()
     ).hexdigest()
-    from .. import paths
 
     path = paths.data_dir() / "cache" / f"{name}-{split}-{height}x{width}.pt"
     cached = _read_cache(path, key)
@@ -94,7 +97,6 @@ class RatedCars:
 
     @staticmethod
     def oracle(images) -> np.ndarray:
-        from .raters import image_utility
 
         return image_utility(images)
 
@@ -117,8 +119,6 @@ def load_rated_cars(
     progress: bool = False,
 ) -> RatedCars:
     """Rated car images (see module doc). ``n`` images (SynthCars: drawn; cars: a seeded subset)."""
-    from .raters import rate_images
-    from .synthcars import SPLIT_SIZES, make_synthcars
 
     if name not in RATED_CAR_DATASETS:
         raise ValueError(f"unknown rated car dataset {name!r}; valid: {', '.join(RATED_CAR_DATASETS)}")
@@ -133,8 +133,6 @@ def load_rated_cars(
         x = load_rect("cars", "train", height, width)
         source, title = "real", "Stanford Cars subset"
     except DataError as e:
-        from .standins import standin
-
         sq = standin("cars", 793, size=max(height, width), seed=0)
         x = torch.stack(
             [

@@ -24,6 +24,7 @@ import torch
 from PIL import Image, ImageDraw, ImageFilter
 
 from .colours import COLOR_FAMILIES, COLOR_PRIOR, PAINT_HSV, WARM
+from .raters import rate_synthcars
 
 BODY_TYPES = ("sedan", "suv", "hatchback", "sports", "van", "pickup")
 BODY_PRIOR = (0.30, 0.25, 0.15, 0.12, 0.10, 0.08)
@@ -307,7 +308,6 @@ def make_synthcars(
     progress: bool = False,
 ):
     """(images uint8 [N, 3, H, W], attributes + ratings DataFrame) for one split (seed from the split)."""
-    from .raters import rate_synthcars
 
     seed = split_seed(split) if seed is None else seed
     specs = sample_car_specs(n, seed)

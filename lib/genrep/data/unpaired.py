@@ -29,8 +29,10 @@ from dataclasses import dataclass
 import torch
 
 from .loaders import load
+from .monet2photo import draw, load_monet2photo, near_duplicates
 from .registry import DataError
 from .staging import verify
+from .standins.two_domain import two_domain_standin
 
 DATA_SOURCES = ("auto", "kaggle", "procedural", "monet2photo")
 
@@ -67,8 +69,6 @@ def load_photo2monet(
     if data_source not in DATA_SOURCES:
         raise ValueError(f"data_source must be one of {', '.join(DATA_SOURCES)}; got {data_source!r}")
     if data_source == "monet2photo":
-        from .monet2photo import monet2photo_task  # it imports this module (UnpairedTask)
-
         try:
             verify("monet")
             verify("monet_photos")
@@ -101,7 +101,6 @@ def load_photo2monet(
             + (f", down-scaled to {size}px)" if size != 256 else ")")
         )
         return UnpairedTask(photos, paintings, monet, "train300", "real", title)
-    from .standins.two_domain import two_domain_standin
 
     d = two_domain_standin(n_a=n_photo or 256, n_b=min(n_monet or 32, 32), n_ref=64, size=size, seed=seed)
     return UnpairedTask(
@@ -114,3 +113,54 @@ def load_photo2monet(
         d["oracle"],
         d["bricks"],
     )
+
+
+def monet2photo_task(
+    size: int = 256,
+    n_photo: int | None = None,
+    n_monet: int | None = None,
+    seed: int = 0,
+    kaggle: tuple[torch.Tensor, torch.Tensor] | None = None,
+    max_hamming: int = 10,
+):
+    """An :class:`~genrep.data.unpaired.UnpairedTask` whose MiFID reference is the monet2photo paintings that
+    are not near-duplicates of the training paintings. ``kaggle``: (photos, paintings) of the competition when
+    staged; else both domains are drawn from the archive (300 paintings, 7,038 photos unless n_* say less)."""
+
+    m = load_monet2photo(size)
+    monets = torch.cat([m["trainA"], m["testA"]])
+    if kaggle is not None:
+        photos, paintings = _subset(kaggle[0], n_photo, seed), _subset(kaggle[1], n_monet, seed + 1)
+        pool = monets
+        title = (
+            "Kaggle gan-getting-started (real data"
+            + (f", down-scaled to {size}px" if size != 256 else "")
+            + "); MiFID reference: monet2photo paintings not among the 300"
+        )
+    else:
+        k = min(n_monet or 300, len(monets) - 1)
+        paintings, pool = draw(monets, k, seed + 1)
+        all_photos = torch.cat([m["trainB"], m["testB"]])
+        photos, _ = draw(all_photos, min(n_photo or 7038, len(all_photos)), seed)
+        title = (
+            f"monet2photo (real data, NOT the competition data: {len(paintings)} drawn paintings"
+            + (f", {size}px" if size != 256 else "")
+            + "); MiFID reference: the other paintings"
+        )
+    dup = near_duplicates(pool, paintings, max_hamming)
+    reference = pool[~dup]
+    if len(reference) < 2:
+        raise DataError(
+            f"monet2photo: only {len(reference)} paintings remain after removing near-duplicates of the "
+            f"{len(paintings)} training paintings; the archive looks wrong"
+        )
+    ref_name = f"monet2photo{len(reference)}"
+    task = UnpairedTask(
+        photos,
+        paintings,
+        reference,
+        ref_name,
+        "real",
+        f"{title} ({int(dup.sum())} near-duplicates of {len(pool)} dropped)",
+    )
+    return task

@@ -15,6 +15,8 @@ from dataclasses import replace
 import torch
 import torch.nn.functional as F
 
+from genrep.data import load_or_standin
+
 from .base import Transform
 
 
@@ -84,7 +86,6 @@ def load_image_data(
 ):
     """``genrep.data.load_or_standin`` for the flow chapters: MNIST at 32×32 is zero-padded from 28×28
     (the NSF code's ``pad=2``), other sizes are resized by the loader. Returns a ``Data`` whose title says how."""
-    from genrep.data import load_or_standin
 
     if dataset == "mnist" and image_size == 32:
         d = load_or_standin("mnist", split, size=28, n=n, seed=seed, labels=labels)

@@ -32,6 +32,9 @@ from genrep.metrics.inception import (
     missing_weights_message,
     weights_checksum,
 )
+from genrep.metrics.proxies import CIFARNET_PATH, load_cifarnet
+from genrep.runtime import select_device
+from genrep.runtime.hashing import file_hexdigest
 
 RANDCONV_SEED = 20240601
 
@@ -200,19 +203,13 @@ def extract_features(extractor: Extractor, images, batch_size=256, progress=True
 
 
 def _default_device():
-    try:
-        from genrep.runtime import select_device
-
-        return select_device()
-    except ImportError:
-        return "cuda" if torch.cuda.is_available() else "cpu"
+    return select_device()
 
 
 _CACHE: dict = {}
 
 
 def _cifarnet_available() -> bool:
-    from genrep.metrics.proxies import CIFARNET_PATH
 
     return CIFARNET_PATH.exists() and CIFARNET_PATH.with_suffix(".json").exists()
 
@@ -256,9 +253,6 @@ def get_extractor(name: str, device=None) -> Extractor:
             micro_batch=16 if device.type == "cpu" else None,
         )
     elif name == "cifarnet":
-        from genrep.metrics.proxies import CIFARNET_PATH, load_cifarnet
-        from genrep.runtime.hashing import file_hexdigest
-
         net = _Penultimate(load_cifarnet())
         impl = f"genrep CifarNet penultimate {net.dim}-d (cifarnet.pt sha256 {file_hexdigest(CIFARNET_PATH)[:12]})"
         ext = Extractor(

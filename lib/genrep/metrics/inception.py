@@ -29,6 +29,7 @@ import torch
 import torch.nn.functional as F
 from torchvision.models.inception import Inception3, InceptionA, InceptionC, InceptionE
 
+from genrep.paths import data_dir
 from genrep.runtime.hashing import file_hexdigest
 
 FID_WEIGHTS_NAME = "pt_inception-2015-12-05-6726825d.pth"
@@ -246,7 +247,6 @@ def fid_helper_file() -> Path | None:
 
 
 def converted_weights_path() -> Path:
-    from genrep.paths import data_dir
 
     return data_dir() / "weights" / CONVERTED_NAME
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import torch
 
+from genrep.metrics.proxies import load_cifarnet
+
 NAME = "LPIPS-cifarnet"
 
 
@@ -20,7 +22,6 @@ class PerceptualDistance:
     name = NAME
 
     def __init__(self, device=None, net=None):
-        from genrep.metrics.proxies import load_cifarnet
 
         self.device = torch.device(device or "cpu")
         self.net = (net or load_cifarnet(device=self.device)).eval().to(self.device)

@@ -18,12 +18,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from genrep.data import load, manifest_hash
 from genrep.metrics.frechet import feature_stats
 from genrep.metrics.inception import weights_checksum
+from genrep.paths import data_dir
+
+from .extractors import inception_features
 
 
 def _key(dataset, split, size, n, seed, dims) -> tuple[str, dict]:
-    from genrep.data import manifest_hash
 
     meta = dict(
         dataset=dataset,
@@ -39,7 +42,6 @@ def _key(dataset, split, size, n, seed, dims) -> tuple[str, dict]:
 
 
 def reference_path(dataset, split="train", size=None, n=None, seed=0, dims=2048) -> Path:
-    from genrep.paths import data_dir
 
     key, _ = _key(dataset, split, size, n, seed, dims)
     return data_dir() / "fid_refs" / f"{dataset}_{split}_{size or 'native'}_{n or 'all'}_s{seed}_d{dims}_{key}.npz"
@@ -47,7 +49,6 @@ def reference_path(dataset, split="train", size=None, n=None, seed=0, dims=2048)
 
 def reference_images(dataset, split="train", size=None, n=None, seed=0) -> torch.Tensor:
     """The uint8 images behind :func:`reference_features` (same seeded subset, same order)."""
-    from genrep.data import load
 
     images = load(dataset, split, size=size)
     if n is not None and n < len(images):
@@ -61,7 +62,6 @@ def reference_features(
 ) -> np.ndarray:
     """TF-Inception features of ``n`` images of a staged real dataset (a seeded subset; all when None).
     Raises ``genrep.data.DataError`` when the dataset is not staged: a reference set is never a stand-in."""
-    from .extractors import inception_features
 
     path = reference_path(dataset, split, size, n, seed, dims)
     if path.is_file():
@@ -92,7 +92,6 @@ def cached_features(extractor, images: torch.Tensor, progress=None) -> torch.Ten
     same 1,000 real images again). Only the TF-Inception extractors are cached (the proxies are cheap and
     their weights are trained per data directory); for any other extractor this is ``extractor(images)``.
     """
-    from genrep.paths import data_dir
 
     if not extractor.name.startswith("inception"):
         return extractor(images, progress=progress)

@@ -22,7 +22,9 @@ import statistics
 import numpy as np
 import torch
 
+from genrep.metrics.extractors import get_extractor
 from genrep.metrics.frechet import fid_from_features
+from genrep.models.classifiers import SmallCNN
 from genrep.runtime.timing import Timer
 
 
@@ -75,7 +77,6 @@ def true_fid(
     device=None,
 ) -> dict:
     """{extractor name: {"metric", "value", "boot", "n_fake", "n_real", "impl"}} for uint8 image batches."""
-    from genrep.metrics.extractors import get_extractor
 
     if len(fake) < 2 or len(real) < 2:
         raise ValueError(f"true_fid needs at least 2 fake and 2 real images, got {len(fake)} and {len(real)}")
@@ -141,8 +142,6 @@ def feature_fn(dataset: str, classifier_path=None, device="cpu", image_size: int
     if dataset == "mnist":
         from pathlib import Path
 
-        from genrep.models.classifiers import SmallCNN
-
         if classifier_path is None or not Path(classifier_path).exists():
             raise FileNotFoundError(f"no MNIST feature classifier at {classifier_path}: run the data notebook first")
         net = SmallCNN(1, image_size)
@@ -156,7 +155,6 @@ def feature_fn(dataset: str, classifier_path=None, device="cpu", image_size: int
             )
 
         return fn, "FD-mnistcnn"
-    from genrep.metrics.extractors import get_extractor
 
     ext = get_extractor("cifarnet", device)
     return (lambda x: ext(x)), "FD-cifarnet"

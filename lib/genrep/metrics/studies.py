@@ -12,7 +12,10 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from genrep.runtime import synchronize
+
 from .disturbances import DISTURBANCES, disturb
+from .extractors import available_extractors, get_extractor
 from .frechet import FrechetReference, fid_from_features
 from .kid import kid_from_features
 
@@ -200,7 +203,6 @@ def consistent_with_zero(mean: float, std: float, repeats: int, confidence: floa
 
 def resolve_extractors(names="auto", device=None) -> list:
     """Extractors by name; ``"auto"`` means every one available here (Inception only with its weights)."""
-    from .extractors import available_extractors, get_extractor
 
     avail = available_extractors()
     if names == "auto":
@@ -217,8 +219,6 @@ def resolve_extractors(names="auto", device=None) -> list:
 def images_per_second(extractor, images, batch_size: int = 256, repeats: int = 2) -> float:
     """Feature-extraction throughput (best of ``repeats`` timed passes after one warm-up batch)."""
     import time
-
-    from genrep.runtime import synchronize
 
     extractor(images[:batch_size], batch_size=batch_size)
     best = float("inf")

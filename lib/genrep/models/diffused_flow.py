@@ -31,6 +31,7 @@ from torch import nn
 from genrep.diffusion.gaussian import GaussianDiffusion
 from genrep.diffusion.vlb import split_learned_variance, terms_from_prediction, vlb_estimate, vlb_loss
 from genrep.losses.gaussian import reparameterize
+from genrep.runtime import autocast
 
 OBJECTIVES = ("thesis_printed", "thesis_fixed", "vlb", "hybrid")
 HYBRID_WEIGHT = 0.001
@@ -45,7 +46,6 @@ class AutocastNet(nn.Module):
         self.net, self.device_type = net, torch.device(device).type
 
     def forward(self, x, t):
-        from genrep.runtime import autocast
 
         with autocast(self.device_type):
             return self.net(x, t).float()

@@ -9,6 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from genrep.data.dsprites import barycentre
+
 
 class SaliencyNet(nn.Module):
     def __init__(self, width: int = 16, channels: int = 3):
@@ -32,7 +34,6 @@ def measure_factors(images: torch.Tensor, sal: SaliencyNet | None = None, min_sa
     """Position (barycentre of the saliency mask, in [-0.5, 0.5]), scale (mean saliency) and brightness
     (mean intensity in [0, 1]) of images in [-1, 1]; ``valid`` drops images whose mean saliency ≤ 0.02
     (the code's rule). Without ``sal`` the image itself (binary sprites) is the mask."""
-    from genrep.data.dsprites import barycentre
 
     m = torch.sigmoid(sal(images)) if sal is not None else (images + 1) / 2
     bx, by, frac = barycentre(m)

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import yaml
 
+from genrep.paths import chapters_dir  # a bare chapter name
+
 from .tables import TIERS
 
 TOP_KEYS = {"paper", "numbers", "claims"}
@@ -132,7 +134,6 @@ def _paper_path(where: str | Path) -> Path:
         return p
     if p.is_dir():
         return p / "paper.yaml"
-    from genrep.paths import chapters_dir  # a bare chapter name
 
     return chapters_dir() / str(where) / "paper.yaml"
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from genrep.paths import repo_root
+from genrep.paths import book_dir, repo_root
 
 # tqdm: "desc:  42%|████▏     | 10/24 [00:03<00:04,  3.1step/s, loss=0.1]" or "desc: 12it [00:01, 9.5it/s]"
 PROGRESS_RE = re.compile(
@@ -325,7 +325,6 @@ publish_notebook = clean_file  # the runner's copy into book/: ``publish_noteboo
 
 def clean_book(book: Path | None = None, root: Path | None = None) -> list[Path]:
     """Clean every notebook under ``book`` (default book/) in place; returns the ones that changed."""
-    from genrep.paths import book_dir
 
     book = Path(book or book_dir())
     return [

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from .checks import Check, checks_frame
 from .claims import Paper
+from .figures import show_grid
 from .results import Results
 from .tables import ReplicationTable
 
@@ -118,8 +119,6 @@ class Summary:
         """One figure of labelled image strips (uint8 [N, C, H, W] each; rows whose images are None are left
         out), titled with the tier, saved as ``<name>.png`` and shown."""
         import matplotlib.pyplot as plt
-
-        from .figures import show_grid
 
         rows = [(lab, x) for lab, x in rows if x is not None]
         if not rows:

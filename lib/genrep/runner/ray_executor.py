@@ -29,7 +29,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from genrep.paths import data_dir, repo_root
+from genrep.data import stage
+from genrep.paths import data_dir, repo_root, runs_dir
+from genrep.runner.execute import execute, imports_file
 
 from .chapters import Arm, ConfigError
 
@@ -92,8 +94,6 @@ def _worker_run(payload: dict) -> dict:
     import contextlib
     import io
 
-    from genrep.runner.execute import execute, imports_file
-
     scratch = Path(tempfile.mkdtemp(prefix="genrep-ray-"))
     _unpack(scratch, payload["files"])
     (scratch / "pyproject.toml").touch()  # marks the scratch root as a project root
@@ -122,8 +122,6 @@ def _worker_run(payload: dict) -> dict:
     os.environ.update(env)
     log = io.StringIO()
     if stage_here and os.environ.get("GENREP_DATA_SOURCE"):
-        from genrep.data import stage
-
         with contextlib.redirect_stdout(log):
             stage(names=None, progress=False)
     arm: Arm = payload["arm"]
@@ -149,7 +147,6 @@ def wants_gpu(arm: Arm, ray) -> bool:
 def execute_on_ray(arm: Arm, injected: dict, shown: dict, output: Path, tmp_res: Path) -> tuple[bool, str, float]:
     """Run ``arm`` as a Ray task; write what it returns to ``tmp_res`` and ``output`` (and the import record
     beside it) as :func:`genrep.runner.execute.execute` would have. Returns (ok, error, seconds)."""
-    from genrep.paths import runs_dir
 
     ray = start()
     root = repo_root()

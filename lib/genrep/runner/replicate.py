@@ -40,14 +40,17 @@ from pathlib import Path
 
 import nbformat
 
+from genrep.data import manifest_hash
 from genrep.paths import book_dir, repo_root, results_dir, runs_dir
+from genrep.report.book import write_site_pages
 from genrep.report.provenance import run_record, write_json
 from genrep.report.publish import publish_notebook, thin_figures
 from genrep.report.tables import TIERS
 
 from . import cache
-from .chapters import Arm, Chapter, ConfigError, load_chapter
-from .execute import execute, imports_file, interrupt_kernels, kill_kernels, request_stop, reset_stop
+from .chapters import Arm, Chapter, ConfigError, _unknown, load_chapter
+from .execute import execute, imports_file, interrupt_kernels, kill_kernels, request_stop, reset_stop, stop_requested
+from .ray_executor import EXECUTORS, execute_on_ray, require_ray, start
 
 
 class Busy(RuntimeError):
@@ -55,10 +58,6 @@ class Busy(RuntimeError):
 
 
 def data_manifest() -> dict:
-    try:
-        from genrep.data import manifest_hash
-    except ImportError:  # pragma: no cover - data package always present in a full install
-        return {"manifest": "none"}
     return {"manifest": manifest_hash()}
 
 
@@ -369,7 +368,6 @@ def _run_arm(
     (status, error, seconds, cache key) with status ``ok``, ``failed``, ``paused`` (the notebook raised
     ``TrainingPaused`` at ``max_minutes``; its checkpoint resumes it) or ``interrupted``; the cache key
     (base key + the hashes of the modules the kernel imported) only when ok."""
-    from .execute import stop_requested
 
     res, run, executed = arm_paths(arm)
     _prepare_runs_dir(arm, base, force)
@@ -383,8 +381,6 @@ def _run_arm(
     inj = injected_params(arm)
     run_inj = {**inj, "results_dir": _rel(tmp_res)}
     if executor == "ray":
-        from .ray_executor import execute_on_ray
-
         ok, err, secs = execute_on_ray(arm, run_inj, inj, tmp_nb, tmp_res)
     elif jobs == 1:
         ok, err, secs = execute(arm, run_inj, tmp_nb, live=True, shown=inj)
@@ -679,16 +675,11 @@ def replicate(
     if allow_standins:
         os.environ["GENREP_ALLOW_STANDINS"] = "1"
     if tier not in TIERS:
-        from .chapters import _unknown
-
         raise _unknown("tier", tier, TIERS)
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
         raise ConfigError(f"--jobs must be an integer >= 1, got {jobs!r}")
-    from .ray_executor import EXECUTORS, require_ray, start
 
     if executor not in EXECUTORS:
-        from .chapters import _unknown
-
         raise _unknown("executor", executor, EXECUTORS)
     ch = load_chapter(chapter)
     if jobs is None:
@@ -889,8 +880,6 @@ def _replicate(
     if do_publish and (todo or _book_incomplete(chapter, tier, full)):
         if all(status.get(a.id) == "ok" for a in full):
             if publish(ch, tier, full, keys):
-                from genrep.report.book import write_site_pages
-
                 write_site_pages()
         else:
             print(

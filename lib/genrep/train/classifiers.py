@@ -37,8 +37,8 @@ from genrep.metrics.proxies import CIFARNET_PATH, evaluate, load_cifarnet
 from genrep.models.classifiers import CifarNet
 from genrep.runtime import file_hexdigest, select_device
 
+from ..models.params import count_params
 from .loop import train_loop
-from .params import count_params
 
 
 def train_classifier(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..figures import show_grid
 from ..guards import held_out_still_falling, within_unless_falling
 from ..intervals import boot_difference_interval
 from ..summary import Summary
@@ -183,7 +184,6 @@ def table_5_x(s: Summary, r: Runs, d: str) -> ReplicationTable:
 
 # -- figures --------------------------------------------------------------------------------------------------
 def _grid_or_note(s: Summary, r: Runs, ax, arm: str, title: str) -> None:
-    from ..figures import show_grid
 
     x = s.res.load_images("samples25", arm)
     if x is None:
