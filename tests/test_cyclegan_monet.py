@@ -268,7 +268,7 @@ def test_loader_skips_a_corrupt_photo_and_names_it(tmp_path):
 
 
 def _tiny_cfg(**kw):
-    from genrep.train.cyclegan import CycleGANConfig
+    from genrep.systems.cyclegan_monet import CycleGANConfig
 
     base = {
         "img_size": 16,
@@ -285,7 +285,7 @@ def _tiny_cfg(**kw):
 
 
 def test_cyclegan_config_validates_names():
-    from genrep.train.cyclegan import CycleGANConfig
+    from genrep.systems.cyclegan_monet import CycleGANConfig
 
     with pytest.raises(ValueError, match="disc must be one of"):
         CycleGANConfig(disc="stylegan")
@@ -296,7 +296,7 @@ def test_cyclegan_config_validates_names():
 
 
 def test_cyclegan_killed_midway_resumes_to_the_same_result(tmp_path):
-    from genrep.train.cyclegan import train_cyclegan
+    from genrep.systems.cyclegan_monet import train_cyclegan
 
     torch.manual_seed(0)
     photos = torch.randint(0, 256, (12, 3, 16, 16), dtype=torch.uint8)
@@ -332,7 +332,7 @@ def test_cyclegan_killed_midway_resumes_to_the_same_result(tmp_path):
     ],
 )
 def test_cyclegan_variants_train_with_finite_losses(kw):
-    from genrep.train.cyclegan import train_cyclegan
+    from genrep.systems.cyclegan_monet import train_cyclegan
 
     photos = torch.randint(0, 256, (8, 3, 16, 16), dtype=torch.uint8)
     run = train_cyclegan(_tiny_cfg(max_steps=4, **kw), photos, photos.flip(-1), progress=False, log_every=1)

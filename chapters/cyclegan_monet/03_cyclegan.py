@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Solution 1: the improved CycleGAN and its ablations (Tables 3.1–3.12)
 #
-# Each **arm** is one training run of the CycleGAN of spec §3 (`genrep.train.cyclegan`): two pix2pix U-Net
+# Each **arm** is one training run of the CycleGAN of spec §3 (`genrep.systems.cyclegan_monet`): two pix2pix U-Net
 # generators, two PatchGAN discriminators (15×15 at 256²), LSGAN + λ_cyc·cycle + λ_id·identity losses,
 # image pools, Adam with a linear decay from half-way. The arms differ exactly as the paper's tables do
 # (spec §4, §6):
@@ -91,8 +91,8 @@ from genrep.metrics.studies import resolve_extractors
 from genrep.metrics.submission import POSTPROCESS, evaluate_translation, postprocess
 from genrep.report import Results
 from genrep.report.strips import save_strip
+from genrep.systems.cyclegan_monet import CycleGANConfig, train_cyclegan
 from genrep.train import device_name, prepare_device, setup_fast
-from genrep.train.cyclegan import CycleGANConfig, train_cyclegan
 
 dev = prepare_device(device, cpu_threads)
 fast = setup_fast(dev)
