@@ -16,6 +16,7 @@ tables keep their committed names (``table_table_4_1.csv``: the name already hol
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cached_property
 
@@ -32,8 +33,6 @@ from ..tables import ReplicationTable
 from ..verdicts import compare_mean, compare_seeds, mean_interval
 
 SOURCE = "Frańczak & Wiktorzak 2025"
-REPORT_EPOCH = 234  # generator updates per epoch of the report (29,843 images at batch 128)
-REPORT_IMAGES = "29,843"  # the report's training set (ours: 9,303 distinct faces)
 FID_AT = {  # the report's FID at its checkpoints: paper number -> how the table quotes it
     "fid_e10": "FID {v} @ epoch {ep} (slides)",
     "fid_e30": "FID ≈{v} @ epoch {ep} (code comment)",
@@ -90,9 +89,14 @@ def load(s: Summary) -> Runs:
     return r
 
 
-def update_of(fid_id: str) -> int:
-    """The generator update of a report checkpoint (``fid_e50`` -> 50 report epochs = 11,700 updates)."""
-    return REPORT_EPOCH * int(fid_id.rsplit("_e", 1)[1])
+def report_epoch(s: Summary) -> int:
+    """Generator updates per epoch of the report: its images over its batch size, the last batch partial."""
+    return math.ceil(s.X("n_images") / s.X("batch_size"))
+
+
+def update_of(s: Summary, fid_id: str) -> int:
+    """The generator update of a report checkpoint (``fid_e50`` -> 50 report epochs)."""
+    return report_epoch(s) * int(fid_id.rsplit("_e", 1)[1])
 
 
 def epochs(s: Summary, pattern: str) -> list[int]:
@@ -177,7 +181,7 @@ def table_m(s: Summary, r: Runs) -> tuple[ReplicationTable, pd.DataFrame]:
     beside the clip-saved, train-mode rows only; FID @50 judged against the spec's range), then each seed's
     near-duplicate pairs. Returns the table and the curve (mean, 95 % interval per point) for :func:`fid_figure`."""
     t = s.table("table_m", "DCGAN headline metrics", f"{SOURCE}, Sec. 4 (+ slides, code)")
-    at = {update_of(k): f.format(v=s.P(k), ep=update_of(k) // REPORT_EPOCH) for k, f in FID_AT.items()}
+    at = {update_of(s, k): f.format(v=s.P(k), ep=update_of(s, k) // report_epoch(s)) for k, f in FID_AT.items()}
     range_tier = s.paper.claim("fid_e50_range").min_tier
     curve = []
     for (it, mode, bn, ext), g in r.head.groupby(["iteration", "save_mode", "bn_mode", "extractor"]):
@@ -185,7 +189,7 @@ def table_m(s: Summary, r: Runs) -> tuple[ReplicationTable, pd.DataFrame]:
         curve.append({"iteration": it, "save_mode": mode, "bn_mode": bn, "metric": name, **stats})
         m, clipped = stats["mean"], (mode, bn) == CLIPPED
         paper = at.get(it, "—") if clipped else "— (the report scored clip-saved fakes)"
-        judged = ext == "inception" and it == update_of("fid_e50") and clipped
+        judged = ext == "inception" and it == update_of(s, "fid_e50") and clipped
         ok = (FID_RANGE[0] <= m <= FID_RANGE[1]) if judged else None
         ci = f"95 % CI [{stats['ci_lo']:.4g}, {stats['ci_hi']:.4g}] over {len(g)} seeds" if len(g) > 1 else ""
         note = (ci or f"{len(g)} seed") + ("" if ext == "inception" else "; proxy: not comparable to FID")
@@ -310,9 +314,9 @@ def fid_claims(s: Summary, r: Runs) -> None:
 
 def _report_checkpoints(s: Summary, r: Runs) -> None:
     """fid_e50_range and fid_10_above_50 at the report's own checkpoints (decided only where they ran)."""
-    c50, e10 = (r.fd("inception", update_of(k), *CLIPPED) for k in ("fid_e50", "fid_e10"))
+    c50, e10 = (r.fd("inception", update_of(s, k), *CLIPPED) for k in ("fid_e50", "fid_e10"))
     ran50, ran10 = (bool(len(x) and x.notna().all()) for x in (c50, e10))
-    not_run = f"update {update_of('fid_e50'):,} not run (last {r.last})"
+    not_run = f"update {update_of(s, 'fid_e50'):,} not run (last {r.last})"
     ok = bool(FID_RANGE[0] <= c50.mean() <= FID_RANGE[1]) if ran50 else None
     s.check(
         "fid_e50_range", f"FID = {s.P('fid_e50')}", ok, {"FID per seed": c50.round(2).tolist() if ran50 else not_run}
@@ -379,7 +383,7 @@ def vae_claims(s: Summary, r: Runs) -> None:
     per_image = {e["epoch"]: e.get("per_image_loss") for e in v["epoch_log"]}
     e0 = v["epoch_log"][0]
     bias = normaliser_bias(int(e0["images"]), int(round(e0["loss_sum"] / e0["average_loss_authors"])))
-    data_note = f"ours: {v['data']}, {v['n_images']} images; the report's: {REPORT_IMAGES}"
+    data_note = f"ours: {v['data']}, {v['n_images']} images; the report's: {s.P('n_images')}"
     for ep, tol in loss_tolerances(s).items():
         paper = s.X(f"t42_{ep:02d}_notebook")
         ok, why = loss_within_if_comparable(
