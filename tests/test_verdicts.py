@@ -329,3 +329,14 @@ def test_summary_checks_carry_the_declaration_and_the_comparison(toy_root):
     assert out["data"] == "toy data" and out["checks"][2]["min_tier"] == "full"
     with pytest.raises(KeyError):
         s.check("no_such_claim", "p")
+
+
+def test_all_of_needs_every_part():
+    """A claim of several parts: one refuted part refutes it, one open part leaves it inconclusive."""
+    from genrep.report.intervals import all_of, combine
+
+    assert all_of(["replicated", "replicated"]) == "replicated"
+    assert all_of(["replicated", "inconclusive"]) == "inconclusive"
+    assert all_of(["inconclusive", "not replicated", "replicated"]) == "not replicated"
+    two = [compare_seeds([1.0, 1.1, 0.9], [2.0, 2.1, 1.9]), compare_seeds([1.0, 3.0], [1.5, 2.5])]
+    assert combine(two).decision == all_of(c.decision for c in two) == "inconclusive"

@@ -90,20 +90,22 @@ def compare_within(values, target: float, tol: float, confidence: float = 0.95) 
     )
 
 
+def all_of(decisions) -> str:
+    """The decision of a claim that needs every part: not replicated when any part is, replicated when all are,
+    else inconclusive."""
+    ds = list(decisions)
+    if "not replicated" in ds:
+        return "not replicated"
+    return "replicated" if all(d == "replicated" for d in ds) else "inconclusive"
+
+
 def combine(comparisons, method: str = "") -> Comparison:
     """A claim that needs every one of ``comparisons``: replicated when all are, not replicated when any is
     not, else inconclusive. The interval and difference are those of the weakest (nearest the boundary) one."""
     cs = list(comparisons)
     if not cs:
         raise ValueError("combine needs at least one comparison")
-    ds = [c.decision for c in cs]
-    decision = (
-        "not replicated"
-        if "not replicated" in ds
-        else "replicated"
-        if all(d == "replicated" for d in ds)
-        else "inconclusive"
-    )
+    decision = all_of(c.decision for c in cs)
     pick = [c for c in cs if c.decision == decision] or cs
 
     def margin(c):

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..figures import show_grid
 from ..guards import held_out_still_falling, within_unless_falling
-from ..intervals import boot_difference_interval
+from ..intervals import all_of, boot_difference_interval
 from ..summary import Summary
 from ..tables import ReplicationTable, within
 from ..verdicts import decide
@@ -310,12 +310,6 @@ def loss_checks(s: Summary, r: Runs) -> None:
             s.check(cid, paper, None, ours, why, text=text, decision=decision, n=m.get("n_eval"))
 
 
-def _all_of(parts: list[str]) -> str:
-    if "not replicated" in parts:
-        return "not replicated"
-    return "replicated" if all(q == "replicated" for q in parts) else "inconclusive"
-
-
 def fid_order_checks(s: Summary, r: Runs) -> None:
     """'FID: DDPM < Diffused-Flows < NSF' per dataset: on true FID both paired-bootstrap intervals (DDPM − DF,
     DF − NSF) below 0 replicate it, either above 0 refutes it, else inconclusive; on the proxy a plain ordering."""
@@ -354,7 +348,7 @@ def fid_order_checks(s: Summary, r: Runs) -> None:
                 interval=interval,
                 metric=metric,
                 n=f[0]["n_fake"],
-                decision=_all_of(parts),
+                decision=all_of(parts),
             )
         else:
             big = [round(m["fd"]["large"], 3) for m in ms]

@@ -16,6 +16,7 @@ from scipy.stats import t as student_t
 
 from ...metrics.disturbances import DISTURBANCES
 from ...metrics.studies import consistent_with_zero, rank_agreement, step_intervals
+from ..intervals import all_of
 from ..summary import Summary
 from ..verdicts import bootstrap_interval, compare_seeds, decide, within_interval
 
@@ -42,13 +43,6 @@ def load(s: Summary) -> dict:
 def check(s: Summary, cid: str, **kw):
     """A check of the declared claim ``cid``, quoting the claim's source as the paper's side."""
     return s.check(cid, s.paper.claim(cid).source or s.paper.citation, **kw)
-
-
-def _decision_of_steps(steps) -> str:
-    """Every level step rises (replicated), some step falls (not replicated), else inconclusive."""
-    if all(lo > 0 for lo, _ in steps):
-        return "replicated"
-    return "not replicated" if any(hi < 0 for _, hi in steps) else "inconclusive"
 
 
 def heusel_fig3(s: Summary, dist: dict, has_fid: dict):
@@ -80,7 +74,7 @@ def heusel_fig3(s: Summary, dist: dict, has_fid: dict):
                 s,
                 cid,
                 ours={"FID by level": " → ".join(f"{r['fd']:.2f}" for r in rows)},
-                decision=_decision_of_steps(steps),
+                decision=all_of(decide(iv, ">", 0.0) for iv in steps),  # every level step rises
                 interval=min(steps, key=lambda iv: iv[0]),
                 n=m["n_pool"],
                 note=f"interval: the least certain level step (paired bootstrap, B = {m['bootstrap']}, 95%); "
