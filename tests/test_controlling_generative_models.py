@@ -14,9 +14,11 @@ from genrep.control import (
     dssim,
     fit_direction,
     invert,
+    learn_direction,
     mse,
     project_ball,
     recursive_trajectories,
+    trajectory_stats,
     translate,
     traverse,
     zoom,
@@ -32,6 +34,7 @@ from genrep.data.toy2d import toy_data
 from genrep.losses.avae import latent_loss
 from genrep.models.betavae import BetaVAE
 from genrep.models.cond_gan import CondGenerator, ProjDiscriminator
+from genrep.runtime import Stopwatch
 from genrep.systems.avae import fit_framework, image_framework, toy_framework
 from genrep.train import Checkpointer, count_params
 
@@ -390,3 +393,20 @@ def test_toy_check_needs_the_same_latent():
     assert ok is None and "not comparable" in note
     assert toy_on_data({**old, "recon_latent": "mu"})[0] is False
     assert toy_on_data({"vae_recon_log_density": -4.3, "avae_recon_log_density": -3.5, "recon_latent": "mu"})[0] is True
+
+
+def test_learn_direction_times_the_trajectories_and_fits_on_the_kept_points():
+    torch.manual_seed(0)
+    W = torch.randn(6, 1 * 8 * 8)
+
+    def G(z):
+        return torch.tanh(z @ W).view(-1, 1, 8, 8)
+
+    clock = Stopwatch("cpu")
+    model, hist, tr = learn_direction(
+        G, torch.randn(10, 6), "brightness", [0.1, 0.2], 5, lr=0.05, sigma=1.0, discard_frac=0.1, epochs=5,
+        seed=0, stopwatch=clock,
+    )  # fmt: skip
+    assert clock.summary()["trajectories"]["images"] == 10 * 2 * 2 * 5
+    assert trajectory_stats(tr)["points"] == 40 and trajectory_stats(tr)["kept"] == 36
+    assert len(hist) == 5 and model.u.shape == (6,)

@@ -20,15 +20,15 @@
 tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/01_data_and_toy"
 runs_dir = "runs/controlling_generative_models/reduced/01_data_and_toy"
-seed = 0
-cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
-device = "auto"
 toy_points = 10000
 toy_steps = 20000
 toy_batch = 256
 toy_lr = 2e-4  # Adam (β1 = 0.5); the toy optimiser is unspecified in the thesis
-latent_loss = "b"
 toy_shared_noise = False
+latent_loss = "b"
+seed = 0
+device = "auto"
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 
 # %%
 from pathlib import Path
@@ -41,15 +41,15 @@ from scipy.special import erf
 from genrep.data import dsprites as ds
 from genrep.data.scenes import multi_dsprites, textured_shapes
 from genrep.data.toy2d import toy_data
-from genrep.report import Results, show_grid
+from genrep.report import show_grid
+from genrep.report.notebook import start_notebook
+from genrep.report.papers.cgm_notebooks import save_with_legend
 from genrep.systems.avae import fit_framework, toy_framework
-from genrep.train import Stopwatch, count_params, prepare_device, seed_everything
+from genrep.train import count_params
 
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
-seed_everything(seed)
-dev = prepare_device(device, cpu_threads)
-res = Results(results_dir, tier)
-clock = Stopwatch(dev)
+dev, res, clock = start_notebook(
+    tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, cpu_threads=cpu_threads
+)
 
 # %% [markdown]
 # ## The procedural datasets
@@ -75,8 +75,7 @@ show_grid(
 show_grid(axes[1], xs[:24], nrow=6, title="dSprites: random grid points")
 show_grid(axes[2], ts["images"], nrow=6, title="textured shapes (stand-in for ILSVRC / BigGAN)")
 show_grid(axes[3], ms["images"], nrow=4, title="multi-object dSprites (stand-in for 3D-Room / CLEVR)")
-res.save_figure(fig, "datasets")
-plt.show()
+res.show_figure(fig, "datasets")
 print(f"dSprites grid {ds.DSPRITES_GRID} = {ds.N_IMAGES:,} images; source: {ds.DSPRITES_SOURCE}")
 
 # %% [markdown]
@@ -93,9 +92,7 @@ ax.set(
     ylabel="reconstructed intensity",
     title="Fig. 3.1 regenerated: the optimal reconstruction of an edge",
 )
-ax.legend(fontsize=7)
-res.save_figure(fig, "fig_3_1_erf")
-plt.show()
+save_with_legend(res, ax, "fig_3_1_erf")
 
 # %% [markdown]
 # ## Fig. 3.7: the toy, VAE vs AVAE with deterministic G(z) and stochastic G(z, ξ)
@@ -179,8 +176,7 @@ for ax, (name, fw) in zip(axes, models.items(), strict=False):
     ax.set_title(f"Fig. 3.7 regenerated ({name} generator, {tier} tier, {toy_steps} steps)", fontsize=9)
     ax.legend(fontsize=7, markerscale=4, loc="lower right")
 fig.colorbar(sc, ax=axes, label="latent z")
-res.save_figure(fig, "fig_3_7_toy")
-plt.show()
+res.show_figure(fig, "fig_3_7_toy")
 toy_scores  # noqa: B018
 
 # %%

@@ -19,9 +19,6 @@
 tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/02_avae_benchmark"
 runs_dir = "runs/controlling_generative_models/reduced/02_avae_benchmark"
-seed = 0
-cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
-device = "auto"
 dataset = "cifar10"
 size = 32
 n_train = None  # None: the whole training split
@@ -38,6 +35,9 @@ eval_n = 10000
 fid_extractor = "cifarnet"  # "inception": true FID/KID (TF-Inception); "cifarnet": the FD-cifarnet proxy
 models = ["vae", "gan", "vaegan", "bigan", "avae_xi_a", "avae_a", "avae_b"]
 bn_eval_mode = False
+seed = 0
+device = "auto"
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 
 # %%
 from pathlib import Path
@@ -49,15 +49,14 @@ import torch
 from genrep.data import Batcher, info, load_or_standin, to_float, to_uint8
 from genrep.metrics import get_extractor
 from genrep.metrics.perceptual import PerceptualDistance
-from genrep.report import Results, show_grid
+from genrep.report import show_grid
+from genrep.report.notebook import start_notebook
 from genrep.systems.avae import evaluate_framework, fit_framework, image_framework
-from genrep.train import Stopwatch, count_params, prepare_device, seed_everything
+from genrep.train import count_params
 
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
-seed_everything(seed)
-dev = prepare_device(device, cpu_threads)
-res = Results(results_dir, tier)
-clock = Stopwatch(dev)
+dev, res, clock = start_notebook(
+    tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, cpu_threads=cpu_threads
+)
 VARIANTS = {
     "vae": ("vae", {}),
     "gan": ("gan", {}),
@@ -92,6 +91,9 @@ else:  # e.g. the cat faces have one split: hold out a fixed random n_test of it
 channels = train.images.shape[1]
 data_note = f"{train.title} ({train.source}), {len(train.images)} train / {len(test.images)} test at {size} px"
 print(data_note)
+res.save_metrics(
+    dataset=dataset, data=data_note, data_source=train.source, size=size, iters=iters, width=width, seed=seed
+)
 test_x = to_float(test.images.to(dev))
 ext = get_extractor(fid_extractor, dev)
 lpips = PerceptualDistance(dev)
@@ -140,7 +142,8 @@ for name in models:
 # ## Our Table 3.1 column for this dataset
 
 # %%
-table = pd.DataFrame({LABELS[k]: {m: v for m, v in r.items() if m != "model"} for k, r in runs.items()}).T
+scores = {k: {m: v for m, v in r.items() if m != "model"} for k, r in runs.items()}
+table = pd.DataFrame({LABELS[k]: v for k, v in scores.items()}).T
 table = table.rename(columns={"perceptual": "LPIPS-cifarnet", "fd": ext.metric_name, "kid": ext.kid_name})
 print(f"{data_note}; {tier} tier, {iters} iterations, width {width}")
 table.round(4)
@@ -162,8 +165,7 @@ for k, r in runs.items():
         titles.append("AVAE's VAE decoder D(z)")
 fig, ax = plt.subplots(figsize=(8, 1.1 * len(rows)))
 show_grid(ax, torch.cat(rows), nrow=8, title=f"Fig. 3.8 analogue, rows: {', '.join(titles)} — {data_note}, {tier} tier")
-res.save_figure(fig, "fig_3_8_reconstructions")
-plt.show()
+res.show_figure(fig, "fig_3_8_reconstructions")
 fig, ax = plt.subplots(figsize=(8, 1.1 * len(runs)))
 show_grid(
     ax,
@@ -171,22 +173,14 @@ show_grid(
     nrow=8,
     title=f"Fig. 3.9 / 2.2 / 2.4 analogue, rows: {', '.join(LABELS[k] for k in runs)} — {tier} tier",
 )
-res.save_figure(fig, "fig_3_9_samples")
-plt.show()
+res.show_figure(fig, "fig_3_9_samples")
 
 # %%
 res.save_metrics(
-    dataset=dataset,
-    data=data_note,
-    data_source=train.source,
-    size=size,
-    iters=iters,
-    width=width,
-    seed=seed,
     metric_names={"fd": ext.metric_name, "kid": ext.kid_name, "perceptual": lpips.name},
     fd_impl=ext.impl,
     params=params,
     eval_n=eval_n,
-    scores={k: {m: v for m, v in r.items() if m != "model"} for k, r in runs.items()},
+    scores=scores,
     throughput=clock.summary(),
 )

@@ -19,9 +19,6 @@
 tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/03_gan_inversion"
 runs_dir = "runs/controlling_generative_models/reduced/03_gan_inversion"
-seed = 0
-cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
-device = "auto"
 gan_size = 64
 gan_classes = 20
 gan_width = 32
@@ -35,6 +32,9 @@ inv_lr = 0.01
 inv_losses = ["mse", "dssim", "blur_mse"]
 sigmas = [1, 3, 5, 10, 20]  # in the thesis's pixels at 128 px
 sigma_scale = 1.0  # our pixels per thesis pixel (gan_size / 128)
+seed = 0
+device = "auto"
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 
 # %%
 from pathlib import Path
@@ -50,22 +50,13 @@ from genrep.losses import hinge_d_loss, hinge_g_loss
 from genrep.metrics import fid_from_features, get_extractor
 from genrep.metrics.perceptual import PerceptualDistance
 from genrep.models.cond_gan import CondGenerator, ProjDiscriminator
-from genrep.report import Results, show_grid
-from genrep.train import (
-    Checkpointer,
-    Stopwatch,
-    autocast,
-    count_params,
-    prepare_device,
-    seed_everything,
-    train_loop,
-)
+from genrep.report import show_grid
+from genrep.report.notebook import start_notebook
+from genrep.train import Checkpointer, autocast, count_params, train_loop
 
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
-seed_everything(seed)
-dev = prepare_device(device, cpu_threads)
-res = Results(results_dir, tier)
-clock = Stopwatch(dev)
+dev, res, clock = start_notebook(
+    tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, cpu_threads=cpu_threads
+)
 bad = [k for k in inv_losses if k not in LOSSES]
 if bad:
     raise ValueError(f"unknown inversion losses {bad}; valid: {', '.join(LOSSES)}")
@@ -135,8 +126,7 @@ show_grid(axes[1], data["images"][:32], nrow=8, title="training images (textured
 fig.suptitle(
     f"class-conditional GAN after {gan_iters} iterations ({tier} tier); {ext.metric_name} = {fd:.2f}", fontsize=9
 )
-res.save_figure(fig, "gan_samples")
-plt.show()
+res.show_figure(fig, "gan_samples")
 print(f"G {count_params(G):,} / D {count_params(D):,} parameters")
 
 # %% [markdown]
@@ -147,6 +137,7 @@ targets = textured_shapes(inv_targets, size=gan_size, seed=seed + 1000, classes=
 tx = (targets["images"].float() / 127.5 - 1).to(dev)
 ty = targets["labels"].to(dev)
 lpips = PerceptualDistance(dev)
+inv_record = {"sigma_scale": sigma_scale, "inv_targets": inv_targets, "inv_iters": inv_iters, "perceptual": lpips.name}
 z_init = torch.randn(inv_targets, G.latent_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
 for p in G.parameters():
     p.requires_grad_(False)
@@ -208,8 +199,7 @@ for loss in inv_losses:
         grid_rows.append(to_uint8(recon[(loss, 3.0, c)]))
         names.append(f"{loss}{' σ=3' if loss.startswith('blur') else ''}, {'‖z‖≤√d' if c else 'unconstrained'}")
 show_grid(ax, torch.cat(grid_rows), nrow=8, title="Fig. 4.3 regenerated, rows: " + "; ".join(names) + f" ({tier} tier)")
-res.save_figure(fig, "fig_4_3_losses")
-plt.show()
+res.show_figure(fig, "fig_4_3_losses")
 if "blur_mse" in inv_losses:
     fig, ax = plt.subplots(figsize=(9, 1.15 * (1 + len(sigmas))))
     show_grid(
@@ -219,8 +209,7 @@ if "blur_mse" in inv_losses:
         title=f"Fig. 4.2 regenerated: rows target, then σ = {sigmas} thesis px "
         f"(× {sigma_scale:g} at {gan_size} px) ({tier} tier)",
     )
-    res.save_figure(fig, "fig_4_2_sigma")
-    plt.show()
+    res.show_figure(fig, "fig_4_2_sigma")
 
 # %%
 res.save_metrics(
@@ -232,9 +221,6 @@ res.save_metrics(
     gan_final=hist[-1] if hist else {},
     inversion=rows,
     lpips_per_target=per_target,
-    sigma_scale=sigma_scale,
-    inv_targets=inv_targets,
-    inv_iters=inv_iters,
-    perceptual=lpips.name,
+    **inv_record,  # the inversion's settings
     throughput=clock.summary(),
 )

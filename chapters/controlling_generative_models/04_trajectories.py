@@ -17,8 +17,6 @@
 tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/04_trajectories"
 runs_dir = "runs/controlling_generative_models/reduced/04_trajectories"
-seed = 0
-cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 frames = 32
 disk_shift = 0.3  # translation to reach, as a fraction of the image width
 n_recursive = 10  # N small steps for the recursive estimate
@@ -26,6 +24,8 @@ steps_per_target = 50
 traj_lr = 0.1
 recon = "mse"  # loss of Fig. 4.6 (mse or blur_mse)
 sigma = 3.0
+seed = 0
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 
 # %%
 from pathlib import Path
@@ -39,6 +39,7 @@ from genrep.control.trajectories import naive_inversion, recursive_inversion
 from genrep.data import dsprites as ds
 from genrep.data import to_uint8
 from genrep.report import Results, show_grid
+from genrep.report.papers.cgm_notebooks import save_with_legend
 from genrep.train import seed_everything
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
@@ -78,8 +79,7 @@ for ax, (name, imgs) in zip(axes, trajs.items(), strict=False):
     curvature[name] = float((X[1:] - X[:-1]).norm(dim=1).sum() / (X[-1] - X[0]).norm())
     ax.legend(fontsize=7)
 fig.suptitle("Fig. 4.4 regenerated: 2-component PCA of procedural dSprites trajectories (exact)", fontsize=10)
-res.save_figure(fig, "fig_4_4_pca")
-plt.show()
+res.show_figure(fig, "fig_4_4_pca")
 curvature  # noqa: B018
 
 # %% [markdown]
@@ -99,9 +99,7 @@ ax.set(
     ylabel="‖∇_p L‖",
     title="Fig. 4.5 regenerated: analytic white-disk generator (exact)",
 )
-ax.legend(fontsize=7)
-res.save_figure(fig, "fig_4_5_vanishing_gradient")
-plt.show()
+save_with_legend(res, ax, "fig_4_5_vanishing_gradient")
 far = dist > 16
 grad_far = {k: float(v[torch.as_tensor(far)].mean()) for k, v in norms.items()}
 grad_far  # noqa: B018
@@ -124,6 +122,7 @@ zr, rec_curve = recursive_inversion(
     Gd, z0, "x", disk_shift, n_recursive, steps_per_target, lr=traj_lr, loss=recon, sigma=sigma
 )
 target_dx = disk_shift * SIZE
+recursion_record = {"n_recursive": n_recursive, "steps_per_target": steps_per_target, "lr": traj_lr, "loss": recon}
 reached = {
     "naive_px": float(((zn[:, 0] - z0[:, 0]) * SIZE / 4).mean()),
     "recursive_px": float(((zr[:, 0] - z0[:, 0]) * SIZE / 4).mean()),
@@ -145,17 +144,8 @@ show_grid(
     title="start | naive result | recursive result | target",
 )
 fig.suptitle(f"Fig. 4.6 regenerated on the analytic disk (shift {target_dx:.0f} px)", fontsize=10)
-res.save_figure(fig, "fig_4_6_recursive_vs_naive")
-plt.show()
+res.show_figure(fig, "fig_4_6_recursive_vs_naive")
 reached  # noqa: B018
 
 # %%
-res.save_metrics(
-    pixel_path_over_chord=curvature,
-    grad_norm_far=grad_far,
-    fig_4_6=reached,
-    n_recursive=n_recursive,
-    steps_per_target=steps_per_target,
-    lr=traj_lr,
-    loss=recon,
-)
+res.save_metrics(pixel_path_over_chord=curvature, grad_norm_far=grad_far, fig_4_6=reached, **recursion_record)

@@ -15,9 +15,6 @@
 tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/05_gan_directions"
 runs_dir = "runs/controlling_generative_models/reduced/05_gan_directions"
-seed = 0
-cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
-device = "auto"
 transforms = ["x", "y", "scale", "brightness"]
 traj_per_class = 50  # S per class
 deltas = [0.1, 0.2, 0.3, 0.4, 0.5]  # δt grid for each sign (±0.1 … ±0.5 as in the code)
@@ -30,6 +27,9 @@ alphas = [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5]
 eval_per_class = 50
 sal_iters = 2000
 sal_width = 16
+seed = 0
+device = "auto"
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 
 # %%
 from pathlib import Path
@@ -38,20 +38,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from genrep.control import fit_direction, recursive_trajectories, traverse
+from genrep.control import learn_direction, trajectory_stats, traverse
 from genrep.control.evaluation import control_precision
 from genrep.data import Batcher, to_uint8
 from genrep.data.scenes import textured_shapes
 from genrep.models.cond_gan import N_CHUNKS, CondGenerator
 from genrep.models.saliency import SaliencyNet, measure_factors
-from genrep.report import Results, show_grid
-from genrep.train import Checkpointer, Stopwatch, prepare_device, seed_everything, train_loop
+from genrep.report import show_grid
+from genrep.report.notebook import start_notebook
+from genrep.report.papers.cgm_notebooks import save_with_legend
+from genrep.train import Checkpointer, train_loop
 
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
-seed_everything(seed)
-dev = prepare_device(device, cpu_threads)
-res = Results(results_dir, tier)
-clock = Stopwatch(dev)
+dev, res, clock = start_notebook(
+    tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, cpu_threads=cpu_threads
+)
 gan_path = Path(runs_dir).parent / "03_gan_inversion" / "generator.pt"
 if not gan_path.exists():
     raise FileNotFoundError(f"no generator at {gan_path}: run notebook 03_gan_inversion of this tier first")
@@ -87,10 +87,10 @@ def sal_step(_):
 
 train_loop(
     sal_step,
+    desc="saliency",
     total_steps=sal_iters,
     state={"sal": sal, "opt": opt, "batches": sb},
     checkpointer=Checkpointer(Path(runs_dir) / "saliency.pt"),
-    desc="saliency",
     seed=seed,
     log_every=max(1, sal_iters // 10),
     stopwatch=clock,
@@ -113,26 +113,21 @@ gen = torch.Generator().manual_seed(seed)
 y_tr = torch.tensor(train_cls).repeat_interleave(traj_per_class).to(dev)
 z0 = torch.randn(len(y_tr), G.latent_dim, generator=gen).to(dev)
 directions, traj_stats, fits = {}, {}, {}
+traj_recipe = {"lr": traj_lr, "sigma": traj_sigma, "discard_frac": discard_frac, "epochs": fit_epochs, "seed": seed}
 for kind in transforms:
-    with clock.timed(f"trajectories {kind}", images=len(z0) * 2 * len(deltas) * steps_per_target):
-        tr = recursive_trajectories(
-            lambda z: G(z, y_tr),
-            z0,
-            kind,
-            deltas,
-            steps_per_target,
-            lr=traj_lr,
-            sigma=traj_sigma,
-            discard_frac=discard_frac,
-        )
-    k = tr["keep"]
-    model, hist = fit_direction(tr["z0"][k], tr["z"][k], tr["dt"][k], epochs=fit_epochs, seed=seed)
+    model, hist, tr = learn_direction(
+        lambda z: G(z, y_tr),
+        z0,
+        kind,
+        deltas,
+        steps_per_target,
+        **traj_recipe,
+        stopwatch=clock,
+        timer=f"trajectories {kind}",
+    )
     directions[kind] = model
-    traj_stats[kind] = {
-        "points": len(k),
-        "kept": int(k.sum()),
-        "err_median": float(tr["err"].median()),
-        "err_threshold": float(tr["err"][k].max()),
+    traj_stats[kind] = trajectory_stats(tr) | {
+        "err_threshold": float(tr["err"][tr["keep"]].max()),
         "fit_mse_final": hist[-1],
         "fit_mse_first": hist[0],
     }
@@ -158,6 +153,7 @@ def evaluate(kind, classes):
     return np.array(vals), np.array(valid)
 
 
+eval_record = {"train_classes": train_cls, "heldout_classes": held_cls, "alphas": alphas}  # for metrics.json
 control, raw = {}, {}
 for kind in transforms:
     for split, cls in (("train classes", train_cls), ("held-out classes", held_cls)):
@@ -185,8 +181,7 @@ fig.suptitle(
     f"Fig. 4.7 regenerated on the book's class-conditional GAN (textured-shapes stand-in, {tier} tier)", fontsize=10
 )
 fig.tight_layout()
-res.save_figure(fig, "fig_4_7_control")
-plt.show()
+res.show_figure(fig, "fig_4_7_control")
 {k: {m: round(v[m], 4) for m in ("mean_std", "spearman", "range", "kept_fraction")} for k, v in control.items()}
 
 # %% [markdown]
@@ -211,8 +206,7 @@ show_grid(
     nrow=len(ts),
     title=f"Fig. 4.8 regenerated: rows in pairs per direction {transforms} (held-out class, train class), t = −3…3",
 )
-res.save_figure(fig, "fig_4_8_traversals")
-plt.show()
+res.show_figure(fig, "fig_4_8_traversals")
 chunk_energy = {k: (directions[k].u.reshape(N_CHUNKS, -1) ** 2).sum(1).tolist() for k in transforms}
 fig, ax = plt.subplots(figsize=(6, 3))
 w = 0.8 / len(transforms)
@@ -220,20 +214,10 @@ for i, k in enumerate(transforms):
     ax.bar(np.arange(N_CHUNKS) + i * w, chunk_energy[k], width=w, label=k)
 ax.set(xlabel="latent chunk (0 = input layer)", ylabel="‖u_k‖²", title=f"Fig. 4.10 regenerated ({tier} tier)")
 ax.set_xticks(np.arange(N_CHUNKS) + 0.4 - w / 2, [str(i) for i in range(N_CHUNKS)])
-ax.legend(fontsize=7)
-res.save_figure(fig, "fig_4_10_chunks")
-plt.show()
+save_with_legend(res, ax, "fig_4_10_chunks")
 chunk_energy  # noqa: B018
 
 # %%
-res.save_metrics(
-    saliency_check=sal_check,
-    trajectories=traj_stats,
-    control=control,
-    chunk_energy=chunk_energy,
-    train_classes=train_cls,
-    heldout_classes=held_cls,
-    alphas=alphas,
-    fit_history=fits,
-    throughput=clock.summary(),
-)
+# the results, then the evaluation's design, the fit histories and the timings (metrics.json keeps this order)
+res.save_metrics(saliency_check=sal_check, trajectories=traj_stats, control=control, chunk_energy=chunk_energy)
+res.save_metrics(**eval_record, fit_history=fits, throughput=clock.summary())

@@ -13,24 +13,24 @@
 tier = "reduced"
 results_dir = "results/controlling_generative_models/reduced/06_beta_vae"
 runs_dir = "runs/controlling_generative_models/reduced/06_beta_vae"
-seed = 0
-cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
-device = "auto"
 beta = 1.0
 n_train = 737280  # images drawn from the grid (the full grid at the full tier)
 train_steps = 100000
 batch_size = 128
 lr = 5e-4
-traj_n = 1000  # S trajectories
 deltas = [0.1, 0.2, 0.3, 0.4, 0.5]
 steps_per_target = 50
 traj_lr = 0.01
 traj_sigma = 3.0
+traj_n = 1000  # S trajectories
 discard_frac = 0.1
 fit_epochs = 100
 alphas = [-5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5]
 eval_z = 1000
 au_n = 1000  # random images on which active dimensions (mean posterior σ < 0.5) are counted
+seed = 0
+device = "auto"
+cpu_threads = 1  # torch threads on CPU (tiny models on a shared 2-core machine: 1 is fastest)
 
 # %%
 from pathlib import Path
@@ -39,28 +39,20 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from genrep.control import fit_direction, recursive_trajectories, traverse
+from genrep.control import learn_direction, trajectory_stats, traverse
 from genrep.control.directions import impose_distribution
 from genrep.control.evaluation import control_precision
 from genrep.data import Batcher, to_uint8
 from genrep.data import dsprites as ds
 from genrep.models.betavae import BetaVAE
-from genrep.report import Results, show_grid
-from genrep.train import (
-    Checkpointer,
-    Stopwatch,
-    autocast,
-    count_params,
-    prepare_device,
-    seed_everything,
-    train_loop,
-)
+from genrep.report import show_grid
+from genrep.report.notebook import start_notebook
+from genrep.report.papers.cgm_notebooks import save_with_legend
+from genrep.train import Checkpointer, autocast, count_params, train_loop
 
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
-seed_everything(seed)
-dev = prepare_device(device, cpu_threads)
-res = Results(results_dir, tier)
-clock = Stopwatch(dev)
+dev, res, clock = start_notebook(
+    tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, cpu_threads=cpu_threads
+)
 if n_train >= ds.N_IMAGES:
     imgs = ds.dsprites_images(ds.index_to_factors(np.arange(ds.N_IMAGES)))
 else:
@@ -108,12 +100,8 @@ def G(z):
 
 # %%
 z0 = torch.randn(traj_n, vae.latent_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
-with clock.timed("trajectories", images=traj_n * 2 * len(deltas) * steps_per_target):
-    tr = recursive_trajectories(
-        G, z0, "x", deltas, steps_per_target, lr=traj_lr, sigma=traj_sigma, discard_frac=discard_frac
-    )
-k = tr["keep"]
-model, fit_hist = fit_direction(tr["z0"][k], tr["z"][k], tr["dt"][k], epochs=fit_epochs, seed=seed)
+traj_recipe = {"lr": traj_lr, "sigma": traj_sigma, "discard_frac": discard_frac, "epochs": fit_epochs, "seed": seed}
+model, fit_hist, tr = learn_direction(G, z0, "x", deltas, steps_per_target, **traj_recipe, stopwatch=clock)
 z = torch.randn(eval_z, vae.latent_dim, generator=torch.Generator().manual_seed(seed + 1)).to(dev)
 vals, frames = [], []
 with torch.no_grad():
@@ -142,8 +130,7 @@ show_grid(
     nrow=len(alphas),
     title="traversals along u (rows: samples; columns: t)",
 )
-res.save_figure(fig, "fig_4_11_panel")
-plt.show()
+res.show_figure(fig, "fig_4_11_panel")
 {m: ctrl[m] for m in ("mean_std", "spearman", "range", "erf_rmse", "linear_rmse")}
 
 # %% [markdown]
@@ -162,9 +149,7 @@ fig, ax = plt.subplots(figsize=(5, 3))
 ax.hist(x_before, bins=20, alpha=0.6, label="z ~ N(0, I)")
 ax.hist(x_after, bins=20, alpha=0.6, label="after Eq. 4.15 (target: uniform)")
 ax.set(xlabel="measured x", title=f"distribution control, β = {beta} ({tier} tier)")
-ax.legend(fontsize=7)
-res.save_figure(fig, "distribution_control")
-plt.show()
+save_with_legend(res, ax, "distribution_control")
 dist_ctrl = {
     "x_std_before": float(x_before.std()),
     "x_std_after": float(x_after.std()),
@@ -192,7 +177,7 @@ res.save_metrics(
     active_dims=active,
     active_dims_n=len(au_idx),
     seed=seed,
-    trajectories={"points": len(k), "kept": int(k.sum()), "err_median": float(tr["err"].median())},
+    trajectories=trajectory_stats(tr),
     control=ctrl,
     distribution_control=dist_ctrl,
     fit_mse=fit_hist[-1],

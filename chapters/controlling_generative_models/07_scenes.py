@@ -33,6 +33,7 @@ from matplotlib.patches import Rectangle
 from genrep.control.capacity import p_no_overload, p_no_overload_mc
 from genrep.data.scenes import multi_dsprites
 from genrep.report import Results
+from genrep.report.papers.cgm_notebooks import save_with_legend
 
 Path(runs_dir).mkdir(parents=True, exist_ok=True)
 res = Results(results_dir, tier)
@@ -67,13 +68,12 @@ ax.set(
     ylabel="P(no cell overloaded)",
     title=f"Fig. 5.2 regenerated: Q(K+1, N/G)^G at capacity C = G·K = {capacity} (exact)",
 )
-ax.legend(fontsize=7)
-res.save_figure(fig, "fig_5_2_capacity")
-plt.show()
+save_with_legend(res, ax, "fig_5_2_capacity")
 mono = bool(all(np.all(curves[a] <= curves[b] + 1e-12) for a, b in itertools.pairwise(ks)))
 mc_err = max(abs(r["exact"] - r["monte_carlo"]) for r in mc)
 print(f"larger K never lowers P(no overload): {mono}; max |exact − Monte Carlo| = {mc_err:.4f}")
 at = {k: float(p_no_overload(capacity / 4, capacity // k, k)) for k in ks}
+res.save_metrics(capacity=capacity, ks=ks, monotone_in_k=mono, mc=mc, mc_max_abs_err=mc_err, p_at_quarter_capacity=at)
 at  # noqa: B018
 
 # %% [markdown]
@@ -90,16 +90,7 @@ for i, ax in enumerate(axes):
     ax.set_title(f"{int(sc['visible'][i])} objects", fontsize=8)
     ax.axis("off")
 fig.suptitle("multi-object dSprites stand-in with tight ground-truth boxes (procedural)", fontsize=9)
-res.save_figure(fig, "multi_dsprites_boxes")
-plt.show()
+res.show_figure(fig, "multi_dsprites_boxes")
 
 # %%
-res.save_metrics(
-    capacity=capacity,
-    ks=ks,
-    monotone_in_k=mono,
-    mc=mc,
-    mc_max_abs_err=mc_err,
-    p_at_quarter_capacity=at,
-    table_5_1="not testable: 3D-Room data unavailable offline and the SPACE-style model was not built",
-)
+res.save_metrics(table_5_1="not testable: 3D-Room data unavailable offline and the SPACE-style model was not built")

@@ -55,8 +55,7 @@ fig, ax = plt.subplots(1, 2, figsize=(10, 5))
 show_grid(ax[0], task.photos[:32], nrow=8, title=f"photos ({len(task.photos)})")
 show_grid(ax[1], task.paintings[:32], nrow=8, title=f"paintings ({len(task.paintings)})")
 fig.suptitle(f"{task.title} — {tier} tier", fontsize=9)
-res.save_figure(fig, "domains")
-plt.show()
+res.show_figure(fig, "domains")
 
 # %%
 stats = pd.DataFrame(

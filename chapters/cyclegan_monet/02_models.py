@@ -88,8 +88,7 @@ draw_unet(
     "the 1×1 bottleneck, per-pixel logits from the decoder",
     extra=[("ConvT", f"1×{S}²")],
 )
-res.save_figure(fig, "fig_3_1_generator_and_unet_d")
-plt.show()
+res.show_figure(fig, "fig_3_1_generator_and_unet_d")
 
 fig, ax = plt.subplots(2, 1, figsize=(9, 2.6))
 draw_chain(
@@ -104,8 +103,7 @@ draw_chain(
     "the standard 70×70 PatchGAN (30×30), by parameter",
     head=("Conv k4 s1", "×".join(map(str, d30_rows[-1]["out"]))),
 )
-res.save_figure(fig, "fig_3_2_patchgan")
-plt.show()
+res.show_figure(fig, "fig_3_2_patchgan")
 
 # %% [markdown]
 # ## Figs. 3.3–3.6: the second solution
@@ -149,8 +147,7 @@ draw_schematic(
     title="Fig. 3.3 — double U-Net training (schematic); sampling runs U2_M∘U1_M as the "
     "ε-network of plain DDPM ancestral sampling",
 )
-res.save_figure(fig, "fig_3_3_double_unet")
-plt.show()
+res.show_figure(fig, "fig_3_3_double_unet")
 
 with torch.device("meta"):
     su_rows = trace_blocks(SU, x, t, groups={"down": SU.downs, "up": SU.ups})
@@ -175,8 +172,7 @@ draw_chain(
     "Fig. 3.6 — Block (down): Conv3×3 → ReLU → BN, + ReLU(Linear(t_emb)), Conv3×3 → ReLU → "
     "BN, Conv k4 s2 (up blocks: 2·in channels and ConvTranspose)",
 )
-res.save_figure(fig, "fig_3_4_3_6_simple_unet")
-plt.show()
+res.show_figure(fig, "fig_3_4_3_6_simple_unet")
 
 # %%
 res.save_metrics(

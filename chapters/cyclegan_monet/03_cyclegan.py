@@ -203,17 +203,20 @@ for arm in run_arms:
         def sub(x):
             return x[score_idx] if x is not None else None
 
-        ev = evaluate_translation(
-            task.photos[score_idx],
-            outputs[score_idx],
-            task.reference,
-            exts,
-            jpeg_quality,
-            eps,
-            ref_feats,
-            oracle=sub(task.oracle),
-            ood=sub(task.bricks),
-        )
+        def score(out):  # the submission's scores on the scored photos
+            return evaluate_translation(
+                task.photos[score_idx],
+                out[score_idx],
+                task.reference,
+                exts,
+                jpeg_quality,
+                eps,
+                ref_feats,
+                oracle=sub(task.oracle),
+                ood=sub(task.bricks),
+            )
+
+        ev = score(outputs)
         ev.update(arm=arm, seed=s, config=cfg.to_dict(), steps=cfg.max_steps, stage=run.photos.stage)
         results[key] = ev
         histories[key] = run.history
@@ -228,17 +231,7 @@ for arm in run_arms:
             for pp in postprocess_variants:
                 pk = f"S1-PP-{pp}-s{s}"
                 out_pp = postprocess(outputs, pp)
-                results[pk] = evaluate_translation(
-                    task.photos[score_idx],
-                    out_pp[score_idx],
-                    task.reference,
-                    exts,
-                    jpeg_quality,
-                    eps,
-                    ref_feats,
-                    oracle=sub(task.oracle),
-                    ood=sub(task.bricks),
-                )
+                results[pk] = score(out_pp)
                 results[pk].update(arm=f"S1-PP ({pp})", seed=s, postprocess=pp, steps=0)
                 save_strip(res.dir / f"outputs_{pk}.png", out_pp[show_idx])
 
@@ -284,8 +277,7 @@ for a, t in zip(axes, ["G adversarial (LSGAN)", "cycle L1 (both directions)", "D
     a.set(title=t, xlabel="fraction of the run")
 axes[0].legend(fontsize=6)
 fig.suptitle(f"{task.title} — {tier} tier", fontsize=9)
-res.save_figure(fig, "loss_curves")
-plt.show()
+res.show_figure(fig, "loss_curves")
 
 # %% [markdown]
 # ## Speed

@@ -59,6 +59,7 @@ import torch.nn.functional as F
 from genrep.data import Batcher, to_uint8
 from genrep.data.unpaired import load_photo2monet
 from genrep.diffusion import GaussianDiffusion
+from genrep.metrics.sampling import sample_uint8
 from genrep.metrics.studies import resolve_extractors
 from genrep.metrics.submission import evaluate_translation
 from genrep.models.double_unet import DoubleUNet, double_unet_loss
@@ -195,8 +196,7 @@ ax[0].legend(fontsize=7)
 ax[1].plot(hd.step, hd.mid_l1, lw=0.8, color="C2")
 ax[1].set(xlabel="step", title="cross-network L1 of the middle images")
 fig.suptitle(f"{task.title} — {S}², {tier} tier", fontsize=9)
-res.save_figure(fig, "s2_losses")
-plt.show()
+res.show_figure(fig, "s2_losses")
 
 # %% [markdown]
 # ## Sampling and scoring
@@ -208,15 +208,17 @@ plt.show()
 @torch.no_grad()
 def sample(net, n, gen_seed):
     net.eval()
-    outs, g = [], torch.Generator(device="cpu").manual_seed(gen_seed)
-    for i in range(0, n, sample_batch):
-        b = min(sample_batch, n - i)
+    g = torch.Generator(device="cpu").manual_seed(gen_seed)
+
+    def batch(b):  # ancestral sampling from noise drawn on the CPU generator, then to uint8
         x_T = torch.randn(b, 3, S, S, generator=g).to(dev)
         with autocast(dev):
             x = diffusion.sample(net, (b, 3, S, S), device=dev, x_T=x_T, progress=False)
-        outs.append(to_uint8(x.float().clamp(-1, 1)).cpu())
+        return to_uint8(x.float().clamp(-1, 1))
+
+    out = sample_uint8(batch, n, sample_batch)
     net.train()
-    return torch.cat(outs)
+    return out
 
 
 def upscale(x):
@@ -265,8 +267,7 @@ show_grid(axes[0], samples_v[:8], nrow=8, title="S2-VAN (vanilla DDPM, paintings
 show_grid(axes[1], samples_d[:8], nrow=8, title="S2-DUNET (double U-Net, painting chain)")
 show_grid(axes[2], middle, nrow=8, title="S2-DUNET middle images h = U1_M(x, t=0) of the samples above")
 fig.suptitle(f"Table 3.14 (regenerated) — {task.title}, {S}², {tier} tier", fontsize=9)
-res.save_figure(fig, "table_3_14_samples")
-plt.show()
+res.show_figure(fig, "table_3_14_samples")
 
 # %%
 res.save_metrics(

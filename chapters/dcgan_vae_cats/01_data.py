@@ -44,8 +44,7 @@ print(
 # %%
 fig, ax = plt.subplots(figsize=(6, 6))
 show_grid(ax, x[real_subset[:64]], nrow=8, title=f"real images — {data.title} ({tier} tier)")
-res.save_figure(fig, "real_grid")
-plt.show()
+res.show_figure(fig, "real_grid")
 
 # %%
 res.save_metrics(

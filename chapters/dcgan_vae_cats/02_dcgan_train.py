@@ -51,6 +51,7 @@ from genrep.data import Batcher, load_or_standin
 from genrep.models.dcgan import DCGANDiscriminator, DCGANGenerator
 from genrep.models.init import init_normal
 from genrep.report import Results, minmax_uint8, show_grid
+from genrep.report.notebook import data_fields
 from genrep.train import Checkpointer, Snapshots, Stopwatch, count_params, prepare_device, seed_everything, train_loop
 from genrep.train.gan_step import dcgan_optimizers, dcgan_step, report_schedule, to_channels_last
 
@@ -147,8 +148,7 @@ for a in ax:
     a.legend(fontsize=7)
 ax[0].axhline(2 * np.log(2), color="k", ls=":", lw=0.8)
 fig.suptitle(f"DCGAN losses — {data.title} ({tier} tier)", fontsize=9)
-res.save_figure(fig, "losses")
-plt.show()
+res.show_figure(fig, "losses")
 log.round(4)
 
 # %% [markdown]
@@ -167,14 +167,11 @@ for row, it in zip(axes, show, strict=False):
     )
     show_grid(row[1], snaps[f"fixed_z_{it}"], nrow=8, title=f"iteration {it:,} ({ep}): fixed z, eval mode")
 fig.suptitle(f"{data.title} ({tier} tier)", fontsize=9)
-res.save_figure(fig, "samples_during_training")
-plt.show()
+res.show_figure(fig, "samples_during_training")
 
 # %%
 res.save_metrics(
-    data=data.title,
-    data_source=data.source,
-    n_images=len(data.images),
+    **data_fields(data, count="n_images"),
     iterations=iterations,
     schedule=schedule,
     epochs=iterations / steps_per_epoch,

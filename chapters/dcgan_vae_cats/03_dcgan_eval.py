@@ -52,6 +52,7 @@ from genrep.metrics.studies import resolve_extractors
 from genrep.models.dcgan import DCGANGenerator
 from genrep.models.latent import lerp
 from genrep.report import Results, minmax_uint8, show_grid
+from genrep.report.notebook import data_fields
 from genrep.train import prepare_device, seed_everything
 
 seed_everything(seed)
@@ -150,8 +151,7 @@ for ax, e in zip(axes[0], exts, strict=False):
     ax.legend(fontsize=7)
 fig.suptitle(f"distance vs iteration — {data.title} ({tier} tier, seed {seed})", fontsize=8)
 fig.tight_layout()
-res.save_figure(fig, "distance_vs_iteration")
-plt.show()
+res.show_figure(fig, "distance_vs_iteration")
 dist.round(4)
 
 # %% [markdown]
@@ -163,8 +163,7 @@ x = fakes(G, 16, fid_bn_mode, seed)
 fig, ax = plt.subplots(1, 2, figsize=(10, 2.6))
 show_grid(ax[0], save_image_uint8(x, "authors_clip"), nrow=8, title="authors_clip (the bug)")
 show_grid(ax[1], save_image_uint8(x, "denorm"), nrow=8, title="denorm (correct)")
-res.save_figure(fig, "save_modes")
-plt.show()
+res.show_figure(fig, "save_modes")
 
 # %% [markdown]
 # ## Figure 4.5 (64 samples, train-mode BN as in the report) and Figure 4.6 (interpolation, eval mode)
@@ -177,8 +176,7 @@ show_grid(
     nrow=8,
     title=f"Fig. 4.5 regenerated: iteration {final:,} = epoch {final / spe:g} ({tier} tier)",
 )
-res.save_figure(fig, "fig4_5_samples")
-plt.show()
+res.show_figure(fig, "fig4_5_samples")
 G.eval()
 g = torch.Generator().manual_seed(seed + 2)
 z1, z2 = torch.randn(train["latent_dim"], generator=g), torch.randn(train["latent_dim"], generator=g)
@@ -188,8 +186,7 @@ fig, ax = plt.subplots(figsize=(10, 1.4))
 show_grid(
     ax, minmax_uint8(path), nrow=interp_steps, title=f"Fig. 4.6 regenerated: {interp_steps} images incl. endpoints"
 )
-res.save_figure(fig, "fig4_6_interpolation")
-plt.show()
+res.show_figure(fig, "fig4_6_interpolation")
 
 # %% [markdown]
 # ## Mode collapse, with a real-data baseline
@@ -214,8 +211,7 @@ ax.set(
     title=f"pairwise similarity of {mc_n} images ({tier} tier)",
 )
 ax.legend(fontsize=7)
-res.save_figure(fig, "mode_collapse_hist")
-plt.show()
+res.show_figure(fig, "mode_collapse_hist")
 pd.DataFrame(mc).T
 
 # %% [markdown]
@@ -231,9 +227,8 @@ pd.concat([pd.DataFrame(pr).T, pd.DataFrame({"high-frequency share": hf}).T])
 
 # %%
 res.save_metrics(
+    **data_fields(data),
     train_arm=train_arm,
-    data=data.title,
-    data_source=data.source,
     distances=rows,
     final_iteration=final,
     steps_per_epoch=spe,

@@ -43,6 +43,7 @@ from genrep.metrics.studies import resolve_extractors
 from genrep.models.latent import lerp
 from genrep.models.vae import MLPVAE
 from genrep.report import Results, show_grid
+from genrep.report.notebook import data_fields
 from genrep.train import Checkpointer, Stopwatch, count_params, prepare_device, seed_everything, train_loop
 from genrep.train.gan_step import adam
 
@@ -96,8 +97,7 @@ ax.plot(log.epoch, log.average_loss_authors, "o-", ms=3, label="Average Loss (au
 ax.plot(log.epoch, log.per_image_loss, "s-", ms=3, label="per-image mean")
 ax.set(xlabel="epoch", ylabel="nats per image", title=f"VAE loss — {data.title} ({tier} tier)")
 ax.legend(fontsize=7)
-res.save_figure(fig, "vae_loss")
-plt.show()
+res.show_figure(fig, "vae_loss")
 log.round(3)
 
 # %% [markdown]
@@ -122,8 +122,7 @@ show_grid(
     title="reconstructions (top: input, bottom: decoded μ; not in the report)",
 )
 fig.suptitle(f"{data.title} ({tier} tier)", fontsize=9)
-res.save_figure(fig, "vae_figures")
-plt.show()
+res.show_figure(fig, "vae_figures")
 
 # %% [markdown]
 # ## The VAE on the GAN's yardsticks (not in the report)
@@ -153,9 +152,7 @@ pd.concat([pd.DataFrame(scores).T, pd.DataFrame({"high-frequency share": hf}).T]
 
 # %%
 res.save_metrics(
-    data=data.title,
-    data_source=data.source,
-    n_images=len(data.images),
+    **data_fields(data, count="n_images"),
     epochs=epochs,
     steps_per_epoch=steps_per_epoch,
     params=count_params(vae),

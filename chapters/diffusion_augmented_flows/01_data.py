@@ -71,8 +71,7 @@ stats = pd.DataFrame(rows)
 fig, axes = plt.subplots(1, len(grids), figsize=(4.5 * len(grids), 4.8), squeeze=False)
 for ax, (_name, (imgs, title)) in zip(axes[0], grids.items(), strict=False):
     show_grid(ax, imgs, nrow=8, title=f"{title}\n({tier} tier, {image_size}×{image_size})")
-res.save_figure(fig, "data_grids")
-plt.show()
+res.show_figure(fig, "data_grids")
 stats  # noqa: B018 (the notebook shows it)
 
 # %% [markdown]

@@ -52,38 +52,29 @@ n_eval = 10000
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import pandas as pd
 import torch
 
 from genrep.data import Batcher, random_hflip
 from genrep.flows import MultiscaleFlow, dequantize, quantize
 from genrep.flows.preprocess import load_train_test
-from genrep.metrics.sampling import fd_protocols, feature_fn, latent_gaussianity, time_sampling, true_fid
-from genrep.report import Results, show_grid
-from genrep.train import EMA, Checkpointer, Stopwatch, count_params, prepare_device, seed_everything
-from genrep.train.budget import TrainingPaused, adam_with_schedule, train_for
+from genrep.metrics.sampling import latent_gaussianity, sample_uint8, score_samples, time_sampling
+from genrep.report import show_grid
+from genrep.report.notebook import data_fields, start_notebook
+from genrep.train import EMA, count_params
+from genrep.train.budget import adam_with_schedule, epoch_means, tenths, train_epochs
+from genrep.train.update import apply_update
 
-seed_everything(seed)
-dev = prepare_device(device, cpu_threads)
-res = Results(results_dir, tier)
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
+dev, res, clock = start_notebook(
+    tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, cpu_threads=cpu_threads
+)
 train, test = load_train_test(dataset, image_size, n_train, n_test, seed)
 shape = tuple(train.images.shape[1:])
 batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed, range=(0, 255))
 steps_per_epoch, total_steps = len(batches), epochs * len(batches)
 flow = MultiscaleFlow(
-    shape,
-    levels,
-    steps_per_level,
-    hidden_channels,
-    nflow_res_blocks,
-    num_bins,
-    tail_bound,
-    dropout,
-    batchnorm,
-    multi_scale,
-    num_bits,
-).to(dev)
+    shape, levels, steps_per_level, hidden_channels, nflow_res_blocks, num_bins, tail_bound, dropout, batchnorm,
+    multi_scale, num_bits,
+).to(dev)  # fmt: skip
 with torch.no_grad():  # ActNorm's data-dependent initialisation
     flow(dequantize(batches.sample(min(512, len(train.images))), num_bits))
 opt, sched = adam_with_schedule([{"params": flow.parameters(), "lr": lr_flow}], total_steps, cosine)
@@ -101,35 +92,16 @@ def step(i):
     if hflip:
         x = random_hflip(x)
     loss = flow.bits_per_dim(dequantize(x, num_bits)).mean()
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(flow.parameters(), grad_clip)
-    opt.step()
-    sched.step()
-    ema.update(flow)
+    apply_update(loss, flow, opt, sched, grad_clip, ema)
     return {"bpd": loss, "lr": opt.param_groups[0]["lr"]}
 
 
-clock = Stopwatch(dev)
-history, complete = train_for(
-    step,
-    total_steps=total_steps,
-    chunk_steps=steps_per_epoch,
-    max_minutes=max_minutes,
-    checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5),
-    state={"flow": flow, "opt": opt, "sched": sched, "ema": ema, "batches": batches},
-    seed=seed,
-    desc="NSF",
-    log_every=1,
-    stopwatch=clock,
-    images_per_step=batch_size,
-)
-if not complete:
-    raise TrainingPaused(f"stopped after max_minutes={max_minutes}: run this notebook again to continue training")
-h = pd.DataFrame(history)
-h["epoch"] = h["step"] // steps_per_epoch + 1
-epoch_log = h.groupby("epoch").agg(train_bpd=("bpd", "mean")).reset_index()
-tenths = h.groupby(h["step"] * 10 // total_steps)["bpd"].mean().tolist()  # the training curve in tenths
+state = {"flow": flow, "opt": opt, "sched": sched, "ema": ema, "batches": batches}
+history = train_epochs(
+    step, epochs=epochs, steps_per_epoch=steps_per_epoch, runs_dir=runs_dir, state=state, max_minutes=max_minutes,
+    seed=seed, desc="NSF", log_every=1, stopwatch=clock, images_per_step=batch_size,
+)  # fmt: skip
+epoch_log = epoch_means(history, steps_per_epoch, {"train_bpd": "bpd"})
 
 # %% [markdown]
 # ## Test bits/dim, samples, sampling time and the latent's Gaussianity
@@ -148,21 +120,16 @@ with torch.no_grad():
     z0 = torch.cat(
         [model(dequantize(xe[i : i + 500].to(dev), num_bits))[0].cpu() for i in range(0, min(len(xe), 1000), 500)]
     )
-    samples = torch.cat(
-        [quantize(model.sample(min(500, n_fid - i), temperature, dev), num_bits).cpu() for i in range(0, n_fid, 500)]
-    )
+samples = sample_uint8(lambda n: quantize(model.sample(n, temperature, dev), num_bits), n_fid, 500)
 test_bpd = bpd.mean().item()
 gauss = latent_gaussianity(z0)
 timing = time_sampling(lambda: model.sample(n_timing, temperature, dev), dev, repeats=timing_repeats)
-feats, fd_name = feature_fn(dataset, Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt", dev, image_size)
-fd = fd_protocols(feats, samples, test.images, small_repeats=fid_repeats, large_n=n_fid, seed=seed)
-n_true = min(n_fid, len(samples), len(test.images))
-fid = true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev) if fid_extractors else {}
-for f in fid.values():
-    print(
-        f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
-        f"TF-Inception; {tier} tier)"
-    )
+cnn = Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt"  # the data notebook's MNIST classifier
+scores = score_samples(
+    samples, test.images, dataset=dataset, classifier_path=cnn, device=dev, image_size=image_size, n_fid=n_fid,
+    fid_repeats=fid_repeats, fid_extractors=fid_extractors, fid_boot=fid_boot, seed=seed, tier=tier,
+)  # fmt: skip
+fd_name, fd = scores["fd_name"], scores["fd"]
 print(
     f"test bpd {test_bpd:.3f} ({tier} tier); {fd_name}: {fd['large']:.2f} (n={fd['large_n']}), "
     f"{fd['small_mean']:.2f} ± {fd['small_sd']:.2f} (25 vs 25); {n_timing} samples in {timing['median_s']:.3f} s"
@@ -173,18 +140,14 @@ fig, ax = plt.subplots(1, 2, figsize=(10, 4))
 ax[0].plot(epoch_log.epoch, epoch_log.train_bpd, "o-", ms=3)
 ax[0].set(xlabel="epoch", ylabel="train bits/dim", title=f"NSF training ({tier} tier)")
 show_grid(ax[1], samples[:25], nrow=5, title=f"NSF samples, {train.title}")
-res.save_figure(fig, "training_and_samples")
-plt.show()
+res.show_figure(fig, "training_and_samples")
 res.save_images("samples25", samples[:25])
 res.save_values("latent_values", z0.flatten()[torch.randperm(z0.numel(), generator=g)[:4000]])
 
 # %%
 res.save_metrics(
+    **data_fields(train, dataset=dataset, count="n_train"),
     model="nsf",
-    dataset=dataset,
-    data=train.title,
-    data_source=train.source,
-    n_train=len(train.images),
     n_test=len(test.images),
     image_size=image_size,
     shape=list(shape),
@@ -199,12 +162,10 @@ res.save_metrics(
     test_bpd=test_bpd,
     test_bpd_sd=bpd.std().item(),
     final_train_bpd=float(epoch_log.train_bpd.iloc[-1]),
-    train_bpd_tenths=tenths,
+    train_bpd_tenths=tenths(history, "bpd", total_steps),
     n_eval=len(xe),
     epoch_log=epoch_log.to_dict("records"),
-    fd_name=fd_name,
-    fd=fd,
-    true_fid=fid,
+    **scores,
     timing=timing,
     n_timing=n_timing,
     latent_gaussianity=gauss,

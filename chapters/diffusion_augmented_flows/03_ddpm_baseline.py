@@ -51,22 +51,22 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pandas as pd
 import torch
 
 from genrep.data import Batcher, random_hflip, to_float, to_uint8
 from genrep.diffusion import GaussianDiffusion
 from genrep.flows.preprocess import load_train_test
-from genrep.metrics.sampling import fd_protocols, feature_fn, time_sampling, true_fid
+from genrep.metrics.sampling import sample_uint8, score_samples, time_sampling
 from genrep.models.unet import DDPMUNet
-from genrep.report import Results, show_grid
-from genrep.train import EMA, Checkpointer, Stopwatch, autocast, count_params, prepare_device, seed_everything
-from genrep.train.budget import TrainingPaused, adam_with_schedule, train_for
+from genrep.report import show_grid
+from genrep.report.notebook import data_fields, start_notebook
+from genrep.train import EMA, autocast, count_params
+from genrep.train.budget import adam_with_schedule, epoch_means, tenths, train_epochs
+from genrep.train.update import apply_update
 
-seed_everything(seed)
-dev = prepare_device(device, cpu_threads)
-res = Results(results_dir, tier)
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
+dev, res, clock = start_notebook(
+    tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, cpu_threads=cpu_threads
+)
 train, test = load_train_test(dataset, image_size, n_train, n_test, seed)
 shape = tuple(train.images.shape[1:])
 batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed)  # [-1, 1]
@@ -90,35 +90,16 @@ def step(i):
         x = random_hflip(x)
     with autocast(dev):
         loss = diffusion.loss(unet, x)
-    opt.zero_grad(set_to_none=True)
-    loss.backward()
-    torch.nn.utils.clip_grad_norm_(unet.parameters(), grad_clip)
-    opt.step()
-    sched.step()
-    ema.update(unet)
+    apply_update(loss, unet, opt, sched, grad_clip, ema)
     return {"mse": loss, "lr": opt.param_groups[0]["lr"]}
 
 
-clock = Stopwatch(dev)
-history, complete = train_for(
-    step,
-    total_steps=total_steps,
-    chunk_steps=steps_per_epoch,
-    max_minutes=max_minutes,
-    checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5),
-    state={"unet": unet, "opt": opt, "sched": sched, "ema": ema, "batches": batches},
-    seed=seed,
-    desc="DDPM",
-    log_every=1,
-    stopwatch=clock,
-    images_per_step=batch_size,
-)
-if not complete:
-    raise TrainingPaused(f"stopped after max_minutes={max_minutes}: run this notebook again to continue training")
-h = pd.DataFrame(history)
-h["epoch"] = h["step"] // steps_per_epoch + 1
-epoch_log = h.groupby("epoch").agg(train_mse=("mse", "mean")).reset_index()
-tenths = h.groupby(h["step"] * 10 // total_steps)["mse"].mean().tolist()  # the training curve in tenths
+state = {"unet": unet, "opt": opt, "sched": sched, "ema": ema, "batches": batches}
+history = train_epochs(
+    step, epochs=epochs, steps_per_epoch=steps_per_epoch, runs_dir=runs_dir, state=state, max_minutes=max_minutes,
+    seed=seed, desc="DDPM", log_every=1, stopwatch=clock, images_per_step=batch_size,
+)  # fmt: skip
+epoch_log = epoch_means(history, steps_per_epoch, {"train_mse": "mse"})
 
 # %% [markdown]
 # ## Final training MSE (what the thesis reports), test MSE, samples and sampling time
@@ -135,18 +116,14 @@ def sample(n):
         return diffusion.sample(model, (n, *shape), device=dev, progress=False)
 
 
-with clock.timed("sampling", images=n_fid):
-    samples = torch.cat([to_uint8(sample(min(sample_batch, n_fid - i))).cpu() for i in range(0, n_fid, sample_batch)])
+samples = sample_uint8(lambda n: to_uint8(sample(n)), n_fid, sample_batch, clock)
 timing = time_sampling(lambda: sample(n_timing), dev, repeats=timing_repeats)
-feats, fd_name = feature_fn(dataset, Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt", dev, image_size)
-fd = fd_protocols(feats, samples, test.images, small_repeats=fid_repeats, large_n=n_fid, seed=seed)
-n_true = min(n_fid, len(samples), len(test.images))
-fid = true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev) if fid_extractors else {}
-for f in fid.values():
-    print(
-        f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
-        f"TF-Inception; {tier} tier)"
-    )
+cnn = Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt"  # the data notebook's MNIST classifier
+scores = score_samples(
+    samples, test.images, dataset=dataset, classifier_path=cnn, device=dev, image_size=image_size, n_fid=n_fid,
+    fid_repeats=fid_repeats, fid_extractors=fid_extractors, fid_boot=fid_boot, seed=seed, tier=tier,
+)  # fmt: skip
+fd_name, fd = scores["fd_name"], scores["fd"]
 final_mse = float(epoch_log.train_mse.iloc[-1])
 print(
     f"final train MSE {final_mse:.4f}, test MSE {test_mse:.4f} ({tier} tier); {fd_name}: {fd['large']:.2f} "
@@ -158,17 +135,13 @@ fig, ax = plt.subplots(1, 2, figsize=(10, 4))
 ax[0].plot(epoch_log.epoch, epoch_log.train_mse, "o-", ms=3)
 ax[0].set(xlabel="epoch", ylabel="train ε-MSE", title=f"DDPM training, T = {timesteps} ({tier} tier)")
 show_grid(ax[1], samples[:25], nrow=5, title=f"DDPM samples, {train.title}")
-res.save_figure(fig, "training_and_samples")
-plt.show()
+res.show_figure(fig, "training_and_samples")
 res.save_images("samples25", samples[:25])
 
 # %%
 res.save_metrics(
+    **data_fields(train, dataset=dataset, count="n_train"),
     model="ddpm",
-    dataset=dataset,
-    data=train.title,
-    data_source=train.source,
-    n_train=len(train.images),
     image_size=image_size,
     shape=list(shape),
     timesteps=timesteps,
@@ -180,12 +153,10 @@ res.save_metrics(
     batch_size=batch_size,
     params=count_params(unet),
     final_train_mse=final_mse,
-    train_mse_tenths=tenths,
+    train_mse_tenths=tenths(history, "mse", total_steps),
     test_mse=test_mse,
     epoch_log=epoch_log.to_dict("records"),
-    fd_name=fd_name,
-    fd=fd,
-    true_fid=fid,
+    **scores,
     timing=timing,
     n_timing=n_timing,
     sec_per_step=timing["median_s"] / timesteps,

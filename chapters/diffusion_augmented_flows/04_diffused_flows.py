@@ -90,42 +90,32 @@ from genrep.diffusion import GaussianDiffusion
 from genrep.flows import MultiscaleFlow, dequantize, quantize
 from genrep.flows.preprocess import load_train_test
 from genrep.metrics.sampling import (
-    fd_protocols,
-    feature_fn,
     grey_background_fraction,
     latent_gaussianity,
+    sample_uint8,
+    score_samples,
     time_sampling,
-    true_fid,
 )
 from genrep.models.diffused_flow import AutocastNet, DiffusedFlow
 from genrep.models.unet import DDPMUNet
-from genrep.report import Results, minmax_uint8, show_grid
-from genrep.train import EMA, Checkpointer, Snapshots, Stopwatch, count_params, prepare_device, seed_everything
-from genrep.train.budget import TrainingPaused, adam_with_schedule, train_for
+from genrep.report import minmax_uint8, show_grid
+from genrep.report.notebook import data_fields, start_notebook
+from genrep.train import EMA, Snapshots, count_params
+from genrep.train.budget import adam_with_schedule, epoch_means, train_epochs
+from genrep.train.update import apply_update
 
-seed_everything(seed)
-dev = prepare_device(device, cpu_threads)
-res = Results(results_dir, tier)
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
+dev, res, clock = start_notebook(
+    tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, cpu_threads=cpu_threads
+)
 train, test = load_train_test(dataset, image_size, n_train, n_test, seed)
 shape = tuple(train.images.shape[1:])
 D = math.prod(shape)
 batches = Batcher(train.images, batch_size=batch_size, device=dev, seed=seed, range=(0, 255))
 steps_per_epoch, total_steps = len(batches), epochs * len(batches)
 flow = MultiscaleFlow(
-    shape,
-    levels,
-    steps_per_level,
-    hidden_channels,
-    nflow_res_blocks,
-    num_bins,
-    tail_bound,
-    dropout,
-    batchnorm,
-    multi_scale,
-    num_bits,
-    latent_layout,
-)
+    shape, levels, steps_per_level, hidden_channels, nflow_res_blocks, num_bins, tail_bound, dropout, batchnorm,
+    multi_scale, num_bits, latent_layout,
+)  # fmt: skip
 unet = DDPMUNet(
     shape[0],
     unet_channels,
@@ -185,12 +175,7 @@ def step(i):
     if hflip:
         x = random_hflip(x)
     out = model.loss(dequantize(x, num_bits))
-    opt.zero_grad(set_to_none=True)
-    out["loss"].backward()
-    torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
-    opt.step()
-    sched.step()
-    ema.update(model)
+    apply_update(out["loss"], model, opt, sched, grad_clip, ema)
     if out["latent_std"].item() > max_latent_std:
         snaps.keep("stopped_at", i)
     epoch = (i + 1) // steps_per_epoch
@@ -199,35 +184,12 @@ def step(i):
     return {k: v for k, v in out.items() if k != "loss"} | {"loss": out["loss"]}
 
 
-clock = Stopwatch(dev)
-history, complete = train_for(
-    step,
-    total_steps=total_steps,
-    chunk_steps=steps_per_epoch,
-    max_minutes=max_minutes,
-    checkpointer=Checkpointer(Path(runs_dir) / "ckpt.pt", every_minutes=5),
-    state={"model": model, "opt": opt, "sched": sched, "ema": ema, "batches": batches, "snaps": snaps},
-    seed=seed,
-    desc="Diffused-Flows",
-    log_every=1,
-    stopwatch=clock,
-    images_per_step=batch_size,
-)
-if not complete:
-    raise TrainingPaused(f"stopped after max_minutes={max_minutes}: run this notebook again to continue training")
-h = pd.DataFrame([r for r in history if "loss_raw" in r])
-h["epoch"] = h["step"] // steps_per_epoch + 1
-epoch_log = (
-    h.groupby("epoch")
-    .agg(
-        loss_raw=("loss_raw", "mean"),
-        loss=("loss", "mean"),
-        mse=("mse", "mean"),
-        logdet=("logdet", "mean"),
-        latent_std=("latent_std", "mean"),
-    )
-    .reset_index()
-)
+state = {"model": model, "opt": opt, "sched": sched, "ema": ema, "batches": batches, "snaps": snaps}
+history = train_epochs(
+    step, epochs=epochs, steps_per_epoch=steps_per_epoch, runs_dir=runs_dir, state=state, max_minutes=max_minutes,
+    seed=seed, desc="Diffused-Flows", log_every=1, stopwatch=clock, images_per_step=batch_size,
+)  # fmt: skip
+epoch_log = epoch_means(history, steps_per_epoch, {k: k for k in ("loss_raw", "loss", "mse", "logdet", "latent_std")})
 bounds = {int(k.split("_")[1]): v for k, v in snaps.items() if k.startswith("bound_")}
 stopped = snaps.get("stopped_at")
 print("stopped early: latent std above max_latent_std at step", stopped) if stopped is not None else None
@@ -251,8 +213,7 @@ ax[1].legend(fontsize=7)
 ax[1].set(xlabel="epoch")
 ax[2].semilogy(epoch_log.epoch, epoch_log.latent_std, "o-", ms=3)
 ax[2].set(xlabel="epoch", ylabel="std of z0", title="latent scale")
-res.save_figure(fig, "training_curves")
-plt.show()
+res.show_figure(fig, "training_curves")
 
 # %% [markdown]
 # ## Likelihoods: the thesis's "NLL" and the real bound
@@ -291,8 +252,7 @@ fig, axes = plt.subplots(1, len(cols), figsize=(2.2 * len(cols), 2.6))
 for a, (name, im) in zip(axes, cols, strict=False):
     show_grid(a, im, nrow=2, title=name)
 fig.suptitle(f"Fig. 4.2 (rebuilt): forward process, {train.title}, {tier} tier (per-image min-max)", fontsize=8)
-res.save_figure(fig, "fig_4_2_forward")
-plt.show()
+res.show_figure(fig, "fig_4_2_forward")
 
 # %% [markdown]
 # ## Samples (Algorithm 2), the Fréchet distances and the time for 25 samples
@@ -303,25 +263,18 @@ def sample(n):
     return ev.sample(n, device=dev)
 
 
-with clock.timed("sampling", images=n_fid):
-    samples = torch.cat(
-        [quantize(sample(min(sample_batch, n_fid - i)), num_bits).cpu() for i in range(0, n_fid, sample_batch)]
-    )
+samples = sample_uint8(lambda n: quantize(sample(n), num_bits), n_fid, sample_batch, clock)
 timing = time_sampling(lambda: sample(n_timing), dev, repeats=timing_repeats)
-feats, fd_name = feature_fn(dataset, Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt", dev, image_size)
-fd = fd_protocols(feats, samples, test.images, small_repeats=fid_repeats, large_n=n_fid, seed=seed)
-n_true = min(n_fid, len(samples), len(test.images))
-fid = true_fid(samples[:n_true], test.images[:n_true], fid_extractors, fid_boot, seed, dev) if fid_extractors else {}
-for f in fid.values():
-    print(
-        f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
-        f"TF-Inception; {tier} tier)"
-    )
+cnn = Path(runs_dir).parent / "01_data" / f"smallcnn_{image_size}.pt"  # the data notebook's MNIST classifier
+scores = score_samples(
+    samples, test.images, dataset=dataset, classifier_path=cnn, device=dev, image_size=image_size, n_fid=n_fid,
+    fid_repeats=fid_repeats, fid_extractors=fid_extractors, fid_boot=fid_boot, seed=seed, tier=tier,
+)  # fmt: skip
+fd_name, fd = scores["fd_name"], scores["fd"]
 grey = grey_background_fraction(samples)
 fig, ax = plt.subplots(figsize=(4, 4.3))
 show_grid(ax, samples[:25], nrow=5, title=f"Diffused-Flows, {train.title}\n({tier} tier)")
-res.save_figure(fig, "samples")
-plt.show()
+res.show_figure(fig, "samples")
 res.save_images("samples25", samples[:25])
 res.save_values("latent_values", z0.flatten()[torch.randperm(z0.numel(), generator=g)[:4000]])
 print(
@@ -332,11 +285,8 @@ print(
 # %%
 slope = float(np.polyfit(epoch_log.epoch.tail(50), epoch_log.loss_raw.tail(50), 1)[0]) if len(epoch_log) > 1 else None
 res.save_metrics(
+    **data_fields(train, dataset=dataset, count="n_train"),
     model="diffused_flows",
-    dataset=dataset,
-    data=train.title,
-    data_source=train.source,
-    n_train=len(train.images),
     config=config,
     objective=objective,
     mse_reduction=mse_reduction,
@@ -356,9 +306,7 @@ res.save_metrics(
     loss_slope_last50=slope,
     held_out_bounds=bounds,
     epoch_log=epoch_log.to_dict("records"),
-    fd_name=fd_name,
-    fd=fd,
-    true_fid=fid,
+    **scores,
     timing=timing,
     n_timing=n_timing,
     sec_per_step=timing["median_s"] / timesteps,

@@ -98,8 +98,7 @@ ax[0].set(xlabel="epoch", ylabel="training objective, bits/dim", title="E1: obje
 ax[1].set(xlabel="epoch", ylabel="std of z0", title="E1: latent scale")
 ax[1].legend(fontsize=7)
 fig.suptitle(note, fontsize=7)
-res.save_figure(fig, "e1_objective_curves")
-plt.show()
+res.show_figure(fig, "e1_objective_curves")
 e1_table  # noqa: B018 (the notebook shows it)
 
 # %% [markdown]
@@ -134,8 +133,7 @@ if len(e2_table):
     ax.set(xlabel="T (reverse steps)", ylabel="seconds for 25 samples", title="E2: time is linear in T")
     ax.legend()
     fig.suptitle(note, fontsize=7)
-    res.save_figure(fig, "e2_time_vs_T")
-    plt.show()
+    res.show_figure(fig, "e2_time_vs_T")
 e2_table  # noqa: B018 (the notebook shows it)
 
 # %% [markdown]

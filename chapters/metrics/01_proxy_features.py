@@ -68,8 +68,7 @@ ax[1].plot(log["epoch"], log["test_acc"], label="test")
 ax[1].set(xlabel="epoch", ylabel="top-1 accuracy", title="CifarNet accuracy")
 ax[1].legend()
 fig.suptitle(f"training log of the shipped asset (data: {meta.get('data', 'CIFAR-10')})", fontsize=8)
-res.save_figure(fig, "cifarnet_training")
-plt.show()
+res.show_figure(fig, "cifarnet_training")
 
 # %% [markdown]
 # ## Its accuracy on CIFAR-10 test images, measured now

@@ -34,6 +34,7 @@ from genrep.data import info, load_or_standin
 from genrep.metrics.disturbances import DISTURBANCES, disturb
 from genrep.metrics.studies import disturbance_study, monotonicity, resolve_extractors
 from genrep.report import Results, show_grid
+from genrep.report.notebook import data_fields
 from genrep.train import prepare_device, seed_everything
 
 seed_everything(seed)
@@ -66,8 +67,7 @@ for ax, k in zip(axes, rows, strict=False):
     show_grid(ax, torch.cat(imgs), nrow=len(d.levels))
     ax.set_ylabel(k.replace("_", "\n"), fontsize=7, rotation=0, labelpad=30)
 fig.suptitle(f"{data.title} — disturbance levels ({tier} tier)", fontsize=8)
-res.save_figure(fig, "disturbance_examples")
-plt.show()
+res.show_figure(fig, "disturbance_examples")
 
 # %% [markdown]
 # ## Distances at each level
@@ -105,14 +105,11 @@ for ax, k in zip(axes, rows, strict=False):
 axes[0].set_ylabel("distance / its maximum")
 axes[-1].legend(fontsize=7)
 fig.suptitle(f"Fréchet distance vs disturbance level — {data.title} ({tier} tier)", fontsize=9)
-res.save_figure(fig, "disturbance_curves")
-plt.show()
+res.show_figure(fig, "disturbance_curves")
 
 # %%
 res.save_metrics(
-    dataset=dataset,
-    data=data_note,
-    data_source=data.source,
+    **data_fields(data, dataset=dataset, note=data_note),
     datasets=[data.title, contaminant.title],
     rows=study,
     n_ref=n_ref,

@@ -40,6 +40,7 @@ from genrep.metrics.disturbances import disturb, jpeg_roundtrip
 from genrep.metrics.reference import reference_images
 from genrep.metrics.studies import resolve_extractors, sample_size_study
 from genrep.report import Results
+from genrep.report.notebook import data_fields
 from genrep.train import prepare_device, seed_everything
 
 seed_everything(seed)
@@ -148,14 +149,11 @@ for (ax_fd, ax_kid), e in zip(axes, exts, strict=False):
 axes[0][0].legend(fontsize=7)
 fig.suptitle(f"{data.title}: mean ± std over {repeats} draws ({tier} tier)", fontsize=9)
 fig.tight_layout()
-res.save_figure(fig, "bias_vs_n")
-plt.show()
+res.show_figure(fig, "bias_vs_n")
 
 # %%
 res.save_metrics(
-    dataset=dataset,
-    data=data_note,
-    data_source=data.source,
+    **data_fields(data, dataset=dataset, note=data_note),
     datasets=[data.title, contaminant.title],
     rows=rows,
     repeats=repeats,

@@ -95,8 +95,7 @@ axes[0].set(ylabel="mean NN cosine distance d", title=f"d (penalised below ε = 
 axes[1].set(yscale="log", ylabel="MiFD / FD", title="memorisation penalty factor")
 axes[1].legend(fontsize=7)
 fig.suptitle(f"{data.title} ({tier} tier)", fontsize=9)
-res.save_figure(fig, "mifid_penalty")
-plt.show()
+res.show_figure(fig, "mifid_penalty")
 
 # %%
 res.save_metrics(

@@ -81,8 +81,7 @@ for ax, (ds, d) in zip(axes[0], data.items(), strict=False):
         stats[ds]["oracle_vs_true_utility_r"] = float(
             np.corrcoef(d.oracle(d.images), d.ratings.moira_true_utility)[0, 1]
         )
-res.save_figure(fig, "rating_histograms")
-plt.show()
+res.show_figure(fig, "rating_histograms")
 {ds: {k: v for k, v in s.items() if k not in ("counts", "color_families", "sha256")} for ds, s in stats.items()}
 
 # %% [markdown]
@@ -102,8 +101,7 @@ for ax, (ds, d) in zip(axes[0], data.items(), strict=False):
     stats[ds]["top_k_colors"] = dict(Counter(fams))
     if "body" in d.ratings:
         stats[ds]["top_k_bodies"] = dict(Counter(d.ratings.body.iloc[idx]))
-res.save_figure(fig, "fig8_top20_rated")
-plt.show()
+res.show_figure(fig, "fig8_top20_rated")
 {ds: (s["top_k_colors"], s.get("top_k_bodies")) for ds, s in stats.items()}
 
 # %% [markdown]
@@ -113,8 +111,7 @@ plt.show()
 fig, axes = plt.subplots(len(data), 1, figsize=(9, 2.6 * len(data)), squeeze=False)
 for ax, d in zip(axes[:, 0], data.values(), strict=False):
     show_grid(ax, d.images[:16], nrow=8, title=f"{d.title} ({tier} tier)")
-res.save_figure(fig, "real_grid")
-plt.show()
+res.show_figure(fig, "real_grid")
 
 # %%
 # the held-out sets (SynthCars `test` split; the fixed held-out fifth of Stanford Cars), used in 05_selection

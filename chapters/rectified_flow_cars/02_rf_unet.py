@@ -62,15 +62,13 @@ from genrep.data.rated_cars import load_rated_cars
 from genrep.metrics import get_extractor
 from genrep.metrics.sample_sets import evaluate_samples
 from genrep.models.rf_unet import RectifiedFlowUNet
-from genrep.report import Results, show_grid
+from genrep.report import show_grid
+from genrep.report.notebook import data_fields, start_notebook
 from genrep.systems.rectified_flow_cars import sample_rf_images, train_velocity_field
-from genrep.train import count_params, prepare_device, seed_everything, setup_fast, timed
+from genrep.train import count_params, timed
 
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
-dev = prepare_device(device)
-fast = setup_fast(dev)
-seed_everything(seed)
-res = Results(results_dir, tier)
+nb = start_notebook(tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, fast=True)
+dev, res, fast = nb.dev, nb.res, nb.fast  # fast: TF32 and the cuDNN autotuner on CUDA (set before seeding)
 data = load_rated_cars(dataset, "train", n=n_train, height=height, width=width, seed=seed)
 n_steps = int(steps) if steps else math.ceil(epochs * len(data.images) / batch_size)
 model = RectifiedFlowUNet(3, base_ch, tuple(ch_mult), norm, time_freqs, time_in_decoder=time_in_decoder)
@@ -103,8 +101,7 @@ if run_sanity:
     s_imgs = sample_rf_images(s_ema.module, 32, (1, 16, 16), nfe=min(nfe, 50), method=sampler, seed=seed, device=dev)
     fig, ax = plt.subplots(figsize=(6, 3))
     show_grid(ax, s_imgs, nrow=8, title=f"Fig. S1: RF samples, {mn.title} at 16×16 ({sanity_steps} steps, {tier})")
-    res.save_figure(fig, "figS1_mnist16")
-    plt.show()
+    res.show_figure(fig, "figS1_mnist16")
     sanity = {
         "data": mn.title,
         "steps": sanity_steps,
@@ -139,8 +136,7 @@ h = pd.DataFrame(hist)
 fig, ax = plt.subplots(figsize=(5, 3))
 ax.plot(h.step, h.loss, lw=0.8)
 ax.set(xlabel="step", ylabel="RF loss (MSE per pixel)", yscale="log", title=f"RF-UNet on {data.title} ({tier})")
-res.save_figure(fig, "rf_loss")
-plt.show()
+res.show_figure(fig, "rf_loss")
 
 # %% [markdown]
 # ## Figure 1 regenerated: random, unselected RF-UNet samples, and the 16,000-sample pool
@@ -154,8 +150,7 @@ print(f"{n_samples} samples at {nfe} NFE: {sampling['sample']['images_per_s']:.1
 np.savez_compressed(Path(runs_dir) / "samples.npz", rf_unet=samples.numpy())
 fig, ax = plt.subplots(figsize=(9, 3.2))
 show_grid(ax, samples[:32], nrow=8, title=f"Fig. 1: RF-UNet samples ({sampler}, {nfe} NFE) — {data.title}, {tier} tier")
-res.save_figure(fig, "fig1_rf_unet_samples")
-plt.show()
+res.show_figure(fig, "fig1_rf_unet_samples")
 
 # %% [markdown]
 # ## Sample quality against the training set (named proxy extractor, never "FID" without Inception)
@@ -197,16 +192,12 @@ axes[0].set(xscale="log", xlabel="NFE", ylabel=report["metric"], title=f"Fig. S4
 axes[0].legend()
 eul = sw[sw.method == "euler"]
 show_grid(axes[1], torch.cat(list(eul.grid)), nrow=8, title="Euler, one row per NFE " + str(list(eul.nfe)))
-res.save_figure(fig, "figS4_nfe_sweep")
-plt.show()
+res.show_figure(fig, "figS4_nfe_sweep")
 sw.drop(columns="grid").round(4)
 
 # %%
 res.save_metrics(
-    dataset=dataset,
-    data=data.title,
-    data_source=data.source,
-    n_train=len(data.images),
+    **data_fields(data, dataset=dataset, count="n_train"),
     params=count_params(model),
     steps=n_steps,
     batch_size=batch_size,

@@ -67,15 +67,13 @@ from genrep.metrics.sample_sets import evaluate_samples
 from genrep.models.active_units import active_unit_stats, embed_subset, top_active_dims
 from genrep.models.conv_vae import ConvVAE
 from genrep.models.gmm import GMMPrior
-from genrep.report import Results, show_grid
+from genrep.report import show_grid
+from genrep.report.notebook import data_fields, start_notebook
 from genrep.systems.rectified_flow_cars import decode_latents, encode_images, train_conv_vae
-from genrep.train import count_params, prepare_device, seed_everything, setup_fast
+from genrep.train import count_params
 
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
-dev = prepare_device(device)
-fast = setup_fast(dev)
-seed_everything(seed)
-res = Results(results_dir, tier)
+nb = start_notebook(tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device, fast=True)
+dev, res, fast = nb.dev, nb.res, nb.fast  # fast: TF32 and the cuDNN autotuner on CUDA (set before seeding)
 data = load_rated_cars(dataset, "train", n=n_train, height=height, width=width, seed=seed)
 n_steps = int(steps) if steps else math.ceil(epochs * len(data.images) / batch_size)
 vae = ConvVAE(3, (height, width), base_ch, tuple(ch_mult), latent_dim, norm)
@@ -111,8 +109,7 @@ axes[0].plot(h.step, h.kl, label="KL (nats per image)")
 axes[0].set(yscale="log", xlabel="step", title=f"VAE training ({tier})")
 axes[0].legend(fontsize=7)
 show_grid(axes[1], torch.cat([data.images[:8], recon]), nrow=8, title="top: input, bottom: decoded μ")
-res.save_figure(fig, "vae_training")
-plt.show()
+res.show_figure(fig, "vae_training")
 
 # %% [markdown]
 # ## Active units (Table R3, Fig. S3) and Figure 5: the latent "data matrix"
@@ -145,8 +142,7 @@ axes[1].set(
     title="Fig. 5: μ matrix (white = not activated)",
 )
 plt.colorbar(im, ax=axes[1])
-res.save_figure(fig, "fig5_latent_matrix")
-plt.show()
+res.show_figure(fig, "fig5_latent_matrix")
 
 # %% [markdown]
 # ## Figure 4: t-SNE of the kept dims, coloured by Moira's rating, and how much rating structure it has
@@ -176,8 +172,7 @@ if tsne_n:  # 0 skips the t-SNE (ablation arms)
     sc = ax.scatter(emb[:, 0], emb[:, 1], c=y, cmap="viridis", s=4)
     plt.colorbar(sc, label="Moira's rating")
     ax.set(title=f"Fig. 4: Latent Space t-SNE ({len(dims)} dims) — {data.title}, {tier}", xticks=[], yticks=[])
-    res.save_figure(fig, "fig4_tsne")
-    plt.show()
+    res.show_figure(fig, "fig4_tsne")
 {"knn_r2_tsne": r2_tsne, "knn_r2_mu": r2_mu, "silhouette_tertiles": sil}  # noqa: B018
 
 # %% [markdown]
@@ -224,8 +219,7 @@ axes[0].set(xscale="log", xlabel="K", ylabel="BIC", title="BIC vs K")
 axes[0].legend(fontsize=7)
 key = f"vae_gmm_{len(dims)}"
 show_grid(axes[1], samples[key][:32], nrow=8, title=f"Fig. 2: VAE-GMM ({len(dims)}-d) samples — {data.title}, {tier}")
-res.save_figure(fig, "fig2_vae_gmm_samples")
-plt.show()
+res.show_figure(fig, "fig2_vae_gmm_samples")
 {k: g.k for k, (_, g) in gmms.items()}
 
 # %% [markdown]
@@ -246,44 +240,32 @@ pd.DataFrame(reports).T[
 
 # %%
 n_sw = min(n_sweep_samples, n_samples)
+
+
+def sweep_row(ablation, value, kept, prior, **extra):
+    """Decode ``n_sw`` samples of a GMM ``prior`` fitted on the ``kept`` latent dims and score them."""
+    imgs = decode_latents(vae, embed_subset(prior.sample(n_sw, seed), kept, latent_dim))
+    r = evaluate_samples(imgs, data.images, ext, train_feats=train_feats, seed=seed)
+    scores = {c: r[c] for c in ("fd", "precision", "recall", "mem_ratio_median", "mem_frac_below_third")}
+    return {"ablation": ablation, "value": value, "dims": len(kept), **extra, **scores}
+
+
 abl = []
 for k in gmm_components_sweep:
     if k > len(fit_x) // 2:
         continue
     g = GMMPrior.fit(fit_x[:, dims], int(k), covariance_type=gmm_cov, n_init=1, seed=seed)
-    imgs = decode_latents(vae, embed_subset(g.sample(n_sw, seed), dims, latent_dim))
-    r = evaluate_samples(imgs, data.images, ext, train_feats=train_feats, seed=seed)
-    abl.append(
-        {
-            "ablation": "A10 gmm_components",
-            "value": int(k),
-            "dims": len(dims),
-            **{c: r[c] for c in ("fd", "precision", "recall", "mem_ratio_median", "mem_frac_below_third")},
-        }
-    )
+    abl.append(sweep_row("A10 gmm_components", int(k), dims, g))
 for na in n_active_sweep:
     ds = top_active_dims(st, na if na == "auto" else min(int(na), latent_dim))
     g = GMMPrior.fit(fit_x[:, ds], gmm_components, gmm_k_grid, gmm_cov, n_init=1, seed=seed)
-    imgs = decode_latents(vae, embed_subset(g.sample(n_sw, seed), ds, latent_dim))
-    r = evaluate_samples(imgs, data.images, ext, train_feats=train_feats, seed=seed)
-    abl.append(
-        {
-            "ablation": "A11 n_active",
-            "value": str(na),
-            "dims": len(ds),
-            "k": g.k,
-            **{c: r[c] for c in ("fd", "precision", "recall", "mem_ratio_median", "mem_frac_below_third")},
-        }
-    )
+    abl.append(sweep_row("A11 n_active", str(na), ds, g, k=g.k))
 abl = pd.DataFrame(abl)
 abl.round(4)
 
 # %%
 res.save_metrics(
-    dataset=dataset,
-    data=data.title,
-    data_source=data.source,
-    n_train=len(data.images),
+    **data_fields(data, dataset=dataset, count="n_train"),
     params=count_params(vae),
     steps=n_steps,
     batch_size=batch_size,

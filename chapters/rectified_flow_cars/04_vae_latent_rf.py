@@ -52,14 +52,12 @@ from genrep.metrics.sample_sets import evaluate_samples
 from genrep.models.active_units import embed_subset
 from genrep.models.conv_vae import ConvVAE
 from genrep.models.time_mlp import TimeMLP
-from genrep.report import Results, show_grid
+from genrep.report import show_grid
+from genrep.report.notebook import start_notebook
 from genrep.systems.rectified_flow_cars import decode_latents, sample_rf_latents, train_velocity_field
-from genrep.train import count_params, prepare_device, seed_everything
+from genrep.train import count_params
 
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
-dev = prepare_device(device)
-seed_everything(seed)
-res = Results(results_dir, tier)
+dev, res, _ = start_notebook(tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device)
 src = Path(runs_dir).parent / vae_arm / "latents.pt"
 if not src.exists():
     raise FileNotFoundError(f"{src} not found: run 03_vae_gmm ({vae_arm}) first")
@@ -132,8 +130,7 @@ pd.DataFrame(reports).T[["params", "fd", "kid", "precision", "recall", "vendi", 
 name = next(iter(samples))
 fig, ax = plt.subplots(figsize=(9, 3.2))
 show_grid(ax, samples[name][:32], nrow=8, title=f"Fig. 3: VAE-RF ({name}) samples — {data.title}, {tier} tier")
-res.save_figure(fig, "fig3_vae_rf_samples")
-plt.show()
+res.show_figure(fig, "fig3_vae_rf_samples")
 
 # %% [markdown]
 # ## Ablation A8 in the latent: ODE steps
@@ -153,8 +150,7 @@ for name, g in sw.groupby("variant"):
     ax.plot(g.nfe, g.fd, "o-", label=name)
 ax.set(xscale="log", xlabel="NFE", ylabel=reports[name]["metric"], title=f"latent RF: distance vs NFE ({tier})")
 ax.legend()
-res.save_figure(fig, "latent_nfe_sweep")
-plt.show()
+res.show_figure(fig, "latent_nfe_sweep")
 
 # %%
 res.save_metrics(

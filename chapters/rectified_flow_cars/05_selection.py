@@ -59,15 +59,12 @@ from genrep.metrics.sample_sets import (
     near_duplicate_clusters,
 )
 from genrep.models.preference import PreferenceRegressor, score_images, select_top_k
-from genrep.report import Results
+from genrep.report.notebook import start_notebook
 from genrep.report.ranked_grid import ranked_grid
 from genrep.systems.rectified_flow_cars import grid_search_cv, train_regressor
-from genrep.train import Checkpointer, count_params, prepare_device, seed_everything
+from genrep.train import Checkpointer, count_params
 
-Path(runs_dir).mkdir(parents=True, exist_ok=True)
-dev = prepare_device(device)
-seed_everything(seed)
-res = Results(results_dir, tier)
+dev, res, _ = start_notebook(tier=tier, results_dir=results_dir, runs_dir=runs_dir, seed=seed, device=device)
 train = load_rated_cars(dataset, "train", n=n_train, height=height, width=width, seed=seed)
 test = load_rated_cars(
     dataset, "test", n=n_test if dataset == "synthcars" else None, height=height, width=width, seed=seed
@@ -162,8 +159,7 @@ for m, p in pred.items():
 axes[1].hist(pred_train, bins=30, histtype="step", color="k", ls="--", label="train (real)", density=True)
 axes[1].set(xlabel="predicted score", title=f"Fig. S2b: predictions per method ({tier})")
 axes[1].legend(fontsize=6)
-res.save_figure(fig, "figS2_regressor")
-plt.show()
+res.show_figure(fig, "figS2_regressor")
 comp.round(3)
 
 # %% [markdown]
@@ -255,8 +251,7 @@ for m, s in samples.items():
         title=f"{fam.replace('fig', 'Fig. ')}: top {top_k} of {len(s)} {m} samples by predicted score "
         f"— {train.title}, {tier}",
     )
-    res.save_figure(fig, f"{fam}_top{top_k}_{m}")
-    plt.show()
+    res.show_figure(fig, f"{fam}_top{top_k}_{m}")
 r2 = pd.DataFrame(r2)
 r2.drop(columns=["colors", "oracle_top", "oracle_rest"]).round(3)
 
@@ -276,8 +271,7 @@ fig = ranked_grid(
     extra=oracle[sub_m][sub_idx],
     title=f"Appendix images 10→1 ({sub_m}): predicted | oracle — {train.title}, {tier}",
 )
-res.save_figure(fig, "appendix_submission")
-plt.show()
+res.show_figure(fig, "appendix_submission")
 pd.DataFrame(submission[::-1]).round(3)
 
 # %% [markdown]

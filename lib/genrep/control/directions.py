@@ -9,11 +9,14 @@ final direction is u = v/‖v‖, oriented so that the factor increases with ⟨
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
 import torch
 from torch import nn
+
+from .trajectories import recursive_trajectories
 
 
 class MonotonePL(nn.Module):
@@ -84,6 +87,45 @@ def fit_direction(
             tot += loss.item() * len(j)
         hist.append(tot / len(z))
     return m, hist
+
+
+def learn_direction(
+    G,
+    z0: torch.Tensor,
+    kind: str,
+    deltas,
+    steps_per_target: int,
+    *,
+    lr: float,
+    sigma: float,
+    discard_frac: float,
+    epochs: int,
+    seed: int,
+    stopwatch=None,
+    timer: str = "trajectories",
+) -> tuple[DirectionModel, list, dict]:
+    """Algorithm 1 then Eq. 4.13: the recursive trajectories of ``kind`` from ``z0`` through ``G`` (blurred MSE
+    with ``sigma``, the worst ``discard_frac`` dropped), then the direction model fitted on the kept points.
+
+    With a ``stopwatch`` (a :class:`genrep.runtime.Stopwatch`) the trajectories are timed under ``timer`` with
+    their image count (``len(z0)`` × 2 signs × ``len(deltas)`` × ``steps_per_target``); the fit is not timed.
+    Returns (model, per-epoch fit loss, the trajectories of :func:`~genrep.control.recursive_trajectories`).
+    """
+    images = len(z0) * 2 * len(deltas) * steps_per_target
+    timed = stopwatch.timed(timer, images=images) if stopwatch is not None else contextlib.nullcontext()
+    with timed:
+        tr = recursive_trajectories(
+            G, z0, kind, deltas, steps_per_target, lr=lr, sigma=sigma, discard_frac=discard_frac
+        )
+    k = tr["keep"]
+    model, hist = fit_direction(tr["z0"][k], tr["z"][k], tr["dt"][k], epochs=epochs, seed=seed)
+    return model, hist, tr
+
+
+def trajectory_stats(tr: dict) -> dict:
+    """The counts a notebook records of :func:`~genrep.control.recursive_trajectories`' output: trajectory
+    points, how many were kept, and the median reconstruction error."""
+    return {"points": len(tr["keep"]), "kept": int(tr["keep"].sum()), "err_median": float(tr["err"].median())}
 
 
 def traverse(z: torch.Tensor, u: torch.Tensor, t) -> torch.Tensor:

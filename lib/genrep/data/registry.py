@@ -65,6 +65,20 @@ def _f(path, size, digest):
     return FileSpec(path, size, digest)
 
 
+def _unlabeled_rgb_tar(*, counts: dict, native_size: int | None = None, **fields) -> DatasetSpec:
+    """An unlabeled RGB dataset read from a tar archive of images (``layout``: archive, member prefix, ...),
+    one split per entry of ``counts``."""
+    return DatasetSpec(
+        splits=tuple(counts),
+        counts=counts,
+        channels=3,
+        native_size=native_size,
+        has_labels=False,
+        reader="tar_images",
+        **fields,
+    )
+
+
 CIFAR_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 
 _CIFAR_OFFICIAL = DatasetSpec(
@@ -160,7 +174,7 @@ DATASETS: dict[str, DatasetSpec] = {
             "to published CIFAR-10 numbers.",
             variants=(_CIFAR_OFFICIAL,),
         ),
-        DatasetSpec(
+        _unlabeled_rgb_tar(
             name="monet",
             title="Monet paintings (Kaggle gan-getting-started, 300)",
             files=(
@@ -173,16 +187,12 @@ DATASETS: dict[str, DatasetSpec] = {
                     "monet/file_list.csv.gz", 578252, "037322fcf8c414823ee8d269bb69c603160f19da1b2497aad5a0dbff3b97d281"
                 ),
             ),
-            splits=("train",),
             counts={"train": 300},
-            channels=3,
             native_size=256,
-            has_labels=False,
-            reader="tar_images",
             layout={"archive": "monet_jpg.tar.gz", "prefix": "monet_jpg/"},
             license="Kaggle 'I'm Something of a Painter Myself'; the paintings are public-domain artworks.",
         ),
-        DatasetSpec(
+        _unlabeled_rgb_tar(
             name="monet_photos",
             title="Photos (Kaggle gan-getting-started, 7038)",
             files=(
@@ -192,17 +202,13 @@ DATASETS: dict[str, DatasetSpec] = {
                     "ade55d846756f0d582abf7cd330985625b967dc87bf6a3147755a456cdb91438",
                 ),
             ),
-            splits=("train",),
             counts={"train": 7038},
-            channels=3,
             native_size=256,
-            has_labels=False,
-            reader="tar_images",
             layout={"archive": "photo_jpg.tar.gz", "prefix": "photo_jpg/"},
             license="Kaggle gan-getting-started competition data; research use only. "
             "7038 files, 7028 distinct contents (kept as in Kaggle).",
         ),
-        DatasetSpec(
+        _unlabeled_rgb_tar(
             name="cats64",
             title="Cat faces 64×64 (Kaggle spandan2, 9303 unique)",
             files=(
@@ -220,16 +226,12 @@ DATASETS: dict[str, DatasetSpec] = {
             ),
             # "train" = the 9303 unique images; "with_duplicates" = the full 15747-file Kaggle set, rebuilt
             # from duplicates.csv (6444 byte-identical copies), in file-number order 1..15747.
-            splits=("train", "with_duplicates"),
             counts={"train": 9303, "with_duplicates": 15747},
-            channels=3,
             native_size=64,
-            has_labels=False,
-            reader="tar_images",
             layout={"archive": "cats_64x64_unique.tar.gz", "prefix": "cats/", "duplicates": "duplicates.csv"},
             license="Kaggle 'cats-faces-64x64-for-generative-models' (spandan2), via andyBarbaro/CatGAN.",
         ),
-        DatasetSpec(
+        _unlabeled_rgb_tar(
             name="cars",
             title="Stanford Cars (793-image train subset, unlabeled)",
             files=(
@@ -249,17 +251,12 @@ DATASETS: dict[str, DatasetSpec] = {
                     "fe43dfda289448f97c25b09e09fafc0414e22fc4143831537780884a0a5f4a1a",
                 ),
             ),
-            splits=("train",),
             counts={"train": 793},
-            channels=3,
-            native_size=None,
             default_size=64,
-            has_labels=False,
-            reader="tar_images",
             layout={"archive": "cars_train_random793.tar.gz", "prefix": "cars_train/"},
             license="Krause et al., 3D Object Representations for Fine-Grained Categorization, 2013. Research use.",
         ),
-        DatasetSpec(
+        _unlabeled_rgb_tar(
             name="celeba",
             title="CelebA (32-image aligned sample — smoke tests only)",
             files=(
@@ -269,13 +266,8 @@ DATASETS: dict[str, DatasetSpec] = {
                     "ecba949743c5e2aea9667ee5097093e09e585d812336f60a050d8e56ac209ebe",
                 ),
             ),
-            splits=("train",),
             counts={"train": 32},
-            channels=3,
-            native_size=None,
             default_size=64,
-            has_labels=False,
-            reader="tar_images",
             layout={"archive": "celeba_img_align_sample32.tar.gz", "prefix": "img_align_celeba/"},
             license=_CELEBA_FOLDER.license,
             variants=(_CELEBA_FOLDER,),

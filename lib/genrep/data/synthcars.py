@@ -154,23 +154,15 @@ def render_car(row, height: int = 96, width: int = 128, render_scale: int = 2) -
     )
     # body: slightly tapered polygon (nose lower than tail for sports cars)
     nose_drop = 0.35 * bh * u if row.body == "sports" else 0.1 * bh * u
+    tail_x, tail_drop = (0.02, 0.1) if row.body == "pickup" else (0.03, 0.3)  # pickup: open bed behind the cabin
     body = [
         (sx(0.0), body_bot),
         (sx(1.0), body_bot),
         (sx(1.0), body_top + nose_drop),
         (sx(0.97), body_top),
-        (sx(0.03), body_top),
-        (sx(0.0), body_top + 0.3 * bh * u),
+        (sx(tail_x), body_top),
+        (sx(0.0), body_top + tail_drop * bh * u),
     ]
-    if row.body == "pickup":  # open bed behind the cabin
-        body = [
-            (sx(0.0), body_bot),
-            (sx(1.0), body_bot),
-            (sx(1.0), body_top + nose_drop),
-            (sx(0.97), body_top),
-            (sx(0.02), body_top),
-            (sx(0.0), body_top + 0.1 * bh * u),
-        ]
     d.polygon(body, fill=_rgb(ph, ps, pv))
     # metallic shading: darker lower band + specular band
     d.polygon(

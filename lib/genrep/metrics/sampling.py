@@ -9,6 +9,9 @@ how Gaussian a latent is.
   (the same network after its second max pool) of uint8 samples against real images, with ``n_boot``
   bootstrap replicates drawn with index streams fixed by ``seed`` alone, so that two arms scored against the
   same real images get the same real-side resamples (their replicate-wise differences are paired).
+- ``sample_uint8(sample_fn, n, batch_size, clock)``: ``n`` uint8 samples drawn in batches (the one batched
+  sampler the notebooks call, whatever the model family) and ``score_samples(...)``: the proxy Fréchet
+  distances and true FID of such samples against test images.
 - ``latent_gaussianity(z)``: per-dimension mean/std, excess kurtosis, a KS statistic against N(0, 1) (with
   the KS of N(0, 1) draws of the same size as a baseline), and the Gaussian "gap"
   E[−log N(z)]/D − ½·log(2πe) (0 for a standard normal latent).
@@ -16,6 +19,7 @@ how Gaussian a latent is.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import statistics
 
@@ -172,3 +176,43 @@ def grey_background_fraction(images: torch.Tensor, border: int = 2, threshold: f
     mx, mn = px.max(1).values, px.min(1).values
     sat = torch.where(mx > 0, (mx - mn) / mx.clamp(min=1e-6), torch.zeros_like(mx))
     return float((sat.mean(1) < threshold).float().mean())
+
+
+def sample_uint8(sample_fn, n: int, batch_size: int, clock=None) -> torch.Tensor:
+    """``n`` uint8 images on the CPU from ``sample_fn(k) -> k uint8 images`` called in batches of at most
+    ``batch_size`` (without gradients); timed as "sampling" (``images=n``) when a ``Stopwatch`` is given."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(torch.no_grad())
+        if clock is not None:
+            stack.enter_context(clock.timed("sampling", images=n))
+        return torch.cat([sample_fn(min(batch_size, n - i)).cpu() for i in range(0, n, batch_size)])
+
+
+def score_samples(
+    samples: torch.Tensor,
+    real: torch.Tensor,
+    *,
+    dataset: str,
+    classifier_path,
+    device,
+    image_size: int,
+    n_fid: int,
+    fid_repeats: int,
+    fid_extractors,
+    fid_boot: int,
+    seed: int,
+    tier: str,
+) -> dict:
+    """``{"fd_name", "fd", "true_fid"}`` for uint8 ``samples`` against ``real`` test images: the proxy Fréchet distances
+    under both protocols (``feature_fn``, ``fd_protocols``) and, when ``fid_extractors`` names any, true FID on
+    ``min(n_fid, len(samples), len(real))`` images of each side (printed with its n and tier)."""
+    feats, fd_name = feature_fn(dataset, classifier_path, device, image_size)
+    fd = fd_protocols(feats, samples, real, small_repeats=fid_repeats, large_n=n_fid, seed=seed)
+    n_true = min(n_fid, len(samples), len(real))
+    fid = true_fid(samples[:n_true], real[:n_true], fid_extractors, fid_boot, seed, device) if fid_extractors else {}
+    for f in fid.values():
+        print(
+            f"{f['metric']} {f['value']:.2f} ({f['n_fake']} samples vs {f['n_real']} test images, "
+            f"TF-Inception; {tier} tier)"
+        )
+    return {"fd_name": fd_name, "fd": fd, "true_fid": fid}

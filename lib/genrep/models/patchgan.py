@@ -18,7 +18,7 @@ from torch import nn
 
 from genrep.models.blocks import make_norm
 from genrep.models.init import init_normal
-from genrep.models.pix2pix import NORMS, Down
+from genrep.models.pix2pix import Down, channel_mults, check_norm
 
 
 class PatchGAN(nn.Module):
@@ -32,11 +32,10 @@ class PatchGAN(nn.Module):
         init_std: float | None = 0.02,
     ):
         super().__init__()
-        if norm not in NORMS:
-            raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}")
+        check_norm(norm)
         if n_down < 1 or final_stride1_layers < 1:
             raise ValueError(f"n_down and final_stride1_layers must be >= 1 (got {n_down}, {final_stride1_layers})")
-        ch = [ndf * min(2**i, 8) for i in range(n_down + final_stride1_layers - 1)]
+        ch = [ndf * m for m in channel_mults(n_down + final_stride1_layers - 1)]
         self.downs = nn.ModuleList(
             Down(in_ch if i == 0 else ch[i - 1], ch[i], norm, use_norm=i > 0) for i in range(n_down)
         )

@@ -25,6 +25,12 @@ from genrep.models.init import init_normal
 NORMS = ("instance", "batch", "none")  # the norms of the pix2pix / CycleGAN networks (see ``make_norm``)
 
 
+def check_norm(norm: str) -> None:
+    """ValueError unless ``norm`` is one of :data:`NORMS`."""
+    if norm not in NORMS:
+        raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}")
+
+
 def channel_mults(n_down: int) -> list[int]:
     """Channel multipliers of the down path: 1, 2, 4, 8, 8, 8, ... (pix2pix)."""
     return [min(2**i, 8) for i in range(n_down)]
@@ -73,8 +79,7 @@ class Pix2PixUNet(nn.Module):
         init_std: float | None = 0.02,
     ):
         super().__init__()
-        if norm not in NORMS:
-            raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}")
+        check_norm(norm)
         if n_down < 2:
             raise ValueError(f"n_down must be >= 2, got {n_down}")
         self.n_down, self.ngf, self.norm = n_down, ngf, norm

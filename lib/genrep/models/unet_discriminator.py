@@ -16,7 +16,7 @@ import torch
 from torch import nn
 
 from genrep.models.init import init_normal
-from genrep.models.pix2pix import NORMS, Down, Up, channel_mults
+from genrep.models.pix2pix import Down, Up, channel_mults, check_norm
 
 
 class UNetDiscriminator(nn.Module):
@@ -24,8 +24,7 @@ class UNetDiscriminator(nn.Module):
         self, in_ch: int = 3, ndf: int = 64, n_down: int = 8, norm: str = "instance", init_std: float | None = 0.02
     ):
         super().__init__()
-        if norm not in NORMS:
-            raise ValueError(f"norm must be one of {', '.join(NORMS)}; got {norm!r}")
+        check_norm(norm)
         ch = [ndf * m for m in channel_mults(n_down)]
         self.n_down = n_down
         self.downs = nn.ModuleList(

@@ -97,6 +97,13 @@ class Results:
     def save_figure(self, fig, name: str, dpi: int = 90) -> Path:
         return save_figure(fig, self.dir, name, dpi=dpi)
 
+    def show_figure(self, fig, name: str, dpi: int = 90) -> None:
+        """``save_figure`` and then show the figure below the cell (``plt.show()``)."""
+        import matplotlib.pyplot as plt
+
+        self.save_figure(fig, name, dpi)
+        plt.show()
+
     def write_checks(self, checks: list[Check], data_note: str = "") -> Path:
         return write_checks(self.dir, self.chapter, self.tier, checks, data_note)
 

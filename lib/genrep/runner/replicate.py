@@ -32,7 +32,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -46,6 +45,7 @@ from genrep.report.book import write_site_pages
 from genrep.report.provenance import run_record, write_json
 from genrep.report.publish import publish_notebook, thin_figures
 from genrep.report.tables import TIERS
+from genrep.train.loop import SignalHandlers
 
 from . import cache
 from .chapters import Arm, Chapter, ConfigError, _unknown, load_chapter
@@ -532,14 +532,15 @@ def _execute_subprocess(
 
 
 # -- interrupts --------------------------------------------------------------------------------------
-class _Interrupts:
+class _Interrupts(SignalHandlers):
     """SIGINT/SIGTERM while arms run: the first interrupts the kernels (and worker processes) so training
     saves a checkpoint and stops; a second raises ``KeyboardInterrupt`` (stop now)."""
+
+    signals = (signal.SIGINT, signal.SIGTERM)
 
     def __init__(self, procs: dict):
         self.procs = procs
         self.signum: int | None = None
-        self._old: dict = {}
 
     def _handle(self, signum, frame):
         if self.signum is not None:
@@ -560,16 +561,6 @@ class _Interrupts:
         for p in list(self.procs.values()):
             _send(p.pid, signal.SIGTERM)
         kill_kernels()
-
-    def __enter__(self) -> _Interrupts:
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                self._old[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for sig, old in self._old.items():
-            signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
 def _send(pid: int, sig: int) -> None:

@@ -28,6 +28,7 @@ from torch import nn
 from genrep.data import Batcher, random_hflip, to_float, to_uint8
 from genrep.diffusion import rf_loss, rf_sample
 from genrep.metrics.regression import regression_report
+from genrep.metrics.sampling import sample_uint8
 from genrep.models.conv_vae import beta_vae_loss
 from genrep.models.preference import score_images
 from genrep.runtime import Stopwatch, autocast
@@ -51,6 +52,23 @@ def _ckpt(path, every_minutes=5.0):
     if path is None or isinstance(path, Checkpointer):
         return path
     return Checkpointer(Path(path), every_minutes=every_minutes)
+
+
+def _fit(step_fn, state, steps, checkpoint, desc, log_every, seed, clock=None, batch_size=None, **kw):
+    """:func:`train_loop` as every trainer here runs it; given a ``clock``, the steps are timed at
+    ``batch_size`` images each and checked for NaN at the logging steps only (no GPU sync per step)."""
+    if clock is not None:
+        kw.update(stopwatch=clock, images_per_step=batch_size, check_every=log_every)
+    return train_loop(
+        step_fn,
+        total_steps=steps,
+        state=state,
+        checkpointer=_ckpt(checkpoint),
+        desc=desc,
+        log_every=log_every,
+        seed=seed,
+        **kw,
+    )
 
 
 def train_velocity_field(
@@ -109,18 +127,7 @@ def train_velocity_field(
     state = {"model": model, "opt": opt, "sched": sched, "ema": ema}
     if images:
         state["data"] = src
-    hist = train_loop(
-        step_fn,
-        total_steps=steps,
-        state=state,
-        checkpointer=_ckpt(checkpoint),
-        desc=desc,
-        log_every=log_every,
-        seed=seed,
-        stopwatch=clock,
-        images_per_step=batch_size,
-        check_every=log_every,
-    )
+    hist = _fit(step_fn, state, steps, checkpoint, desc, log_every, seed, clock, batch_size)
     return ema, hist, clock.summary()
 
 
@@ -139,14 +146,15 @@ def sample_rf_images(
     [-1, 1] and quantised to uint8 (CPU tensor [n, C, H, W])."""
     device = torch.device(device or next(model.parameters()).device)
     g = torch.Generator().manual_seed(seed)
-    out = []
     model.eval()
-    for i in range(0, n, batch_size):
-        x0 = torch.randn(min(batch_size, n - i), *shape, generator=g).to(device)
+
+    def batch(b):
+        x0 = torch.randn(b, *shape, generator=g).to(device)
         with autocast(device):
             x = rf_sample(model, x0, nfe=nfe, method=method)
-        out.append(to_uint8(x.float().clamp(-1, 1)).cpu())
-    return torch.cat(out) if out else torch.empty(0, *shape, dtype=torch.uint8)
+        return to_uint8(x.float().clamp(-1, 1))
+
+    return sample_uint8(batch, n, batch_size) if n > 0 else torch.empty(0, *shape, dtype=torch.uint8)
 
 
 @torch.no_grad()
@@ -214,18 +222,8 @@ def train_conv_vae(
         sched.step()
         return {"loss": loss.detach(), "recon": recon.detach(), "kl": kl.detach()}
 
-    hist = train_loop(
-        step_fn,
-        total_steps=steps,
-        state={"vae": vae, "opt": opt, "sched": sched, "data": src},
-        checkpointer=_ckpt(checkpoint),
-        desc=desc,
-        log_every=log_every,
-        seed=seed,
-        stopwatch=clock,
-        images_per_step=batch_size,
-        check_every=log_every,
-    )
+    state = {"vae": vae, "opt": opt, "sched": sched, "data": src}
+    hist = _fit(step_fn, state, steps, checkpoint, desc, log_every, seed, clock, batch_size)
     return hist, clock.summary()
 
 
@@ -296,16 +294,8 @@ def train_regressor(
         sched.step()
         return {"mse": loss.detach()}
 
-    hist = train_loop(
-        step_fn,
-        total_steps=steps,
-        state={"model": model, "opt": opt, "sched": sched, "data": src},
-        checkpointer=_ckpt(checkpoint),
-        desc=desc,
-        log_every=log_every,
-        seed=seed,
-        progress=checkpoint is not None,
-    )
+    state = {"model": model, "opt": opt, "sched": sched, "data": src}
+    hist = _fit(step_fn, state, steps, checkpoint, desc, log_every, seed, progress=checkpoint is not None)
     model.eval()
     return hist
 

@@ -1,7 +1,7 @@
 """Training utilities shared by every chapter.
 
-Device selection, seeding and timing live in ``genrep.runtime`` (the bottom layer); they are re-exported
-here because a training notebook needs them beside the loop.
+Device selection, seeding, timing and hashing live in ``genrep.runtime`` (the bottom layer); all its names
+are re-exported here because a training notebook needs them beside the loop.
 
 * ``checkpoint``: ``Checkpointer`` (atomic saves every few minutes/steps), ``CheckpointError``
 * ``loop``:       ``train_loop`` (resume, checkpoints, SIGTERM/Ctrl-C, NaN guard, history, progress)
@@ -15,23 +15,8 @@ here because a training notebook needs them beside the loop.
 """
 
 from genrep.models.params import count_params
-from genrep.runtime import (
-    Stopwatch,
-    Timer,
-    amp_dtype,
-    autocast,
-    device_name,
-    format_seconds,
-    prepare_device,
-    rng_state,
-    seed_everything,
-    select_device,
-    set_rng_state,
-    setup_fast,
-    synchronize,
-    throughput,
-    timed,
-)
+from genrep.runtime import *  # noqa: F403 -- the runtime names, re-exported (see above)
+from genrep.runtime import __all__ as _runtime_all
 
 from .checkpoint import Checkpointer, CheckpointError
 from .ema import EMA
@@ -41,6 +26,7 @@ from .pool import ImagePool
 from .snapshots import Snapshots
 
 __all__ = [
+    *_runtime_all,
     "CheckpointError",
     "Checkpointer",
     "DivergedError",
@@ -48,23 +34,8 @@ __all__ = [
     "ImagePool",
     "NonFiniteError",
     "Snapshots",
-    "Stopwatch",
-    "Timer",
     "TrainingInterrupted",
-    "amp_dtype",
-    "autocast",
     "check_finite",
     "count_params",
-    "device_name",
-    "format_seconds",
-    "rng_state",
-    "seed_everything",
-    "prepare_device",
-    "select_device",
-    "set_rng_state",
-    "setup_fast",
-    "synchronize",
-    "throughput",
-    "timed",
     "train_loop",
 ]

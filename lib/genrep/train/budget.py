@@ -11,6 +11,9 @@ notebook then raises ``TrainingPaused``, which the runner reports as a pause rat
 from __future__ import annotations
 
 import time
+from pathlib import Path
+
+import pandas as pd
 
 from .checkpoint import Checkpointer
 from .loop import train_loop
@@ -54,6 +57,51 @@ def train_for(
                 f"{checkpointer.path} holds it: run again to continue"
             )
             return history, False
+
+
+def train_epochs(
+    step_fn,
+    *,
+    epochs: int,
+    steps_per_epoch: int,
+    runs_dir,
+    state: dict,
+    max_minutes: float | None = None,
+    checkpoint_name: str = "ckpt.pt",
+    every_minutes: float = 5,
+    **loop_kwargs,
+) -> list[dict]:
+    """``train_for`` one epoch per chunk, checkpointed to ``runs_dir/checkpoint_name`` every epoch (and every
+    ``every_minutes``); raises ``TrainingPaused`` when ``max_minutes`` ran out before ``epochs``. Returns the
+    history (one dict per logged step). ``loop_kwargs`` go to ``train_loop`` (``desc``, ``seed``, ``log_every``,
+    ``stopwatch``, ``images_per_step``, ...)."""
+    history, complete = train_for(
+        step_fn,
+        total_steps=epochs * steps_per_epoch,
+        chunk_steps=steps_per_epoch,
+        max_minutes=max_minutes,
+        checkpointer=Checkpointer(Path(runs_dir) / checkpoint_name, every_minutes=every_minutes),
+        state=state,
+        **loop_kwargs,
+    )
+    if not complete:
+        raise TrainingPaused(f"stopped after max_minutes={max_minutes}: run this notebook again to continue training")
+    return history
+
+
+def epoch_means(history: list[dict], steps_per_epoch: int, columns: dict[str, str]) -> pd.DataFrame:
+    """Per-epoch means of logged values: ``columns`` maps an output column to a history key; rows without
+    the first key (steps that logged nothing) are left out. Columns: ``epoch`` (from 1), then ``columns``."""
+    first = next(iter(columns.values()))
+    h = pd.DataFrame([r for r in history if first in r])
+    h["epoch"] = h["step"] // steps_per_epoch + 1
+    return h.groupby("epoch").agg(**{out: (key, "mean") for out, key in columns.items()}).reset_index()
+
+
+def tenths(history: list[dict], key: str, total_steps: int) -> list[float]:
+    """The training curve in tenths of the run: the mean of ``key`` over each tenth of ``total_steps``."""
+    h = pd.DataFrame([r for r in history if key in r])
+    return h.groupby(h["step"] * 10 // total_steps)[key].mean().tolist()
 
 
 def adam_with_schedule(groups: list[dict], total_steps: int, cosine: bool = True, betas=(0.9, 0.999)):

@@ -65,12 +65,32 @@ class TrainingInterrupted(KeyboardInterrupt):
     """Raised by ``train_loop`` after SIGTERM or Ctrl-C, once the checkpoint has been saved."""
 
 
-class _StopSignals:
+class SignalHandlers:
+    """While active (``with``), ``self._handle(signum, frame)`` handles the ``signals``; the previous handlers
+    come back on exit. Handlers can only be installed from the main thread: elsewhere it does nothing."""
+
+    signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)
+
+    def _handle(self, signum, frame):
+        raise NotImplementedError
+
+    def __enter__(self):
+        self._old = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.signals:
+                self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, old in self._old.items():
+            signal.signal(sig, old if old is not None else signal.SIG_DFL)
+
+
+class _StopSignals(SignalHandlers):
     """While active, SIGTERM and the first SIGINT set ``self.signum`` instead of killing the run."""
 
     def __init__(self):
         self.signum: int | None = None
-        self._old: dict = {}
 
     def _handle(self, signum, frame):
         if signum == signal.SIGINT and self.signum is not None:
@@ -83,16 +103,6 @@ class _StopSignals:
             file=sys.stderr,
             flush=True,
         )
-
-    def __enter__(self) -> _StopSignals:
-        if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGTERM, signal.SIGINT):
-                self._old[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for sig, old in self._old.items():
-            signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
 def _learning_rates(state: dict) -> dict | None:
