@@ -50,7 +50,7 @@ from genrep.data import Batcher, info, load_or_standin, to_float, to_uint8
 from genrep.metrics import get_extractor
 from genrep.metrics.perceptual import PerceptualDistance
 from genrep.report import show_grid
-from genrep.report.notebook import start_notebook
+from genrep.report.notebook import data_fields, start_notebook
 from genrep.systems.avae import evaluate_framework, fit_framework, image_framework
 from genrep.train import count_params
 
@@ -91,9 +91,6 @@ else:  # e.g. the cat faces have one split: hold out a fixed random n_test of it
 channels = train.images.shape[1]
 data_note = f"{train.title} ({train.source}), {len(train.images)} train / {len(test.images)} test at {size} px"
 print(data_note)
-res.save_metrics(
-    dataset=dataset, data=data_note, data_source=train.source, size=size, iters=iters, width=width, seed=seed
-)
 test_x = to_float(test.images.to(dev))
 ext = get_extractor(fid_extractor, dev)
 lpips = PerceptualDistance(dev)
@@ -177,6 +174,11 @@ res.show_figure(fig, "fig_3_9_samples")
 
 # %%
 res.save_metrics(
+    **data_fields(train, dataset=dataset, note=data_note),
+    size=size,
+    iters=iters,
+    width=width,
+    seed=seed,
     metric_names={"fd": ext.metric_name, "kid": ext.kid_name, "perceptual": lpips.name},
     fd_impl=ext.impl,
     params=params,

@@ -137,7 +137,6 @@ targets = textured_shapes(inv_targets, size=gan_size, seed=seed + 1000, classes=
 tx = (targets["images"].float() / 127.5 - 1).to(dev)
 ty = targets["labels"].to(dev)
 lpips = PerceptualDistance(dev)
-inv_record = {"sigma_scale": sigma_scale, "inv_targets": inv_targets, "inv_iters": inv_iters, "perceptual": lpips.name}
 z_init = torch.randn(inv_targets, G.latent_dim, generator=torch.Generator().manual_seed(seed)).to(dev)
 for p in G.parameters():
     p.requires_grad_(False)
@@ -221,6 +220,9 @@ res.save_metrics(
     gan_final=hist[-1] if hist else {},
     inversion=rows,
     lpips_per_target=per_target,
-    **inv_record,  # the inversion's settings
+    sigma_scale=sigma_scale,
+    inv_targets=inv_targets,
+    inv_iters=inv_iters,
+    perceptual=lpips.name,
     throughput=clock.summary(),
 )

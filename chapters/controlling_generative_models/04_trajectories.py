@@ -122,7 +122,6 @@ zr, rec_curve = recursive_inversion(
     Gd, z0, "x", disk_shift, n_recursive, steps_per_target, lr=traj_lr, loss=recon, sigma=sigma
 )
 target_dx = disk_shift * SIZE
-recursion_record = {"n_recursive": n_recursive, "steps_per_target": steps_per_target, "lr": traj_lr, "loss": recon}
 reached = {
     "naive_px": float(((zn[:, 0] - z0[:, 0]) * SIZE / 4).mean()),
     "recursive_px": float(((zr[:, 0] - z0[:, 0]) * SIZE / 4).mean()),
@@ -148,4 +147,12 @@ res.show_figure(fig, "fig_4_6_recursive_vs_naive")
 reached  # noqa: B018
 
 # %%
-res.save_metrics(pixel_path_over_chord=curvature, grad_norm_far=grad_far, fig_4_6=reached, **recursion_record)
+res.save_metrics(
+    pixel_path_over_chord=curvature,
+    grad_norm_far=grad_far,
+    fig_4_6=reached,
+    n_recursive=n_recursive,
+    steps_per_target=steps_per_target,
+    lr=traj_lr,
+    loss=recon,
+)

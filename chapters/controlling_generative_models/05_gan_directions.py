@@ -87,10 +87,10 @@ def sal_step(_):
 
 train_loop(
     sal_step,
-    desc="saliency",
     total_steps=sal_iters,
     state={"sal": sal, "opt": opt, "batches": sb},
     checkpointer=Checkpointer(Path(runs_dir) / "saliency.pt"),
+    desc="saliency",
     seed=seed,
     log_every=max(1, sal_iters // 10),
     stopwatch=clock,
@@ -153,7 +153,6 @@ def evaluate(kind, classes):
     return np.array(vals), np.array(valid)
 
 
-eval_record = {"train_classes": train_cls, "heldout_classes": held_cls, "alphas": alphas}  # for metrics.json
 control, raw = {}, {}
 for kind in transforms:
     for split, cls in (("train classes", train_cls), ("held-out classes", held_cls)):
@@ -218,6 +217,14 @@ save_with_legend(res, ax, "fig_4_10_chunks")
 chunk_energy  # noqa: B018
 
 # %%
-# the results, then the evaluation's design, the fit histories and the timings (metrics.json keeps this order)
-res.save_metrics(saliency_check=sal_check, trajectories=traj_stats, control=control, chunk_energy=chunk_energy)
-res.save_metrics(**eval_record, fit_history=fits, throughput=clock.summary())
+res.save_metrics(
+    saliency_check=sal_check,
+    trajectories=traj_stats,
+    control=control,
+    chunk_energy=chunk_energy,
+    train_classes=train_cls,
+    heldout_classes=held_cls,
+    alphas=alphas,
+    fit_history=fits,
+    throughput=clock.summary(),
+)

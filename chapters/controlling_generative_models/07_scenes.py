@@ -73,7 +73,6 @@ mono = bool(all(np.all(curves[a] <= curves[b] + 1e-12) for a, b in itertools.pai
 mc_err = max(abs(r["exact"] - r["monte_carlo"]) for r in mc)
 print(f"larger K never lowers P(no overload): {mono}; max |exact − Monte Carlo| = {mc_err:.4f}")
 at = {k: float(p_no_overload(capacity / 4, capacity // k, k)) for k in ks}
-res.save_metrics(capacity=capacity, ks=ks, monotone_in_k=mono, mc=mc, mc_max_abs_err=mc_err, p_at_quarter_capacity=at)
 at  # noqa: B018
 
 # %% [markdown]
@@ -93,4 +92,12 @@ fig.suptitle("multi-object dSprites stand-in with tight ground-truth boxes (proc
 res.show_figure(fig, "multi_dsprites_boxes")
 
 # %%
-res.save_metrics(table_5_1="not testable: 3D-Room data unavailable offline and the SPACE-style model was not built")
+res.save_metrics(
+    capacity=capacity,
+    ks=ks,
+    monotone_in_k=mono,
+    mc=mc,
+    mc_max_abs_err=mc_err,
+    p_at_quarter_capacity=at,
+    table_5_1="not testable: 3D-Room data unavailable offline and the SPACE-style model was not built",
+)

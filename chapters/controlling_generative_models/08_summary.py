@@ -80,28 +80,40 @@ cgm.figures_status(s)
 # consecutive pair), the lowest perceptual distance, the best AVAE loss, ξ's null effect (the ratio within the
 # declared tolerance), and the high-frequency power of reconstructions (VAE ≪ 1, AVAE ≈ 1, thresholds stated in
 # each claim). The printed line says whether the adversarial generators left their collapsed start at this tier.
-#
+
+# %%
+cgm.claims_table_3_1(s, a)
+
+# %% [markdown]
 # **The 2-D toy (Fig. 3.7)**: do the AVAE's reconstructions lie in denser regions of held-out data than the
 # VAE's? Decided only when both reconstruct from the same latent.
 #
 # **Inversions (Table 4.1, Figs. 4.2–4.3)**: per-target LPIPS of one GAN's inversions, compared paired per
 # target: blurred MSE below MSE and DSSIM with MSE ≈ DSSIM, the norm constraint helping, and the thesis's good
 # σ beating every other σ tried.
-#
+
+# %%
+cgm.claims_toy(s, a)
+cgm.claims_inversion(s, a)
+
+# %% [markdown]
 # **Exact and control checks**: recursive vs naive inversion and the vanishing MSE gradient on the analytic
 # disk generator (Figs. 4.5–4.6); each direction's control of held-out classes (a Fisher-z interval of
 # Spearman's ρ over the traversed images, Fig. 4.7); and the latent chunk holding the spatial directions
 # (Fig. 4.10).
-#
+
+# %%
+cgm.claims_exact(s, a)
+cgm.claims_control(s, a)
+
+# %% [markdown]
 # **β-VAE and scenes**: the std of the measured x falls with each larger β and its mean is erf-shaped
 # (t-intervals over seeds, Fig. 4.11); the Poisson capacity formula against Monte Carlo (Fig. 5.2); Table 5.1
 # (not testable); the β-VAE's parameter count (Table 4.2). `checks.json` is written here.
-#
-# `cgm.claims` runs the groups in this order (`claims_table_3_1`, `claims_toy`, `claims_inversion`, `claims_exact`,
-# `claims_control`, `claims_beta_vae`, `claims_scenes`).
 
 # %%
-cgm.claims(s, a)
+cgm.claims_beta_vae(s, a)
+cgm.claims_scenes(s, a)
 s.finish()
 
 # %% [markdown]
