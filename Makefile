@@ -42,7 +42,7 @@ replicate: install
 # through nbval (each executed once), in two pytest processes of one thread each, a group of chapters each.
 test: install lint
 	$(PY) -m genrep data --no-download || true
-	$(PY) -m pytest tests -p no:cacheprovider $(ARGS)
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m pytest tests -p no:cacheprovider -n 2 --dist worksteal $(ARGS)
 	$(PY) -m genrep test-notebooks --out runs/nbtest --jobs 2
 
 # ruff's rules and format, and the library's layers (pyproject.toml: [tool.ruff], [tool.importlinter])

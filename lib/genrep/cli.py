@@ -109,37 +109,55 @@ def cmd_replicate(args) -> int:
     )
 
 
-def prepare_notebooks(out: Path, tier: str = "reduced", chapters: list[str] | None = None) -> list[Path]:
+def prepare_notebooks(
+    out: Path, tier: str = "reduced", chapters: list[str] | None = None, all_arms: bool = True
+) -> tuple[list[Path], list[str]]:
     """Write every chapter's notebooks, parameterised at ``tier``, into ``out`` for ``pytest --nbval-lax``.
-    Results and checkpoints go under ``out`` too, so a test run never touches committed results."""
+    Results and checkpoints go under ``out`` too, so a test run never touches committed results.
+
+    With ``all_arms`` false only the representative arms are written (the first arm of each notebook and the
+    arms whose outputs it reads); every other arm's committed results are copied under ``out`` for the
+    summaries to read. Returns (notebooks written, ids of the arms whose committed results stand in)."""
     from genrep.runner.chapters import list_chapters, load_chapter
     from genrep.runner.execute import prepare
+    from genrep.runner.replicate import arm_paths, representative_arms
 
     out = out.resolve()
     if out.exists():
         shutil.rmtree(out)
-    written = []
+    written, stand_in = [], []
     for name in chapters or list_chapters():
         ch = load_chapter(name)
-        for i, arm in enumerate(ch.plan(tier)):
+        arms = ch.plan(tier)
+        run = {a.id for a in arms} if all_arms else representative_arms(arms)
+        for i, arm in enumerate(arms):
+            res = out / "results" / name / tier / arm.id
+            committed = arm_paths(arm)[0]
+            if arm.id not in run and (committed / "run.json").is_file():
+                shutil.copytree(committed, res)
+                stand_in.append(f"{name}/{arm.id}")
+                continue
             inj = {
                 **arm.params,
                 "tier": tier,
-                "results_dir": str(out / "results" / name / tier / arm.id),
+                "results_dir": str(res),
                 "runs_dir": str(out / "runs" / name / tier / arm.id),
             }
             Path(inj["runs_dir"]).mkdir(parents=True, exist_ok=True)  # as replicate does
             written.append(prepare(arm, inj, out / name / f"{i:02d}__{arm.id}.ipynb"))
-    return written
+    return written, stand_in
 
 
-def chapter_groups(chapters: list[str], n: int, tier: str = "reduced") -> list[list[str]]:
+def chapter_groups(chapters: list[str], n: int, tier: str = "reduced", arms: set[str] | None = None) -> list[list[str]]:
     """``chapters`` split into ``n`` groups of about equal run time, longest first; a chapter's weight is the
-    wall time its committed ``tier`` results record (``run.json`` ``wall_s``), else 60 s."""
+    wall time its committed ``tier`` results record (``run.json`` ``wall_s``) for the arms that will run
+    (``arms``: "chapter/arm id"; None: all), else 60 s."""
 
     def weight(ch: str) -> float:
         total = 0.0
         for p in (results_dir() / ch / tier).glob("*/run.json"):
+            if arms is not None and f"{ch}/{p.parent.name}" not in arms:
+                continue
             try:
                 total += float(json.loads(p.read_text()).get("wall_s") or 0)
             except (OSError, ValueError):
@@ -160,8 +178,15 @@ def cmd_test_notebooks(args) -> int:
 
     out = (Path(args.out) if args.out else runs_dir() / "nbtest").resolve()
     chapters = args.chapter or list_chapters()
-    files = prepare_notebooks(out, args.config, chapters)
+    files, stand_in = prepare_notebooks(out, args.config, chapters, all_arms=args.all_arms)
     print(f"prepared {len(files)} notebook(s) under {out}", flush=True)
+    if stand_in:
+        print(
+            f"{len(stand_in)} other arm(s), the same notebooks with other parameters, are not executed: their "
+            "committed results stand in for the summaries (tests/test_results_current.py checks that they are "
+            "current; --all-arms executes them too)",
+            flush=True,
+        )
     if args.prepare_only:
         return 0
     base = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider"]
@@ -171,7 +196,8 @@ def cmd_test_notebooks(args) -> int:
     # sequence (a summary reads its siblings' results); each group's output is shown when it ends
     env = {**os.environ, **{v: "1" for v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
     procs = []
-    for i, group in enumerate(chapter_groups(chapters, args.jobs, args.config)):
+    ran = {f"{p.parent.name}/{p.stem.split('__', 1)[1]}" for p in files}
+    for i, group in enumerate(chapter_groups(chapters, args.jobs, args.config, ran)):
         log = out / f"group{i}.log"
         print(f"group {i}: {', '.join(group)} (log {log})", flush=True)
         f = open(log, "w")  # closed below, after the process ends
@@ -277,6 +303,12 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--config", "--tier", default="reduced")
     t.add_argument("--out", help="folder for prepared notebooks (default runs/nbtest)")
     t.add_argument("--prepare-only", action="store_true")
+    t.add_argument(
+        "--all-arms",
+        action="store_true",
+        help="execute every arm (default: the first arm of each notebook and the arms whose outputs it reads; "
+        "the other arms' committed results stand in for the summaries)",
+    )
     t.add_argument("--jobs", type=int, default=1, help="pytest processes, each running a group of chapters")
     t.add_argument("pytest_args", nargs="*")
     t.set_defaults(fn=cmd_test_notebooks)

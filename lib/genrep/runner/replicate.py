@@ -91,10 +91,46 @@ def upstream(arm: Arm, arms: list[Arm]) -> list[Arm]:
 
 def read_from(arm: Arm, arms: list[Arm]) -> list[Arm]:
     """The arms whose declared outputs ``arm`` reads from runs/ (its notebook's ``reads:``). An arm that names
-    some of them in its parameters (``train_arm: 02_dcgan_train-s1``) reads only those."""
+    some of them in its parameters (``train_arm: 02_dcgan_train-s1``, ``gen_arms: [02_rf_unet-synth, ...]``)
+    reads only those."""
     ups = [a for a in arms if a.notebook.name in arm.notebook.reads]
-    named = [a for a in ups if a.id in {v for v in arm.params.values() if isinstance(v, str)}]
+    values = [x for v in arm.params.values() for x in (v if isinstance(v, list | tuple) else [v])]
+    named = [a for a in ups if a.id in {v for v in values if isinstance(v, str)}]
     return named or ups
+
+
+def representative_arms(arms: list[Arm]) -> set[str]:
+    """The ids of the arms that exercise every notebook of ``arms`` once: the first arm of each notebook, and
+    every arm whose outputs those read (followed up the chain). ``test-notebooks`` executes these; the other
+    arms run the same notebooks with other parameters."""
+    chosen: dict[str, Arm] = {}
+    for a in arms:
+        chosen.setdefault(a.notebook.name, a)
+    ids = {a.id for a in chosen.values()}
+    stack = list(chosen.values())
+    while stack:
+        for up in read_from(stack.pop(), arms):
+            if up.id not in ids:
+                ids.add(up.id)
+                stack.append(up)
+    return ids
+
+
+def stale_arms(arms: list[Arm]) -> dict[str, str]:
+    """``{arm id: why}`` for the arms of one chapter and tier whose committed results are not a cache hit
+    under the current notebooks, parameters and library. The data manifest is the one the results record
+    (every arm of a tier run shares it), so the answer does not depend on which datasets are staged here."""
+    recs = [_read_json(arm_paths(a)[0] / "run.json") for a in arms]
+    manifests = {json.dumps(r.get("data"), sort_keys=True) for r in recs if r.get("data")}
+    data = json.loads(manifests.pop()) if len(manifests) == 1 else data_manifest()
+    keys: dict[str, str | None] = {}
+    why: dict[str, str] = {}
+    for arm in arms:
+        look = cache_lookup(arm, arm_base_key(arm, arms, keys, data))
+        keys[arm.id] = look.key
+        if look.key is None:
+            why[arm.id] = look.why
+    return why
 
 
 def missing_outputs(arm: Arm) -> list[str]:
