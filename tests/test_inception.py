@@ -10,17 +10,18 @@ import torch
 import torch.nn.functional as F
 
 from genrep.metrics import inception as inc
+from genrep.metrics import inception_net
 from genrep.metrics.extractors import fold_batchnorm, get_extractor, inception_features
 from genrep.metrics.inception import (
     FID_HELPER_SHA1,
     INCEPTION_PARAMS,
-    FIDInceptionV3,
     convert_fid_helper,
     convert_tf_state_dict,
     fid_helper_file,
     load_fid_inception,
     tf_to_torchvision_names,
 )
+from genrep.metrics.inception_net import FIDInceptionV3
 
 needs_package = pytest.mark.skipif(
     fid_helper_file() is None,
@@ -112,7 +113,7 @@ def test_fid_specific_pooling_is_what_the_tf_graph_does(torchscript, converted, 
         ours.Mixed_7c.max_pool = False  # E_2 pooling as in E_1
         assert _rel(ours(x), want) > 1e-3
         ours.Mixed_7c.max_pool = True
-        monkeypatch.setattr(inc, "_avg", lambda t: F.avg_pool2d(t, 3, 1, 1, count_include_pad=True))
+        monkeypatch.setattr(inception_net, "_avg", lambda t: F.avg_pool2d(t, 3, 1, 1, count_include_pad=True))
         assert _rel(ours(x), want) > 1e-4
 
 

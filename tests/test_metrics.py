@@ -26,10 +26,10 @@ from genrep.metrics import (
 from genrep.metrics.extractors import RandConvNet
 from genrep.metrics.inception import (
     FID_WEIGHTS_NAME,
-    FIDInceptionV3,
     inception_weights_path,
     load_fid_inception,
 )
+from genrep.metrics.inception_net import FIDInceptionV3
 
 
 def _spd(d, rng):

@@ -45,7 +45,7 @@ from genrep.report.book import write_site_pages
 from genrep.report.provenance import run_record, write_json
 from genrep.report.publish import publish_notebook, thin_figures
 from genrep.report.tables import TIERS
-from genrep.train.loop import SignalHandlers
+from genrep.runtime.signals import SignalHandlers
 
 from . import cache
 from .chapters import Arm, Chapter, ConfigError, _unknown, load_chapter

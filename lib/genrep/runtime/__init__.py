@@ -5,6 +5,7 @@
 * ``seed``:   ``seed_everything``, ``rng_state``, ``set_rng_state`` (every generator a run uses)
 * ``timing``: ``Timer``, ``Stopwatch``, ``timed``, ``synchronize``, ``throughput``, ``format_seconds``
 * ``hashing``: ``file_hexdigest``, ``feed_file`` (the hash of a file's bytes)
+* ``signals``: ``SignalHandlers`` (handlers for a ``with`` block; the previous ones come back on exit)
 
 Every other package may import it; it imports nothing of ``genrep`` (the layer contract in
 ``pyproject.toml``, checked by ``lint-imports`` in ``make test``).
@@ -13,9 +14,11 @@ Every other package may import it; it imports nothing of ``genrep`` (the layer c
 from .device import amp_dtype, autocast, device_name, prepare_device, select_device, setup_fast
 from .hashing import feed_file, file_hexdigest
 from .seed import rng_state, seed_everything, set_rng_state
+from .signals import SignalHandlers
 from .timing import Stopwatch, Timer, format_seconds, synchronize, throughput, timed
 
 __all__ = [
+    "SignalHandlers",
     "Stopwatch",
     "Timer",
     "amp_dtype",

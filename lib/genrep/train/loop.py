@@ -46,7 +46,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -55,6 +54,7 @@ import torch
 from tqdm import tqdm
 
 from genrep.runtime.seed import _seed_generators, rng_state, set_rng_state
+from genrep.runtime.signals import SignalHandlers
 from genrep.runtime.timing import Stopwatch
 
 from .checkpoint import Checkpointer, CheckpointError, _fix_hint
@@ -63,27 +63,6 @@ from .guard import FIXES, DivergedError, ForwardWatch, StuckDetector, _checkpoin
 
 class TrainingInterrupted(KeyboardInterrupt):
     """Raised by ``train_loop`` after SIGTERM or Ctrl-C, once the checkpoint has been saved."""
-
-
-class SignalHandlers:
-    """While active (``with``), ``self._handle(signum, frame)`` handles the ``signals``; the previous handlers
-    come back on exit. Handlers can only be installed from the main thread: elsewhere it does nothing."""
-
-    signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)
-
-    def _handle(self, signum, frame):
-        raise NotImplementedError
-
-    def __enter__(self):
-        self._old = {}
-        if threading.current_thread() is threading.main_thread():
-            for sig in self.signals:
-                self._old[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for sig, old in self._old.items():
-            signal.signal(sig, old if old is not None else signal.SIG_DFL)
 
 
 class _StopSignals(SignalHandlers):
