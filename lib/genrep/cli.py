@@ -148,29 +148,18 @@ def prepare_notebooks(
     return written, stand_in
 
 
-def chapter_groups(chapters: list[str], n: int, tier: str = "reduced", arms: set[str] | None = None) -> list[list[str]]:
-    """``chapters`` split into ``n`` groups of about equal run time, longest first; a chapter's weight is the
-    wall time its committed ``tier`` results record (``run.json`` ``wall_s``) for the arms that will run
-    (``arms``: "chapter/arm id"; None: all), else 60 s."""
-
-    def weight(ch: str) -> float:
-        total = 0.0
-        for p in (results_dir() / ch / tier).glob("*/run.json"):
-            if arms is not None and f"{ch}/{p.parent.name}" not in arms:
-                continue
-            try:
-                total += float(json.loads(p.read_text()).get("wall_s") or 0)
-            except (OSError, ValueError):
-                pass
-        return total or 60.0
-
-    groups: list[list[str]] = [[] for _ in range(max(1, min(n, len(chapters))))]
-    load = [0.0] * len(groups)
-    for ch in sorted(chapters, key=weight, reverse=True):
-        i = load.index(min(load))
-        groups[i].append(ch)
-        load[i] += weight(ch)
-    return [g for g in groups if g]
+def chapter_weight(chapter: str, tier: str = "reduced", arms: set[str] | None = None) -> float:
+    """The wall time the committed ``tier`` results of ``chapter`` record (``run.json`` ``wall_s``) for the arms
+    that will run (``arms``: "chapter/arm id"; None: all), else 60 s."""
+    total = 0.0
+    for p in (results_dir() / chapter / tier).glob("*/run.json"):
+        if arms is not None and f"{chapter}/{p.parent.name}" not in arms:
+            continue
+        try:
+            total += float(json.loads(p.read_text()).get("wall_s") or 0)
+        except (OSError, ValueError):
+            pass
+    return total or 60.0
 
 
 def cmd_test_notebooks(args) -> int:
@@ -192,29 +181,36 @@ def cmd_test_notebooks(args) -> int:
     base = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider"]
     if args.jobs <= 1:
         return subprocess.call([*base, str(out), *args.pytest_args], cwd=repo_root())
-    # one pytest per group of chapters, one BLAS/torch thread each: a chapter's notebooks stay in one kernel
-    # sequence (a summary reads its siblings' results); each group's output is shown when it ends
+    # one pytest per chapter, at most ``jobs`` at once, longest first, one BLAS/torch thread each: a chapter's
+    # notebooks stay in one kernel sequence (a summary reads its siblings' results); a chapter's output is shown
+    # when it ends, and the next chapter starts on the freed core
     env = {**os.environ, **{v: "1" for v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}}
-    procs = []
     ran = {f"{p.parent.name}/{p.stem.split('__', 1)[1]}" for p in files}
-    for i, group in enumerate(chapter_groups(chapters, args.jobs, args.config, ran)):
-        log = out / f"group{i}.log"
-        print(f"group {i}: {', '.join(group)} (log {log})", flush=True)
-        f = open(log, "w")  # closed below, after the process ends
-        p = subprocess.Popen(
-            [*base, *(str(out / ch) for ch in group), *args.pytest_args],
-            cwd=repo_root(),
-            env=env,
-            stdout=f,
-            stderr=subprocess.STDOUT,
-        )
-        procs.append((i, group, p, f, log))
+    queue = sorted(chapters, key=lambda ch: chapter_weight(ch, args.config, ran), reverse=True)
+    running: list[tuple[str, subprocess.Popen, object, Path, float]] = []
     rc = 0
-    for i, group, p, f, log in procs:
-        code = p.wait()
-        f.close()
-        print(f"\n==== group {i} ({', '.join(group)}): exit {code} ====\n{log.read_text()}", flush=True)
-        rc = rc or code
+    try:
+        while queue or running:
+            while queue and len(running) < args.jobs:
+                ch = queue.pop(0)
+                log = out / f"{ch}.log"
+                print(f"started {ch} (log {log})", flush=True)
+                f = open(log, "w")  # closed below, after the process ends
+                cmd = [*base, str(out / ch), *args.pytest_args]
+                p = subprocess.Popen(cmd, cwd=repo_root(), env=env, stdout=f, stderr=subprocess.STDOUT)
+                running.append((ch, p, f, log, time.time()))
+            time.sleep(0.5)
+            for item in [r for r in running if r[1].poll() is not None]:
+                running.remove(item)
+                ch, p, f, log, t0 = item
+                f.close()
+                head = f"==== {ch}: exit {p.returncode} in {time.time() - t0:.0f} s ===="
+                print(f"\n{head}\n{log.read_text()}", flush=True)
+                rc = rc or p.returncode
+    except KeyboardInterrupt:  # stop the chapters still running, then say so
+        for _, p, *_ in running:
+            p.terminate()
+        raise
     return rc
 
 
@@ -309,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         help="execute every arm (default: the first arm of each notebook and the arms whose outputs it reads; "
         "the other arms' committed results stand in for the summaries)",
     )
-    t.add_argument("--jobs", type=int, default=1, help="pytest processes, each running a group of chapters")
+    t.add_argument("--jobs", type=int, default=1, help="pytest processes at once, one chapter each")
     t.add_argument("pytest_args", nargs="*")
     t.set_defaults(fn=cmd_test_notebooks)
 
