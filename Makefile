@@ -47,8 +47,8 @@ test: install lint
 
 # ruff's rules and format, and the library's layers (pyproject.toml: [tool.ruff], [tool.importlinter])
 lint: install
-	$(VENV)/bin/ruff check lib tests chapters benchmarks
-	$(VENV)/bin/ruff format --check lib tests chapters benchmarks
+	$(VENV)/bin/ruff check lib tests chapters benchmarks tools
+	$(VENV)/bin/ruff format --check lib tests chapters benchmarks tools
 	$(VENV)/bin/lint-imports
 
 test-unit: install

@@ -20,6 +20,7 @@ import torch
 from tqdm import tqdm  # not tqdm.auto: no IProgress warning or widget in executed notebooks
 
 from genrep.diffusion.schedules import make_betas
+from genrep.runtime import randint, randn
 
 
 def _extract(a: torch.Tensor, t: torch.Tensor, ndim: int) -> torch.Tensor:
@@ -72,7 +73,7 @@ class GaussianDiffusion:
 
     # forward process -------------------------------------------------------------------------------
     def sample_t(self, n: int, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
-        return torch.randint(0, self.T, (n,), device=device, generator=generator)
+        return randint(0, self.T, (n,), device=device, generator=generator)
 
     def q_sample(self, x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor | None = None) -> torch.Tensor:
         if noise is None:
@@ -131,7 +132,7 @@ class GaussianDiffusion:
         mean, _, logvar, x0 = self.p_mean_variance(model, x_t, tt, clip_x0)
         if t == 0:
             return mean, x0
-        z = torch.randn(x_t.shape, device=x_t.device, generator=generator, dtype=mean.dtype)
+        z = randn(x_t.shape, device=x_t.device, generator=generator, dtype=mean.dtype)
         return mean + (0.5 * logvar).exp() * z, x0
 
     @torch.no_grad()
@@ -150,7 +151,7 @@ class GaussianDiffusion:
 
         ``keep_every=k`` also returns the list of intermediate x_t every k steps (for figures).
         """
-        x = x_T if x_T is not None else torch.randn(tuple(shape), device=device, generator=generator)
+        x = x_T if x_T is not None else randn(shape, device=device, generator=generator)
         kept = []
         steps = range(self.T - 1, -1, -1)
         for t in tqdm(steps, desc="sampling", total=self.T, leave=False, disable=not progress):

@@ -18,6 +18,8 @@ import math
 import torch
 from torch import nn
 
+from genrep.runtime import randn
+
 from .base import CompositeTransform, Transform
 from .coupling import AffineCoupling2d, RQSplineCoupling2d
 from .layers import ActNorm, InvConv1x1LU, squeeze2x2, unsqueeze2x2
@@ -162,5 +164,5 @@ class MultiscaleFlow(Transform):
 
     @torch.no_grad()
     def sample(self, n: int, temperature: float = 1.0, device=None, generator=None) -> torch.Tensor:
-        z = torch.randn((n, *self.in_shape), device=device, generator=generator) * temperature
+        z = randn((n, *self.in_shape), device=device, generator=generator) * temperature
         return self.inverse(z)[0]

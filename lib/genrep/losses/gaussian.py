@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import torch
 
+from genrep.runtime import randn
+
 KL_REDUCTIONS = ("none", "per_example", "batchmean", "sum")
 
 
@@ -36,11 +38,11 @@ def reparameterize(
 ) -> torch.Tensor:
     """z = μ + exp(½ logvar)·ε. The draw of ε is the caller's choice: ``like=True`` (the default without a
     ``generator``) draws ``torch.randn_like(mu)`` (μ's dtype, the global RNG); ``like=False`` (the default
-    with one) draws ``torch.randn(mu.shape, device=mu.device, generator=generator)`` (float32; the global
-    RNG when ``generator`` is None). The two are different draws under bf16 autocast."""
+    with one) draws ``randn(mu.shape, device=mu.device, generator=generator)`` (float32, on the generator's device;
+    the global RNG when ``generator`` is None). The two are different draws under bf16 autocast."""
     if like is None:
         like = generator is None
     if like and generator is not None:
         raise ValueError("like=True draws from the global RNG; pass like=False to use a generator")
-    eps = torch.randn_like(mu) if like else torch.randn(mu.shape, device=mu.device, generator=generator)
+    eps = torch.randn_like(mu) if like else randn(mu.shape, device=mu.device, generator=generator)
     return mu + torch.exp(0.5 * logvar) * eps

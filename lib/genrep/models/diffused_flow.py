@@ -31,7 +31,7 @@ from torch import nn
 from genrep.diffusion.gaussian import GaussianDiffusion
 from genrep.diffusion.vlb import split_learned_variance, terms_from_prediction, vlb_estimate, vlb_loss
 from genrep.losses.gaussian import reparameterize
-from genrep.runtime import autocast
+from genrep.runtime import autocast, randn
 
 OBJECTIVES = ("thesis_printed", "thesis_fixed", "vlb", "hybrid")
 HYBRID_WEIGHT = 0.001
@@ -174,7 +174,7 @@ class DiffusedFlow(nn.Module):
     @torch.no_grad()
     def _sample_learned(self, shape, device, generator, keep_every):
         d = self.diffusion
-        z = torch.randn(shape, device=device, generator=generator)
+        z = randn(shape, device=device, generator=generator)
         kept = []
         for i in range(d.T - 1, -1, -1):
             t = torch.full((shape[0],), i, device=z.device, dtype=torch.long)

@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from genrep.losses.gaussian import reparameterize
+from genrep.runtime import randn
 
 
 class MLPVAE(nn.Module):
@@ -55,8 +56,9 @@ class MLPVAE(nn.Module):
 
     @torch.no_grad()
     def sample(self, n: int, generator: torch.Generator | None = None, device=None) -> torch.Tensor:
-        """n decoded draws of z ~ N(0, I) (spec §3.3 "VAE samples"). The generator's device must match."""
+        """n decoded draws of z ~ N(0, I) (spec §3.3 "VAE samples"), drawn on the generator's device (a CPU
+        generator gives the same z on any device)."""
         if device is None:
             device = generator.device if generator is not None else next(self.parameters()).device
-        z = torch.randn(n, self.latent_dim, generator=generator, device=device)
+        z = randn((n, self.latent_dim), generator=generator, device=device)
         return self.decode(z.to(next(self.parameters()).device))

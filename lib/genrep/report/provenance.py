@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from genrep.paths import PACKAGE_DIR, repo_root
+from genrep.runtime.device import device_name
 from genrep.runtime.hashing import feed_file
 
 
@@ -57,7 +58,7 @@ def device_info() -> dict:
     elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         name, count = "Apple MPS", 1
     else:
-        name, count = f"CPU ({platform.processor() or platform.machine()}, {torch.get_num_threads()} threads)", 0
+        name, count = device_name("cpu"), 0
     return {"device": name, "gpus": count, "torch": torch.__version__, "python": platform.python_version()}
 
 

@@ -127,10 +127,11 @@ def setup_fast(device: str | torch.device) -> dict:
 
 
 def device_name(device: str | torch.device) -> str:
-    """A human-readable name for run.json, e.g. 'NVIDIA H100 80GB HBM3' or 'cpu (x86_64, 2 threads)'."""
+    """A human-readable name for run.json, e.g. 'NVIDIA H100 80GB HBM3' or 'cpu (x86_64, 1 thread)'."""
     device = _as_device(device)
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
     if device.type == "mps":
         return f"mps ({platform.machine()})"
-    return f"cpu ({platform.machine()}, {torch.get_num_threads()} threads)"
+    n = torch.get_num_threads()
+    return f"cpu ({platform.machine()}, {n} thread{'' if n == 1 else 's'})"

@@ -82,3 +82,24 @@ def set_rng_state(state: dict) -> None:
             torch.cuda.set_rng_state(state["cuda"][i].cpu(), device=i)
     if "mps" in state and torch.backends.mps.is_available():
         torch.mps.set_rng_state(state["mps"].cpu())
+
+
+def _draw_device(generator: torch.Generator | None, device) -> torch.device | None:
+    return generator.device if generator is not None else (torch.device(device) if device is not None else None)
+
+
+def randn(shape, *, generator: torch.Generator | None = None, device=None, dtype=None) -> torch.Tensor:
+    """Standard normal noise of ``shape`` on ``device``.
+
+    With a ``generator`` the numbers are drawn on the generator's own device and then moved to ``device``: a CPU
+    generator gives the same noise whatever the device (CUDA's kernels refuse a CPU generator, so writing
+    ``torch.randn(..., generator=g, device=cuda)`` fails on a GPU only). Without one, the global RNG of ``device``
+    draws, as ``torch.randn`` does."""
+    x = torch.randn(tuple(shape), generator=generator, device=_draw_device(generator, device), dtype=dtype)
+    return x if device is None else x.to(device)
+
+
+def randint(low: int, high: int, size, *, generator: torch.Generator | None = None, device=None) -> torch.Tensor:
+    """``torch.randint(low, high, size)`` on ``device``, drawn on the generator's device like :func:`randn`."""
+    x = torch.randint(low, high, tuple(size), generator=generator, device=_draw_device(generator, device))
+    return x if device is None else x.to(device)

@@ -30,7 +30,7 @@ from genrep.losses.gaussian import kl_std_normal, reparameterize
 from genrep.metrics import fid_from_features, kid_from_features
 from genrep.metrics.spectrum import hf_power_ratio
 from genrep.models.avae import BiGANCritic, Critic, Encoder, Generator, MLPEncoder, _Squeeze, mlp
-from genrep.runtime import autocast
+from genrep.runtime import autocast, randn
 from genrep.train import Checkpointer, train_loop
 
 FRAMEWORKS = ("vae", "gan", "vaegan", "bigan", "avae")
@@ -90,7 +90,7 @@ class Framework:
             n.train(mode)
 
     def _noise(self, n, dim, gen=None):
-        return torch.randn(n, dim, device=self.device, generator=gen)
+        return randn((n, dim), device=self.device, generator=gen)
 
     def _gen_input(self, z, gen=None):
         return torch.cat([z, self._noise(len(z), self.d_xi, gen)], 1) if self.d_xi else z

@@ -172,7 +172,9 @@ def train_cifarnet(
         i *= batch_size
         if i == 0:  # a new epoch: a fresh permutation from the same generator as the augmentation
             model.train()
-            run.update(perm=torch.randperm(len(xtr), generator=gen, device=dev), loss=0.0, correct=0.0, t=time.time())
+            run.update(
+                perm=torch.randperm(len(xtr), generator=gen, device=gen.device), loss=0.0, correct=0.0, t=time.time()
+            )
         idx = run["perm"][i : i + batch_size]
         x = _augment(xtr_d[idx].float().div_(255), gen).contiguous(memory_format=torch.channels_last)
         y = ytr_d[idx]
