@@ -8,7 +8,8 @@ at small sizes), the numbers the GPU issue asks the first device call for.
   ngf 64, two 15×15 PatchGANs, LSGAN + cycle + identity, image pool 100): fp32 with NCHW tensors; bf16 autocast
   with channels_last (what the library does on CUDA); with ``--compile`` also the four networks under
   ``torch.compile`` and under ``torch.compile(mode="reduce-overhead")`` (CUDA graphs). The paper's schedule
-  implies at least 6.8 steps/s on its GPU (119,646 steps in 4 h 55 min, spec §3.1.2).
+  implies at least 6.8 steps/s on its GPU (119,646 steps in 4 h 55 min, spec §3.1.2). Unless ``--no-sizing``, also
+  the budget tier's shapes (128², batch 1 and batch 32), which size that tier.
 * **DCGAN**, batch-128 steps of ``chapters/dcgan_vae_cats/02_dcgan_train`` (``dcgan_step``, fused Adam,
   channels_last), fp32 and bf16 autocast.
 * **Inception**, FID's InceptionV3 images/s at batch 200 from uint8 64² images (resized to 299² as the extractor
@@ -55,11 +56,11 @@ def measure(step, dev: torch.device, seconds: float, warmup: int = 3) -> dict:
     return {"steps": n, "seconds": round(el, 3), "steps_per_s": round(n / el, 3), "warmup_s": round(warm, 2)}
 
 
-def cyclegan_variants(dev, img: int, ngf: int, compile_: bool):
+def cyclegan_variants(dev, img: int, ngf: int, compile_: bool, sizing: bool):
     import genrep.systems.cyclegan_monet as cgm
 
-    def build(amp: bool, mode: str | None):
-        cfg = cgm.CycleGANConfig(img_size=img, ngf=ngf, ndf=ngf, batch_size=1, max_steps=10**6, epochs=1)
+    def build(amp: bool, mode: str | None, img: int = img, batch: int = 1):
+        cfg = cgm.CycleGANConfig(img_size=img, ngf=ngf, ndf=ngf, batch_size=batch, max_steps=10**6, epochs=1)
         cg = cgm.CycleGAN(cfg, device=dev)
         if not amp:  # fp32, NCHW: what a plain port runs
             cg.channels_last = False
@@ -69,8 +70,8 @@ def cyclegan_variants(dev, img: int, ngf: int, compile_: bool):
             for name in ("G", "F", "D_M", "D_P"):
                 setattr(cg, name, torch.compile(getattr(cg, name), mode=None if mode == "default" else mode))
         g = torch.Generator(device="cpu").manual_seed(0)
-        p = (torch.rand(8, 1, 3, img, img, generator=g) * 2 - 1).to(dev)
-        m = (torch.rand(8, 1, 3, img, img, generator=g) * 2 - 1).to(dev)
+        p = (torch.rand(8, batch, 3, img, img, generator=g) * 2 - 1).to(dev)
+        m = (torch.rand(8, batch, 3, img, img, generator=g) * 2 - 1).to(dev)
         state = {"i": 0}
         ctx = contextlib.nullcontext if amp else _no_autocast
 
@@ -83,6 +84,9 @@ def cyclegan_variants(dev, img: int, ngf: int, compile_: bool):
         return step
 
     out = {"fp32_nchw": lambda: build(False, None), "bf16_channels_last": lambda: build(True, None)}
+    if sizing:  # the budget tier's arms: 128², batch 1 and 32 (steps/s; images/s = steps/s × batch)
+        out[f"bf16_channels_last_{img // 2}px_bs1"] = lambda: build(True, None, img // 2, 1)
+        out[f"bf16_channels_last_{img // 2}px_bs32"] = lambda: build(True, None, img // 2, 32)
     if compile_:
         out["bf16_channels_last_compile"] = lambda: build(True, "default")
         out["bf16_channels_last_cudagraphs"] = lambda: build(True, "reduce-overhead")
@@ -150,6 +154,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--compile", action="store_true", help="also time torch.compile and CUDA-graph variants")
     ap.add_argument("--img", type=int, default=256, help="CycleGAN image size (256: the paper's)")
     ap.add_argument("--ngf", type=int, default=64, help="CycleGAN width (64: the paper's)")
+    ap.add_argument(
+        "--no-sizing", action="store_true", help="skip the CycleGAN budget-tier shapes (half size, bs 1/32)"
+    )
     ap.add_argument("--dcgan-batch", type=int, default=128)
     ap.add_argument("--inception-batch", type=int, default=200)
     ap.add_argument("--json", help="write the results here (also printed)")
@@ -160,7 +167,7 @@ def main(argv=None) -> dict:
     dev = select_device(None if a.device == "auto" else a.device)
     fast = setup_fast(dev)
     groups = {
-        "cyclegan": lambda: cyclegan_variants(dev, a.img, a.ngf, a.compile),
+        "cyclegan": lambda: cyclegan_variants(dev, a.img, a.ngf, a.compile, not a.no_sizing),
         "dcgan": lambda: dcgan_variants(dev, a.dcgan_batch),
         "inception": lambda: inception_variants(dev, a.inception_batch),
     }
@@ -191,7 +198,8 @@ def main(argv=None) -> dict:
             if g == "inception" and dev.type == "cuda":  # FID keeps TF32 off; bf16 is timed for comparison only
                 torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = name != "fp32_tf32_off"
             r = measure(build(), dev, a.seconds)
-            r["images_per_s"] = round(r["steps_per_s"] * per_step[g], 2)
+            per = 32 if name.endswith("_bs32") else per_step[g]
+            r["images_per_s"] = round(r["steps_per_s"] * per, 2)
             out["results"][key] = r
             print(f"{key:45s} {r['steps_per_s']:10.2f} steps/s  (warm-up {r['warmup_s']} s)", flush=True)
         except Exception as err:  # a failing variant (e.g. compile on an old driver) must not lose the rest

@@ -31,3 +31,21 @@ def test_the_tracked_tree_leaves_room_for_wheels_and_data():
     s = _kit().carried_size([])
     assert s["tracked"] > 1 << 20  # the count saw the tree
     assert s["tracked"] <= (64 - 5 - 8) << 20, f"tracked files take {s['tracked'] / 2**20:.1f} MiB"
+
+
+def _wheel(tmp_path: Path, name: str, requires: list[str]) -> Path:
+    import zipfile
+
+    w = tmp_path / f"{name}-1.0-py3-none-any.whl"
+    meta = f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n" + "".join(f"Requires-Dist: {r}\n" for r in requires)
+    with zipfile.ZipFile(w, "w") as z:
+        z.writestr(f"{name}-1.0.dist-info/METADATA", meta)
+    return w
+
+
+def test_a_requirement_nobody_provides_is_named(tmp_path):
+    kit = _kit()
+    a = _wheel(tmp_path, "nb_runner", ["tornado>=6", "numpy", "colorama; sys_platform == 'win32'", "x; extra == 'dev'"])
+    b = _wheel(tmp_path, "tornado", [])
+    assert kit.unmet_requirements([a, b], {"numpy"}) == {}  # markers that do not hold on the device are skipped
+    assert kit.unmet_requirements([a], {"numpy"}) == {a.name: ["tornado>=6"]}

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -85,8 +86,49 @@ def download_wheels(dest: Path = WHEELS) -> list[Path]:
     if dup:
         raise SystemExit(f"two versions of {sorted(dup)} in {dest}: the device's pip refuses the whole set")
     out = sorted(dest.glob("*.whl"))
+    missing = unmet_requirements(out, have | OPTIONAL)
+    if missing:
+        raise SystemExit(f"the wheels need packages neither carried nor on the device: {missing}")
     size = sum(w.stat().st_size for w in out)
     print(f"{len(out)} wheels, {size / 2**20:.1f} MiB in {dest.relative_to(ROOT)}: {', '.join(sorted(names))}")
+    return out
+
+
+DEVICE_ENV = {
+    "python_version": "3.12",
+    "python_full_version": "3.12.3",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "x86_64",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "extra": "",
+}
+
+
+def unmet_requirements(wheels: list[Path], elsewhere: set[str]) -> dict[str, list[str]]:
+    """{wheel: [requirements that no carried wheel and nothing in ``elsewhere`` provides]}, read from each wheel's
+    METADATA (``Requires-Dist`` lines whose markers hold on the device; extras are not installed)."""
+    from packaging.requirements import Requirement
+
+    carried = {wheel_name(w) for w in wheels}
+    out = {}
+    for w in wheels:
+        with zipfile.ZipFile(w) as z:
+            meta = next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))
+            lines = z.read(meta).decode("utf-8", "replace").splitlines()
+        need = []
+        for line in lines:
+            if not line.startswith("Requires-Dist:"):
+                continue
+            req = Requirement(line.split(":", 1)[1].strip())
+            if req.marker is not None and not req.marker.evaluate(DEVICE_ENV):
+                continue
+            if norm(req.name) not in carried | elsewhere:
+                need.append(str(req))
+        if need:
+            out[w.name] = need
     return out
 
 
