@@ -387,3 +387,23 @@ def test_each_comparison_chooses_its_own_metric():
     s2_van = [{"mifid": 70.0, "fd": 20.0, "distance": 0.4}, {"mifid": 72.0, "fd": 22.0, "distance": 0.4}]
     s2_dunet = [{"mifid": 65.0, "fd": 25.0, "distance": 0.4}, {"mifid": 67.0, "fd": 27.0, "distance": 0.4}]
     assert lower_on_own_metric(s2_dunet, s2_van) == (True, 66.0, 71.0, "mifid")
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"bs1_steps": 4}, "bs1_steps = 4 (from --set) must be >= bs1_epochs"),
+        ({"bs32_steps": 10}, "must be >= bs32_epochs"),
+        ({"oai_stage1_epochs": 17}, "must be < bs1_epochs"),
+    ],
+)
+def test_schedules_that_cannot_train_are_refused_before_anything_runs(overrides, message):
+    """A bs-1 run shorter than its epochs, or output-as-input switching at or after the last epoch, stopped the
+    CycleGAN notebook only after the data and model notebooks had run; the parameter checks refuse it at once."""
+    from genrep.runner.chapters import ConfigError, load_chapter
+
+    ch = load_chapter("cyclegan_monet")
+    for tier in ("reduced", "cpu", "budget", "full"):
+        assert ch.plan(tier)  # every tier's own values pass
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        ch.plan("budget", only=["03_cyclegan"], overrides=overrides)

@@ -47,10 +47,10 @@ ndf = 64
 norm = "instance"
 d_n_down = 4  # 4 → 15×15 PatchGAN at 256² (3 with d_final_stride1_layers 2 → 30×30)
 d_final_stride1_layers = 1
-bs1_steps = 119646  # 17 epochs × 7,038 photos
+bs1_steps = 119646  # 17 epochs × 7,038 photos; check: >= bs1_epochs
 bs1_epochs = 17
 bs32_batch = 32
-bs32_steps = 43950
+bs32_steps = 43950  # check: >= bs32_epochs
 bs32_epochs = 50
 lr = 2e-4
 betas = [0.5, 0.999]
@@ -69,7 +69,7 @@ lambda_cr = 0.0
 cr_mode = "literal"
 bc_gamma = 0.5
 bc_layer = 3
-oai_stage1_epochs = 11
+oai_stage1_epochs = 11  # output-as-input: epochs of stage 1; check: >= 1 and < bs1_epochs
 postprocess_variants = ["denoise", "sharpen", "denoise+sharpen"]
 jpeg_quality = 95
 score_n = None  # None: score the outputs of every photo; n: of a fixed random subset of n photos
