@@ -20,7 +20,7 @@ import torch
 from torch.overrides import TorchFunctionMode
 
 from genrep.paths import repo_root
-from genrep.runtime import randint, randn
+from genrep.runtime import rand, randint, randn
 
 RANDOM_FACTORIES = {"randn", "rand", "randint", "randperm", "normal"}
 RANDOM_LIKE = {"randn_like", "rand_like", "randint_like"}
@@ -112,10 +112,13 @@ def test_randn_draws_on_the_generators_device():
     with CudaGeneratorRule():
         z = randn((2, 3), generator=g, device="meta")
         t = randint(0, 10, (4,), generator=g, device="meta")
-    assert z.device.type == t.device.type == "meta" and z.shape == (2, 3) and t.shape == (4,)
+        u = rand((5,), generator=g, device="meta")
+    assert z.device.type == t.device.type == u.device.type == "meta" and z.shape == (2, 3) and t.shape == (4,)
     # on the CPU the numbers are torch's own, so CPU results do not change
     a = randn((2, 3), generator=torch.Generator().manual_seed(5), device="cpu")
     assert torch.equal(a, torch.randn(2, 3, generator=torch.Generator().manual_seed(5)))
+    b = rand((4,), generator=torch.Generator().manual_seed(5), device="cpu")
+    assert torch.equal(b, torch.rand(4, generator=torch.Generator().manual_seed(5)))
     assert randn((2,), device="cpu").device.type == "cpu"  # no generator: the global RNG
 
 

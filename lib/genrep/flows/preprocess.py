@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from genrep.data import load_or_standin
+from genrep.runtime import rand
 
 from .base import Transform
 
@@ -35,11 +36,7 @@ def dequantize(
     _check_bits(num_bits)
     x = torch.floor(x_uint8.float() / 2 ** (8 - num_bits))
     if noise:
-        x = (
-            x + torch.rand(x.shape, generator=generator, device=generator.device).to(x.device)
-            if generator is not None
-            else x + torch.rand_like(x)
-        )
+        x = x + rand(x.shape, generator=generator, device=x.device) if generator is not None else x + torch.rand_like(x)
     else:
         x = x + 0.5
     return x

@@ -2,8 +2,8 @@
 
 * ``device``: ``select_device``, ``prepare_device``, ``autocast`` (bf16 on CUDA), ``amp_dtype``, ``setup_fast``,
   ``device_name``
-* ``seed``:   ``seed_everything``, ``rng_state``, ``set_rng_state`` (every generator a run uses), ``randn`` and
-  ``randint`` (noise drawn on a generator's own device, so a CPU generator also serves a GPU run)
+* ``seed``:   ``seed_everything``, ``rng_state``, ``set_rng_state`` (every generator a run uses), ``randn``,
+  ``rand`` and ``randint`` (noise drawn on a generator's own device, so a CPU generator also serves a GPU run)
 * ``timing``: ``Timer``, ``Stopwatch``, ``timed``, ``synchronize``, ``throughput``, ``format_seconds``
 * ``hashing``: ``file_hexdigest``, ``feed_file`` (the hash of a file's bytes)
 * ``signals``: ``SignalHandlers`` (handlers for a ``with`` block; the previous ones come back on exit)
@@ -14,7 +14,7 @@ Every other package may import it; it imports nothing of ``genrep`` (the layer c
 
 from .device import amp_dtype, autocast, device_name, prepare_device, select_device, setup_fast
 from .hashing import feed_file, file_hexdigest
-from .seed import randint, randn, rng_state, seed_everything, set_rng_state
+from .seed import rand, randint, randn, rng_state, seed_everything, set_rng_state
 from .signals import SignalHandlers
 from .timing import Stopwatch, Timer, format_seconds, synchronize, throughput, timed
 
@@ -29,6 +29,7 @@ __all__ = [
     "file_hexdigest",
     "format_seconds",
     "prepare_device",
+    "rand",
     "randint",
     "randn",
     "rng_state",

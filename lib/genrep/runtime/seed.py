@@ -99,6 +99,12 @@ def randn(shape, *, generator: torch.Generator | None = None, device=None, dtype
     return x if device is None else x.to(device)
 
 
+def rand(shape, *, generator: torch.Generator | None = None, device=None, dtype=None) -> torch.Tensor:
+    """Uniform noise on [0, 1) of ``shape`` on ``device``, drawn on the generator's device like :func:`randn`."""
+    x = torch.rand(tuple(shape), generator=generator, device=_draw_device(generator, device), dtype=dtype)
+    return x if device is None else x.to(device)
+
+
 def randint(low: int, high: int, size, *, generator: torch.Generator | None = None, device=None) -> torch.Tensor:
     """``torch.randint(low, high, size)`` on ``device``, drawn on the generator's device like :func:`randn`."""
     x = torch.randint(low, high, tuple(size), generator=generator, device=_draw_device(generator, device))

@@ -35,7 +35,7 @@ from torch import nn
 from genrep import data
 from genrep.metrics.proxies import CIFARNET_PATH, evaluate, load_cifarnet
 from genrep.models.classifiers import CifarNet
-from genrep.runtime import file_hexdigest, select_device
+from genrep.runtime import file_hexdigest, rand, randint, select_device
 
 from ..models.params import count_params
 from .loop import train_loop
@@ -90,10 +90,10 @@ def _augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     """Random 32x32 crop of the 4-px reflect-padded batch + random horizontal flip (vectorised)."""
     n, c, h, w = x.shape
     xp = F.pad(x, (4, 4, 4, 4), mode="reflect")
-    dy, dx = (torch.randint(0, 9, (2, n), generator=gen, device=gen.device)).to(x.device)
+    dy, dx = randint(0, 9, (2, n), generator=gen, device=x.device)
     rows = (dy[:, None] + torch.arange(h, device=x.device))[:, None, :, None]
     cols = (dx[:, None] + torch.arange(w, device=x.device))[:, None, None, :]
-    flip = (torch.rand(n, generator=gen, device=gen.device) < 0.5).to(x.device)
+    flip = rand((n,), generator=gen, device=x.device) < 0.5
     cols = torch.where(flip[:, None, None, None], cols.flip(-1), cols)
     return xp[
         torch.arange(n, device=x.device)[:, None, None, None],
