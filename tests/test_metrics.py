@@ -314,3 +314,20 @@ def test_fd_cifarnet_ranks_degradations():
     clean = fid_from_features(ext(real), fr)
     for name, x in [("noise", noisy), ("blur", blurred), ("half the classes", half)]:
         assert fid_from_features(ext(x), fr) > 3 * clean, name
+
+
+def test_proxy_rank_counts_the_undisturbed_set_once():
+    """The undisturbed set is level 0 of every kind: one set, not one per kind (it would weigh one distance k times)."""
+    from genrep.metrics.studies import UNDISTURBED, distinct_sets, rank_agreement
+
+    rows = [
+        {"extractor": e, "kind": k, "level": lv, "fd": (0.0 if lv == 0 else s * (lv + 3 * i))}
+        for e, s in (("inception", 1.0), ("proxy", 2.0))
+        for i, k in enumerate(("a", "b", "c"))
+        for lv in (0.0, 1.0, 2.0)
+    ]
+    sets = distinct_sets(rows, "proxy")
+    assert len(sets) == 7 and sets[UNDISTURBED] == 0.0  # 3 kinds × 2 disturbed levels + the undisturbed set once
+    assert rank_agreement(rows, "proxy") == pytest.approx(1.0)
+    rows[0]["fd"] = 0.5  # level 0 of kind a now differs from the others: they are not one set, so they stay apart
+    assert len(distinct_sets(rows, "inception")) == 9

@@ -247,3 +247,53 @@ def test_thin_png_palettes_big_figures_only(tmp_path):
     assert Image.open(small).size == (20, 20) and (small.read_bytes() == small_bytes or Image.open(small).mode == "P")
     assert junk.read_bytes().startswith(b"not a png")  # unreadable: kept as it was
     assert thin_png(big) is False  # already thin: nothing more to gain
+
+
+def test_summary_pages_fold_code_render_claims_and_anchor_evidence(tmp_path, monkeypatch):
+    """A notebook that writes checks.json: code folded (hide-input), the claims table rendered from checks.json
+    with a row per claim, an evidence anchor before the cell naming each claim; figures get caption and alt."""
+    import json
+
+    from genrep.report.publish import present_notebook
+
+    monkeypatch.setenv("GENREP_ROOT", str(tmp_path))
+    rd = tmp_path / "results" / "toy" / "cpu" / "02_summary"
+    rd.mkdir(parents=True)
+    checks = [
+        {
+            "claim": "A beats B",
+            "paper": "1.0 vs 2.0",
+            "claim_id": "a_beats_b",
+            "verdict": "replicated",
+            "ours": {"difference": -0.123456789, "x": None},
+            "interval": [-0.2, -0.05],
+        },
+        {"claim": "C is NaN-free", "paper": "yes", "claim_id": "c_ok", "verdict": "inconclusive", "ours": {}},
+        {"kind": "sanity", "id": "files", "text": "files exist", "ok": True, "value": 3},
+    ]
+    (rd / "checks.json").write_text(json.dumps({"checks": checks}))
+    png = new_output("display_data", data={"image/png": "iVBORw0KGgo="})
+    nb = new_notebook(
+        cells=[
+            new_markdown_cell("## Fig. 2: the comparison"),
+            new_code_cell('s.decide("a_beats_b", ...)', outputs=[png]),
+            new_code_cell("s.finish()", outputs=[new_output("execute_result", data={"text/plain": "frame"})]),
+        ]
+    )
+    nb.metadata["papermill"] = {"parameters": {"results_dir": "results/toy/cpu/02_summary", "tier": "cpu"}}
+    nb.metadata["genrep_notebook"] = "02_summary"
+    present_notebook(nb, "toy")
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all("hide-input" in c.metadata["tags"] for c in code)
+    html = code[-1].outputs[-1]["data"]["text/html"]
+    assert 'id="claim-a-beats-b"' in html and 'id="claim-c-ok"' in html and "−0.1235" in html
+    assert "None" not in html and "nan" not in html.lower().replace("nan-free", "")
+    evidence = [c for c in nb.cells if "genrep-evidence" in c.metadata.get("tags", [])]
+    assert [c.source.count("<span") for c in evidence] == [1, 1]  # a_beats_b before its cell, c_ok before finish
+    assert nb.cells.index(evidence[0]) == nb.cells.index(code[0]) - 1
+    fig = code[0].metadata["mystnb"]
+    assert fig["figure"]["caption"].startswith("Fig. 2: the comparison") and "cpu tier" in fig["figure"]["caption"]
+    assert fig["image"]["alt"] and "iVBOR" not in fig["image"]["alt"]
+    before = nbformat.writes(nb)
+    present_notebook(nb, "toy")
+    assert nbformat.writes(nb) == before, "presentation is idempotent"

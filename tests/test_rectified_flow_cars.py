@@ -210,13 +210,39 @@ def test_to_rect_crops_to_the_aspect_ratio():
 
 
 def test_a9_collapse_check_is_strict():
-    from genrep.report.guards import collapses_more
+    from genrep.report.papers.rectified_flow_cars import collapse_decision
 
-    assert collapses_more(64, {"mean": 20, "beta1": 50}) is True  # both drop by ≥ 10 % of 64 (6.4 units)
-    assert collapses_more(64, {"mean": 64, "beta1": 64}) is False  # nothing collapses: used to pass with <=
-    assert collapses_more(64, {"mean": 0, "beta1": 60}) is False  # one arm drops by only 4 units
-    assert collapses_more(None, {"mean": 0}) is None
-    assert collapses_more(64, {}) is None
+    assert collapse_decision(64, {"mean": 20, "beta1": 50}, 0.1).decision == "replicated"  # both drop ≥ 6.4 units
+    assert collapse_decision(64, {"mean": 64, "beta1": 64}, 0.1).decision == "not replicated"  # nothing collapses
+    assert collapse_decision(64, {"mean": 0, "beta1": 60}, 0.1).decision == "not replicated"  # one drops 4 units
+    assert collapse_decision(10, {"mean": 9}, 0.1).decision == "inconclusive"  # exactly at max(1, 10 %)
+    with pytest.raises(ValueError):
+        collapse_decision(64, {}, 0.1)
+
+
+def test_h2_extrapolates_the_max_to_the_reports_n():
+    from genrep.report.papers.rectified_flow_cars import compression_decision, extrapolated_max
+
+    ext = extrapolated_max(4.5, 4.0, 500, 16000)
+    assert ext > 4.5  # more samples only raise the max
+    assert extrapolated_max(4.5, 4.0, 500, 500) == 4.5
+    c = compression_decision(4.5, ext, 9, 4.4 / 9, 0.21)
+    assert c.test == "tolerance" and c.interval[0] == 0.5 and c.interval[1] == ext / 9
+    with pytest.raises(ValueError):
+        extrapolated_max(4.5, 4.0, 500, 100)
+
+
+def test_h3_band_width_does_not_depend_on_the_seen_range_alone():
+    from genrep.report.papers.rectified_flow_cars import H9, band_width_decision
+
+    top = [4.28, 4.2, 4.15, 4.1, 4.06, 4.02, 4.0, 3.97, 3.94, 3.91]
+    c = band_width_decision(top, 0.37, 0.63)
+    lo, hi = c.interval
+    assert lo < c.difference < hi and c.difference == pytest.approx(
+        H9 * sum(j * (top[j - 1] - top[j]) for j in range(1, 10)) / 9
+    )
+    with pytest.raises(ValueError):
+        band_width_decision(top[:9], 0.37, 0.63)
 
 
 def test_fd_floor_needs_equal_n():

@@ -68,9 +68,9 @@ def test_site_pages_scoreboard_counts(toy_root):
     (toy_root / "book" / "toy" / "published.json").write_text(json.dumps({"tier": "budget", "arms": []}))
     write_site_pages()
     intro = (toy_root / "book" / "intro.md").read_text()
-    assert "| [Toy chapter for the CLI tests](toy/index.md) | budget | 1 | 1 | 0 | 1 |" in intro
+    assert "| [Toy chapter for the CLI tests](toy/index.md) | budget | 1 | 1 | 0 | 1 | — |" in intro
     landing = (toy_root / "book" / "toy" / "index.md").read_text()
-    assert "**replicated**" in landing and "**not replicated**" in landing and "Fixture only." in landing
+    assert 'title="replicated"' in landing and 'title="not replicated"' in landing and "Fixture only." in landing
 
 
 def test_results_images_and_values_roundtrip(tmp_path):
@@ -110,35 +110,20 @@ def test_a_book_outside_the_repository_leaves_its_toc_alone(toy_root, tmp_path, 
     assert toc in write_site_pages() and "book/intro" in toc.read_text()
 
 
-def test_a_claim_row_links_to_the_cell_that_decided_it(toy_root):
-    import nbformat
-
+def test_each_claim_row_links_to_its_own_evidence(toy_root):
     from genrep.report.book import write_site_pages
-    from genrep.report.publish import checks_label, clean_file
 
     res_dir = toy_root / "results" / "toy" / "budget" / "02_summary"
-    Results(res_dir, "budget", "toy").write_checks([Check("a", "p", True, "budget")])
+    Results(res_dir, "budget", "toy").write_checks(
+        [Check("a", "p", True, "budget", claim_id="a"), Check("b", "p", False, "budget", claim_id="b")]
+    )
     book = toy_root / "book" / "toy"
     book.mkdir(parents=True)
     (book / "published.json").write_text(json.dumps({"tier": "budget", "arms": []}))
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1"), nbformat.v4.new_code_cell("res.write_checks(checks)")]
-    src = toy_root / "executed.ipynb"
-    nbformat.write(nb, src)
-    clean_file(src, book / "02_summary.ipynb")
-    label = checks_label("toy", "02_summary")
-    out = nbformat.read(book / "02_summary.ipynb", as_version=4)
-    assert [c.cell_type for c in out.cells] == ["code", "markdown", "code"]
-    assert out.cells[1].source.startswith(f"({label})=")
-    assert not clean_file(book / "02_summary.ipynb"), "labelling is idempotent"
     write_site_pages()
     landing = (book / "index.md").read_text()
-    assert "| decided in |" in landing and f"{{ref}}`02_summary <{label}>`" in landing
-    # without the target (an older published notebook) the column is left out rather than linking nowhere
-    nbformat.write(nb, book / "02_summary.ipynb")
-    from genrep.report.book import landing_page
-
-    assert "decided in" not in landing_page("toy")
+    links = [x.split('"')[0] for x in landing.split('href="')[1:] if "#evidence-" in x.split('"')[0]]
+    assert links == ["02_summary.html#evidence-a", "02_summary.html#evidence-b"], links  # one target per claim
 
 
 # --- per-seed runs of a summary (genrep.report.seeds) -----------------------------------------------------------
@@ -217,3 +202,36 @@ def test_one_strip_format_reads_older_strips_and_keeps_aspect(tmp_path):
     wide = torch.randint(0, 256, (2, 1, 20, 40), dtype=torch.uint8)
     assert load_strip(save_strip(tmp_path / "w.png", wide, max_side=10)).shape == (2, 1, 5, 10)
     assert torch.equal(load_strip(save_strip(tmp_path / "f.png", wide.numpy(), max_side=None)), wide)
+
+
+def test_only_decided_claims_count_and_sanity_checks_pass_or_fail():
+    from genrep.report import counted
+    from genrep.report.tables import sanity_result
+
+    assert counted("claim", "replicated") and counted("claim", "inconclusive")
+    assert not counted("claim", "not testable at this tier") and not counted("sanity", "pass")
+    with pytest.raises(ValueError, match="valid kinds"):
+        counted("note", "replicated")
+    assert sanity_result(True, "reduced") == "pass" and sanity_result(False, "cpu") == "fail"  # reduced too
+    assert sanity_result(None, "cpu") == "not run" and sanity_result(True, "cpu", min_tier="full") == "not run"
+    sane = Check("params", "", True, "reduced", kind="sanity", claim_id="params", value="3576704")
+    assert sane.verdict == "pass" and not sane.counted and sane.outcome is None
+    assert sane.to_dict()["kind"] == "sanity" and sane.to_dict()["value"] == "3576704"
+    with pytest.raises(ValueError, match="no three-way decision"):
+        Check("params", "", None, "cpu", kind="sanity", decision="replicated")
+
+
+def test_saved_bootstrap_replicates_decide_a_named_test():
+    from genrep.report import non_inferiority_bootstrap
+    from genrep.report.intervals import boot_difference, compare_boot
+
+    rng = np.random.default_rng(0)
+    real = rng.normal(0, 0.3, 100)  # the shared real-side part of each replicate
+    a = {"value": 10.0, "boot": (10.0 + real + rng.normal(0, 0.05, 100)).tolist(), "n_fake": 500}
+    b = {"value": 10.2, "boot": (10.2 + real + rng.normal(0, 0.05, 100)).tolist(), "n_fake": 500}
+    c = compare_boot(a, b, "<")
+    assert c.test == "superiority" and c.decision == "replicated" and c.n == (500, 500) and c.p < 0.025
+    value, reps, n = boot_difference(a, b)
+    assert value == pytest.approx(-0.2) and n == (500, 500)
+    ni = non_inferiority_bootstrap(value, boot=reps, n=n, margin=0.5)
+    assert ni.decision == "replicated" and ni.test == "non-inferiority" and ni.margin == 0.5

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from genrep.runner.cache import file_hash, full_key
+from genrep.runner.cache import KEY_SCHEME, file_hash, full_key
 from genrep.runner.chapters import list_chapters, load_chapter
 from genrep.runner.replicate import arm_base_key, arm_paths, stale_arms
 
@@ -37,7 +37,13 @@ def _record_current_results(arms, manifest):
         keys[arm.id] = full_key(base, imports)
         res = arm_paths(arm)[0]
         res.mkdir(parents=True, exist_ok=True)
-        rec = {"status": "ok", "base_key": base, "imports": imports, "cache_key": keys[arm.id]}
+        rec = {
+            "status": "ok",
+            "key_scheme": KEY_SCHEME,
+            "base_key": base,
+            "imports": imports,
+            "cache_key": keys[arm.id],
+        }
         (res / "run.json").write_text(json.dumps({**rec, "data": {"manifest": manifest}}))
 
 

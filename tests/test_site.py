@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,6 +37,9 @@ BROWSERS = (
 )
 
 pytestmark = pytest.mark.slow
+WIDTH = 1400  # px: the browser window the landing pages are checked in
+BAD_TEXT_RE = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|\{'")
+HASH_ALT_RE = re.compile(r"^(?:[0-9a-f]{12,}(?:\.\w+)?|\S+\.(?:png|jpe?g|svg|gif))$", re.I)
 
 
 def find_browser() -> str | None:
@@ -54,12 +58,26 @@ class Page(HTMLParser):
         self.tables: list[tuple[str, ...]] = []
         self.table_links: dict[tuple[str, ...], list[str]] = {}
         self.imgs: list[str] = []
+        self.alts: list[tuple[str, str]] = []  # (src, alt)
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+        self.figures: list[str] = []  # the caption text of each <figure> ('' when none)
         self.body: dict[str, str] = {}
         self._in_table = 0
+        self._fig: list[str] | None = None
+        self._in_caption = 0
         self.feed(html)
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("href"):
+            self.hrefs.append(a["href"])
+        if tag == "figure":
+            self._fig = []
+        elif tag == "figcaption":
+            self._in_caption += 1
         if tag == "section":
             self.sections.append(a.get("id") or "")
         elif tag == "table":
@@ -70,10 +88,20 @@ class Page(HTMLParser):
             self.table_links[tuple(self.sections)].append(a["href"])
         elif tag == "img":
             self.imgs.append(a.get("src") or "")
+            self.alts.append((a.get("src") or "", a.get("alt") or ""))
         elif tag == "body":
             self.body = {k: v or "" for k, v in attrs}
 
+    def handle_data(self, data):
+        if self._in_caption and self._fig is not None:
+            self._fig.append(data)
+
     def handle_endtag(self, tag):
+        if tag == "figcaption" and self._in_caption:
+            self._in_caption -= 1
+        elif tag == "figure" and self._fig is not None:
+            self.figures.append(" ".join("".join(self._fig).split()))
+            self._fig = None
         if tag == "section" and self.sections:
             self.sections.pop()
         elif tag == "table" and self._in_table:
@@ -188,6 +216,18 @@ window.addEventListener("load", function () {
     if (!im.complete || im.naturalWidth === 0) bad.push(im.getAttribute("src"));
   });
   document.body.setAttribute("data-broken-images", JSON.stringify(bad));
+  var W = document.documentElement.clientWidth, claims = [];
+  document.querySelectorAll("table.genrep-claims:not(.genrep-sanity)").forEach(function (tb) {
+    var box = tb.getBoundingClientRect(), parent = tb.parentElement.getBoundingClientRect();
+    var rows = [];
+    tb.querySelectorAll("tbody tr").forEach(function (tr) {
+      var v = tr.cells[0].getBoundingClientRect();
+      var hrefs = Array.prototype.map.call(tr.querySelectorAll("a"), function (a) { return a.getAttribute("href"); });
+      rows.push({id: tr.id, left: v.left, right: v.right, links: hrefs});
+    });
+    claims.push({right: box.right, parent_right: parent.right, text: tb.innerText, rows: rows});
+  });
+  document.body.setAttribute("data-claims", JSON.stringify({width: W, tables: claims}));
   document.body.setAttribute("data-probe", "loaded");
 });
 </script>
@@ -212,6 +252,7 @@ def browser_dom(browser: str, page: Path, profile: Path) -> Page:
                 "--disable-extensions",
                 f"--user-data-dir={profile}",
                 "--virtual-time-budget=15000",
+                f"--window-size={WIDTH},1000",
                 "--dump-dom",
                 probe.as_uri(),
             ],
@@ -265,3 +306,147 @@ def test_browser_probe_sees_a_broken_image(tmp_path):
     dom = browser_dom(browser, page, tmp_path / "profile")
     assert check_landing(dom, "p") == []
     assert browser_errors(dom, "p") == ["p: broken image gone.png"]
+
+
+def figure_errors(page: Page, label: str) -> list[str]:
+    """Every <figure> has a caption; every image has alt text that is words, not a hash or a file name."""
+    errors = [f"{label}: a figure without a caption" for cap in page.figures if not cap.strip()]
+    for src, alt in page.alts:
+        if not alt.strip() or HASH_ALT_RE.match(alt.strip()):
+            errors.append(f"{label}: image {src[:50]!r} has alt text {alt[:40]!r}")
+    return errors
+
+
+class Links:
+    """Resolve the internal links of the built site: the target file exists and holds the fragment's id."""
+
+    def __init__(self, html_root: Path):
+        self.root = html_root.resolve()
+        self.cache: dict[Path, Page] = {}
+
+    def page(self, path: Path) -> Page:
+        if path not in self.cache:
+            self.cache[path] = Page(path.read_text(errors="replace"))
+        return self.cache[path]
+
+    def broken(self, page: Path, hrefs: list[str]) -> list[str]:
+        out = []
+        for href in hrefs:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("mailto:", "javascript:")) or href in ("#", ""):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page.resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                out.append(href)
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in self.page(target).ids:
+                out.append(href)
+        return out
+
+
+def claims_errors(dom: Page, label: str, width: int = WIDTH) -> tuple[list[str], list[list[str]]]:
+    """(errors, links of each claim row) from the probe's record of the claims tables in a browser window."""
+    data = json.loads(dom.body.get("data-claims") or "{}")
+    errors, links = [], []
+    tables = data.get("tables", [])
+    if not tables:
+        return [f"{label}: no claims table in the browser's DOM"], []
+    for t in tables:
+        if t["right"] > t["parent_right"] + 1 or t["right"] > width:
+            errors.append(f"{label}: claims table {t['right']:.0f} px wide beyond its column ({t['parent_right']:.0f})")
+        for r in t["rows"]:
+            if r["left"] < 0 or r["right"] > data["width"]:
+                errors.append(f"{label}: the verdict of {r['id']} lies outside the viewport ({r['right']:.0f} px)")
+            links.append(r["links"])
+        bad = sorted(set(BAD_TEXT_RE.findall(t["text"])))
+        if bad:
+            errors.append(f"{label}: claims table shows {bad}")
+    return errors, links
+
+
+def distinct_link_errors(label: str, links: list[list[str]]) -> list[str]:
+    """Each claim row links to its own targets: no two rows share a link."""
+    seen: dict[str, int] = {}
+    for row in links:
+        for h in set(row):
+            seen[h] = seen.get(h, 0) + 1
+    return [f"{label}: {k} claim rows link to {h}" for h, k in seen.items() if k > 1]
+
+
+def test_site_in_chromium_at_1400px(site, tmp_path):
+    """Front page and every landing page in headless Chromium at 1400 px: the verdict column inside the
+    viewport and the claims tables inside their column, no None/nan/dict text in them, every claim linked to
+    targets of its own that exist; every figure captioned with real alt text, every image loads, and no
+    internal link of the site is broken."""
+    browser = find_browser()
+    if browser is None:
+        pytest.skip("no headless Chromium found (run .ci/install-browser; or set GENREP_CHROMIUM)")
+    html, chapters = site
+    links = Links(html)
+    profile = tmp_path / "profile"
+    front = html / "book" / "intro.html"
+    dom = browser_dom(browser, front, profile)
+    errors = check_front(dom, chapters) + browser_errors(dom, "front page") + figure_errors(dom, "front page")
+    if not dom.figures:
+        errors.append("front page: no forest plot figure")
+    n_claims = 0
+    for ch in chapters:
+        page = html / "book" / ch / "index.html"
+        dom = browser_dom(browser, page, profile)
+        errors += check_landing(dom, ch) + browser_errors(dom, ch) + figure_errors(dom, ch)
+        errs, rows = claims_errors(dom, ch)
+        errors += errs + distinct_link_errors(ch, rows)
+        n_claims += len(rows)
+        for row in rows:
+            if not row:
+                errors.append(f"{ch}: a claim row without a link to its evidence")
+            errors += [f"{ch}: claim link {h} does not resolve" for h in links.broken(page, row)]
+        if not any("forest" in src for src, _ in dom.alts):
+            errors.append(f"{ch}: no forest plot")
+    pages = sorted(p for p in (html / "book").rglob("*.html") if not p.name.startswith("."))
+    for p in pages:
+        parsed = links.page(p)
+        errors += figure_errors(parsed, str(p.relative_to(html)))
+        errors += [f"{p.relative_to(html)}: broken link {h}" for h in links.broken(p, parsed.hrefs)]
+    print(f"checked {len(pages)} pages, {len(chapters)} landing pages in Chromium at {WIDTH} px, {n_claims} claims")
+    assert not errors, "\n".join(errors[:60]) + (f"\n... {len(errors) - 60} more" if len(errors) > 60 else "")
+
+
+def test_claims_checks_can_fail(tmp_path):
+    """The browser-record checks on a record that breaks every rule."""
+    dom = Page(
+        "<body data-claims='"
+        + json.dumps(
+            {
+                "width": 1400,
+                "tables": [
+                    {
+                        "right": 1500,
+                        "parent_right": 1100,
+                        "text": "x = None {'a': 1}",
+                        "rows": [
+                            {"id": "claim-a", "left": 1300, "right": 1450, "links": ["s.html#x"]},
+                            {"id": "claim-b", "left": 10, "right": 100, "links": ["s.html#x"]},
+                        ],
+                    }
+                ],
+            }
+        ).replace("'", "&#39;")
+        + "'></body>"
+    )
+    errors, rows = claims_errors(dom, "p")
+    text = "\n".join(errors)
+    assert "beyond its column" in text and "claim-a lies outside" in text and "None" in text and "{'" in text
+    assert distinct_link_errors("p", rows) == ["p: 2 claim rows link to s.html#x"]
+    assert claims_errors(Page("<body></body>"), "p")[0] == ["p: no claims table in the browser's DOM"]
+    fig = Page('<figure><img src="a.png" alt="3f2a9c0d1e2b4a5c.png"><figcaption> </figcaption></figure>')
+    assert len(figure_errors(fig, "p")) == 2
+    good = Page('<figure><img src="a.png" alt="Forest plot of 3 claims"><figcaption>Fig. 1 x</figcaption></figure>')
+    assert figure_errors(good, "p") == []
+    (tmp_path / "t.html").write_text('<p id="here">x</p>')
+    links = Links(tmp_path)
+    assert links.broken(tmp_path / "t.html", ["t.html#here", "t.html#gone", "missing.html", "https://x.org", "#"]) == [
+        "t.html#gone",
+        "missing.html",
+    ]

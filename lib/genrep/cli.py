@@ -85,6 +85,9 @@ def cmd_data(args) -> int:
 
 def cmd_replicate(args) -> int:
     from genrep.runner import replicate
+    from genrep.runner.console import guard_streams
+
+    guard_streams()  # `| tee` and Ctrl-C: a closed pipe must not stop the interrupt from reaching the kernels
 
     if args.stage_data:
         try:
@@ -97,16 +100,27 @@ def cmd_replicate(args) -> int:
             from genrep.metrics.inception import prepare_inception_weights
 
             print(f"  {'inception':14s} {prepare_inception_weights()}", flush=True)
-    return replicate(
-        args.chapter,
-        tier=args.config,
-        only=args.notebook or None,
-        overrides=_parse_set(args.set),
-        force=args.force,
-        jobs=args.jobs,
-        allow_standins=args.allow_standins,
-        executor=args.executor,
-    )
+    try:
+        return replicate(
+            args.chapter,
+            tier=args.config,
+            only=args.notebook or None,
+            overrides=_parse_set(args.set),
+            force=args.force,
+            jobs=args.jobs,
+            allow_standins=args.allow_standins,
+            executor=args.executor,
+            allow_dirty=args.allow_dirty,
+            inputs_as_recorded=args.inputs_as_recorded,
+        )
+    except OSError as e:  # a full disk or an unwritable folder outside any one arm (the lock, the book)
+        from genrep.runner.faults import describe
+
+        msg = describe(e)
+        if msg is None:
+            raise
+        print(f"error: {msg}", file=sys.stderr, flush=True)
+        return 1
 
 
 def prepare_notebooks(
@@ -214,6 +228,12 @@ def cmd_test_notebooks(args) -> int:
     return rc
 
 
+def cmd_status(args) -> int:
+    from genrep.runner.status import status
+
+    return status(args.chapter or None, args.tier, fail=not args.no_fail, verbose=not args.quiet)
+
+
 def cmd_book(args) -> int:
     from genrep.report.book import missing_pages, write_site_pages
 
@@ -290,6 +310,19 @@ def main(argv: list[str] | None = None) -> int:
         "would replace real-data results)",
     )
     r.add_argument(
+        "--allow-dirty",
+        action="store_true",
+        help="publish above the reduced tier from uncommitted sources (the diff is stored beside the results "
+        "as dirty.diff and the page says so)",
+    )
+    r.add_argument(
+        "--inputs-as-recorded",
+        action="store_true",
+        help="with --notebook: run the selected arms over the committed results of the arms they need, even "
+        "where those are stale (e.g. re-run a summary after a change to how claims are decided; the run.json "
+        "names the stale inputs)",
+    )
+    r.add_argument(
         "--no-stage-data", dest="stage_data", action="store_false", help="do not stage datasets before running"
     )
     r.set_defaults(fn=cmd_replicate)
@@ -308,6 +341,15 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--jobs", type=int, default=1, help="pytest processes at once, one chapter each")
     t.add_argument("pytest_args", nargs="*")
     t.set_defaults(fn=cmd_test_notebooks)
+
+    st = sub.add_parser(
+        "status", help="per arm: current / stale (and why) / never run / failed / paused; exit 1 when not current"
+    )
+    st.add_argument("chapter", nargs="*", help="chapters (default: all)")
+    st.add_argument("--tier", "--config", dest="tier", default=None, help="one tier (default: every tier with results)")
+    st.add_argument("--no-fail", action="store_true", help="print the same, but exit 0")
+    st.add_argument("--quiet", action="store_true", help="one line per chapter and tier, no per-arm reasons")
+    st.set_defaults(fn=cmd_status)
 
     b = sub.add_parser("book", help="regenerate the front page, landing pages and _toc.yml, then build the site")
     b.add_argument("--pages-only", action="store_true", help="write the generated pages, skip jupyter-book")

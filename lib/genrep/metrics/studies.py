@@ -110,16 +110,32 @@ def step_intervals(rows: list[dict], extractor: str, kind: str, confidence: floa
     return out
 
 
+UNDISTURBED = ("undisturbed", 0.0)  # the key of the one undisturbed set in :func:`distinct_sets`
+
+
+def distinct_sets(rows: list[dict], extractor: str, kind: str | None = None) -> dict[tuple, float]:
+    """{set: distance} of ``extractor`` over the distinct disturbed sets (every (kind, level), or the levels of one
+    ``kind``). Level 0 of every kind is the undisturbed pool itself (:data:`~genrep.metrics.disturbances.DISTURBANCES`
+    starts each kind at the identity, and :func:`disturbance_study` reuses the pool's features for it), so across
+    kinds it is one set, keyed :data:`UNDISTURBED`, not one per kind: counting it once per kind would weigh the
+    same distance several times. Level-0 rows whose distances differ are not one set and stay apart.
+    """
+    sel = [r for r in rows if r["extractor"] == extractor and (kind is None or r["kind"] == kind)]
+    zero = [r["fd"] for r in sel if float(r["level"]) == 0.0]
+    one = bool(zero) and bool(np.allclose(zero, zero[0], rtol=1e-9, atol=0.0))
+    out = {(r["kind"], float(r["level"])): r["fd"] for r in sel if not (one and float(r["level"]) == 0.0)}
+    if one:
+        out[UNDISTURBED] = zero[0]
+    return out
+
+
 def rank_agreement(rows: list[dict], extractor: str, reference: str = "inception", kind: str | None = None) -> float:
-    """Spearman rank correlation between ``extractor``'s and ``reference``'s distances over the disturbed
-    sets (every (kind, level), or the levels of one ``kind``): does a proxy order degradations like FID?"""
+    """Spearman rank correlation between ``extractor``'s and ``reference``'s distances over the distinct disturbed
+    sets (:func:`distinct_sets`: every (kind, level) with the undisturbed set once, or the levels of one ``kind``):
+    does a proxy order degradations like FID?"""
     from scipy.stats import spearmanr
 
-    def vals(name):
-        sel = [r for r in rows if r["extractor"] == name and (kind is None or r["kind"] == kind)]
-        return {(r["kind"], r["level"]): r["fd"] for r in sel}
-
-    a, b = vals(extractor), vals(reference)
+    a, b = distinct_sets(rows, extractor, kind), distinct_sets(rows, reference, kind)
     keys = sorted(set(a) & set(b))
     if len(keys) < 3:
         raise ValueError(f"need at least 3 common disturbed sets of {extractor} and {reference}, got {len(keys)}")

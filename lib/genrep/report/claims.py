@@ -1,4 +1,4 @@
-"""A paper's numbers and headline claims, declared once as data in ``chapters/<chapter>/paper.yaml``::
+"""A paper's numbers, its claims and our sanity checks, declared once as data in ``chapters/<chapter>/paper.yaml``::
 
     paper: "Zhu et al. 2017, Unpaired Image-to-Image Translation (CycleGAN)"   # optional
     numbers:
@@ -6,15 +6,24 @@
         value: "42.49448"              # verbatim, as printed (a string keeps its digits)
         source: "Table 3.1, p. 12"     # table / figure / page
         note: "public leaderboard"     # optional
-    claims:
+    claims:                            # what the paper says (or a question we ask: ours: true); verdicts
       cycle_beats_no_cycle:
         text: "the cycle loss lowers FID"
-        comparison: "A < B"            # A < B, A > B, within, monotone, ...
+        comparison: "FID(cycle) < FID(no cycle)"
+        test: superiority              # superiority | non-inferiority | equivalence | trend | tolerance
         metric: "FID (TF-Inception)"
         min_tier: cpu                  # the smallest tier at which the claim is testable
         why: "a direction between two arms of one recipe shows at 64²"
+        premise: "samples recognisable: FID of both arms below 150"   # or "none: <why no trained model>"
         numbers: [fid_monet]           # optional: the paper numbers the claim rests on
-        tolerance: 0.05                # optional: for 'within' claims
+        # margin + margin_reason        (required for non-inferiority / equivalence)
+        # tolerance + tolerance_reason  (required for tolerance)
+        # family: all | any             (one claim tested at several n / levels / datasets)
+        # ours: true, both_ways_opt_out: "<reason>", needs: "<what deciding it needs>", source, note
+    sanity:                            # pipeline checks, true by construction or set by us: pass / fail only
+      sizes:
+        text: "the generator has 11.4 M parameters"
+        why: "a count of our own network, not a claim of the paper"
 
 A summary notebook reads values from here (``paper.number('fid_monet')``) instead of repeating them.
 """
@@ -32,20 +41,33 @@ import yaml
 from genrep.paths import chapters_dir  # a bare chapter name
 
 from .tables import TIERS
+from .verdicts import TESTS
 
-TOP_KEYS = {"paper", "numbers", "claims"}
+TOP_KEYS = {"paper", "numbers", "claims", "sanity"}
 NUMBER_KEYS = {"value": True, "source": True, "note": False, "unit": False}  # key -> required
 CLAIM_KEYS = {
     "text": True,
     "comparison": True,
+    "test": True,
     "metric": True,
     "min_tier": True,
     "why": True,
-    "numbers": False,
+    "premise": True,
+    "margin": False,
+    "margin_reason": False,
     "tolerance": False,
+    "tolerance_reason": False,
+    "family": False,
+    "ours": False,
+    "both_ways_opt_out": False,
+    "needs": False,
+    "numbers": False,
     "source": False,
     "note": False,
 }
+SANITY_KEYS = {"text": True, "why": True, "min_tier": False, "numbers": False, "source": False, "note": False}
+MARGIN_TESTS = ("non-inferiority", "equivalence")
+FAMILY_RULES = ("all", "any")
 _NUM = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -80,7 +102,10 @@ class PaperNumber:
 
 @dataclass(frozen=True)
 class Claim:
-    """A headline claim: what it says, the comparison and metric that test it, and its minimal tier."""
+    """A claim: what it says, the comparison, test and metric that decide it, its minimal tier and premise.
+
+    ``premise`` is the condition a run must meet for the claim to be testable (``None`` when the declaration says
+    ``"none: <why>"``: no trained model is involved; ``premise_text`` keeps the declared words either way)."""
 
     id: str
     text: str
@@ -90,6 +115,29 @@ class Claim:
     why: str
     numbers: tuple[str, ...] = ()
     tolerance: float | None = None
+    source: str = ""
+    note: str = ""
+    test: str | None = None
+    premise: str | None = None
+    premise_text: str = ""
+    margin: float | None = None
+    margin_reason: str = ""
+    tolerance_reason: str = ""
+    family: str | None = None
+    ours: bool = False
+    both_ways_opt_out: str = ""
+    needs: str = ""
+
+
+@dataclass(frozen=True)
+class SanityCheck:
+    """A pipeline check (a file exists, a parameter count, a number we set ourselves): pass / fail, never a verdict."""
+
+    id: str
+    text: str
+    why: str
+    min_tier: str = "reduced"
+    numbers: tuple[str, ...] = ()
     source: str = ""
     note: str = ""
 
@@ -102,12 +150,16 @@ class Paper:
     citation: str = ""
     numbers: dict[str, PaperNumber] = field(default_factory=dict)
     claims: dict[str, Claim] = field(default_factory=dict)
+    sanity: dict[str, SanityCheck] = field(default_factory=dict)
 
     def number(self, id: str) -> PaperNumber:
         return _lookup(self.numbers, id, "number", self.path)
 
     def claim(self, id: str) -> Claim:
         return _lookup(self.claims, id, "claim", self.path)
+
+    def sanity_check(self, id: str) -> SanityCheck:
+        return _lookup(self.sanity, id, "sanity check", self.path)
 
 
 def paper_number(paper: Paper, id: str) -> PaperNumber:
@@ -141,7 +193,8 @@ def _paper_path(where: str | Path) -> Path:
 def load_paper(chapter_dir: str | Path) -> Paper:
     """Read and validate ``paper.yaml`` of a chapter (its folder, the file itself, or the chapter name).
 
-    Unknown keys, missing required keys and unknown tier names raise ValueError naming the file.
+    Unknown keys, missing required keys, unknown tier or test names, a margin or tolerance without its reason (or
+    missing where the test needs one) and a claim without a premise raise ValueError naming the file and the claim.
     """
     path = _paper_path(chapter_dir)
     if not path.exists():
@@ -153,6 +206,11 @@ def load_paper(chapter_dir: str | Path) -> Paper:
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping with keys {sorted(TOP_KEYS)}")
     _keys(raw, {k: False for k in TOP_KEYS}, path, "top level")
+    if "sanity" not in raw:
+        raise ValueError(
+            f"{path}: no top-level 'sanity:' (pipeline checks, pass/fail; write 'sanity: {{}}' when there are none): "
+            "claims and sanity checks are kept apart"
+        )
     numbers = {}
     for nid, spec in _section(raw, "numbers", path).items():
         where = f"number {nid!r}"
@@ -163,39 +221,119 @@ def load_paper(chapter_dir: str | Path) -> Paper:
         numbers[str(nid)] = PaperNumber(
             str(nid), value, str(spec["source"]), str(spec.get("note", "")), str(spec.get("unit", ""))
         )
-    claims = {}
-    for cid, spec in _section(raw, "claims", path).items():
-        where = f"claim {cid!r}"
-        _keys(spec, CLAIM_KEYS, path, where)
-        if spec["min_tier"] not in TIERS:
-            raise ValueError(f"{path}: {where}: unknown min_tier {spec['min_tier']!r}; valid tiers: {', '.join(TIERS)}")
-        refs = spec.get("numbers") or []
-        if isinstance(refs, str):
-            refs = [refs]
-        missing = [r for r in refs if r not in numbers]
-        if missing:
-            raise ValueError(f"{path}: {where}: refers to undeclared number(s) {', '.join(map(repr, missing))}")
-        tol = spec.get("tolerance")
-        number = isinstance(tol, (int, float)) and not isinstance(tol, bool)
-        if tol is not None and not (number and math.isfinite(tol) and tol >= 0):
-            raise ValueError(f"{path}: {where}: tolerance must be a number >= 0, got {tol!r}")
-        for k in ("text", "comparison", "metric", "why"):
-            if not isinstance(spec[k], str) or not spec[k].strip():
-                raise ValueError(f"{path}: {where}: {k} must be a non-empty string")
-        text, comparison, metric, why = (spec[k].strip() for k in ("text", "comparison", "metric", "why"))
-        claims[str(cid)] = Claim(
-            str(cid),
-            text,
-            comparison,
-            metric,
-            spec["min_tier"],
-            why,
-            tuple(refs),
-            None if tol is None else float(tol),
+    claims = {str(cid): _claim(str(cid), spec, numbers, path) for cid, spec in _section(raw, "claims", path).items()}
+    sanity = {}
+    for sid, spec in _section(raw, "sanity", path).items():
+        where = f"sanity check {sid!r}"
+        if str(sid) in claims:
+            raise ValueError(f"{path}: {where}: the id is also a claim; an id is either a claim or a sanity check")
+        _keys(spec, SANITY_KEYS, path, where)
+        tier = spec.get("min_tier", "reduced")
+        if tier not in TIERS:
+            raise ValueError(f"{path}: {where}: unknown min_tier {tier!r}; valid tiers: {', '.join(TIERS)}")
+        sanity[str(sid)] = SanityCheck(
+            str(sid),
+            _text(spec, "text", path, where),
+            _text(spec, "why", path, where),
+            tier,
+            _refs(spec, numbers, path, where),
             str(spec.get("source", "")),
             str(spec.get("note", "")),
         )
-    return Paper(path, str(raw.get("paper", "")), numbers, claims)
+    return Paper(path, str(raw.get("paper", "")), numbers, claims, sanity)
+
+
+def _claim(cid: str, spec, numbers: dict, path: Path) -> Claim:
+    where = f"claim {cid!r}"
+    _keys(spec, CLAIM_KEYS, path, where)
+    if spec["min_tier"] not in TIERS:
+        raise ValueError(f"{path}: {where}: unknown min_tier {spec['min_tier']!r}; valid tiers: {', '.join(TIERS)}")
+    refs = _refs(spec, numbers, path, where)
+    text, comparison, metric, why = (_text(spec, k, path, where) for k in ("text", "comparison", "metric", "why"))
+    test = spec.get("test")
+    if test is not None and test not in TESTS:
+        raise ValueError(f"{path}: {where}: unknown test {test!r}; valid tests: {', '.join(TESTS)}")
+    tol = _number(spec, "tolerance", path, where, positive=False)
+    margin = _number(spec, "margin", path, where, positive=True)
+    for key, val in (("margin", margin), ("tolerance", tol)):
+        reason = spec.get(f"{key}_reason")
+        if reason is not None and (not isinstance(reason, str) or not reason.strip()):
+            raise ValueError(f"{path}: {where}: {key}_reason must be a non-empty string")
+        if reason is not None and val is None:
+            raise ValueError(f"{path}: {where}: {key}_reason given without {key}")
+        if val is not None and reason is None:
+            raise ValueError(f"{path}: {where}: {key} {val:g} needs {key}_reason (why this {key})")
+    if test in MARGIN_TESTS and margin is None:
+        raise ValueError(f"{path}: {where}: test {test!r} needs margin (with margin_reason)")
+    if margin is not None and test not in MARGIN_TESTS:
+        raise ValueError(f"{path}: {where}: margin only applies to {' / '.join(MARGIN_TESTS)}, not test {test!r}")
+    if test == "tolerance" and tol is None:
+        raise ValueError(f"{path}: {where}: test 'tolerance' needs tolerance (with tolerance_reason)")
+    if tol is not None and test not in ("tolerance", None):
+        raise ValueError(f"{path}: {where}: tolerance only applies to test 'tolerance', not {test!r}")
+    fam = spec.get("family")
+    if fam is not None and fam not in FAMILY_RULES:
+        raise ValueError(f"{path}: {where}: family must be 'all' or 'any', got {fam!r}")
+    ours = spec.get("ours", False)
+    if not isinstance(ours, bool):
+        raise ValueError(f"{path}: {where}: ours must be true or false, got {ours!r}")
+    premise_text = _text(spec, "premise", path, where) if "premise" in spec else ""
+    premise = premise_text or None
+    if premise_text.lower().startswith("none"):
+        reason = premise_text[4:].lstrip(" :").strip()
+        if not premise_text[4:].lstrip().startswith(":") or not reason:
+            raise ValueError(
+                f"{path}: {where}: premise {premise_text!r}: write 'none: <why no trained model is involved>'"
+            )
+        premise = None
+    opt = {k: _text(spec, k, path, where) if k in spec else "" for k in ("margin_reason", "tolerance_reason")}
+    opt |= {k: _text(spec, k, path, where) if k in spec else "" for k in ("both_ways_opt_out", "needs")}
+    return Claim(
+        cid,
+        text,
+        comparison,
+        metric,
+        spec["min_tier"],
+        why,
+        refs,
+        tol,
+        str(spec.get("source", "")),
+        str(spec.get("note", "")),
+        test=test,
+        premise=premise,
+        premise_text=premise_text,
+        margin=margin,
+        family=fam,
+        ours=ours,
+        **opt,
+    )
+
+
+def _refs(spec: dict, numbers: dict, path: Path, where: str) -> tuple[str, ...]:
+    refs = spec.get("numbers") or []
+    if isinstance(refs, str):
+        refs = [refs]
+    missing = [r for r in refs if r not in numbers]
+    if missing:
+        raise ValueError(f"{path}: {where}: refers to undeclared number(s) {', '.join(map(repr, missing))}")
+    return tuple(refs)
+
+
+def _text(spec: dict, key: str, path: Path, where: str) -> str:
+    v = spec[key]
+    if not isinstance(v, str) or not v.strip():
+        raise ValueError(f"{path}: {where}: {key} must be a non-empty string")
+    return v.strip()
+
+
+def _number(spec: dict, key: str, path: Path, where: str, positive: bool) -> float | None:
+    v = spec.get(key)
+    if v is None:
+        return None
+    number = isinstance(v, (int, float)) and not isinstance(v, bool)
+    if not (number and math.isfinite(v) and (v > 0 if positive else v >= 0)):
+        raise ValueError(f"{path}: {where}: {key} must be a number {'> 0' if positive else '>= 0'}, got {v!r}")
+    return float(v)
 
 
 def _section(raw: dict, name: str, path: Path) -> dict:

@@ -50,3 +50,21 @@ def show_grid(ax, images, nrow: int = 8, title: str | None = None):
     if title:
         ax.set_title(title, fontsize=9)
     return ax
+
+
+def show_figure(fig, caption: str, alt: str = "", dpi: int = 90):
+    """Display ``fig`` in a notebook as a PNG that carries its ``caption`` and ``alt`` text (output metadata
+    ``genrep``): the published page turns them into a numbered figure caption and the image's alt text
+    (:func:`genrep.report.publish.caption_figures`). The caption should name the tier, the data, n and seeds.
+    Closes the figure (so it is not shown twice)."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    meta = {"genrep": {"caption": caption, "alt": alt or caption}}
+    display(Image(data=buf.getvalue(), format="png"), metadata=meta)
+    return meta

@@ -6,7 +6,9 @@ whose real-side resamples are identical across methods (``genrep.metrics.fd_boot
 ``genrep.metrics.sampling.true_fid``). The replicate-wise difference of two methods is then paired on the
 real images, and its percentile interval is the noise of the comparison over samples.
 
-- ``compare_boot(a, b, expect, scale)``: is value(a) − scale·value(b) below (``<``) or above 0?
+- ``compare_boot(a, b, expect, scale)``: is value(a) − scale·value(b) below (``<``) or above 0? (superiority)
+- ``boot_difference(a, b, scale)``: the paired replicates of that difference, for the ``boot=`` argument of
+  :func:`~genrep.report.verdicts.non_inferiority_bootstrap` and the other bootstrap tests.
 - ``spearman_interval(rho, n)``: Fisher-z interval of a Spearman correlation (SE √(1.06/(n − 3)), Fieller
   et al. 1957).
 - ``compare_within(values, target, tol)``: does the t-interval of the mean of per-seed (or per-target)
@@ -21,7 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .verdicts import Comparison, decide, mean_interval, within_interval
+from .verdicts import Comparison, decide, mean_interval, superiority_bootstrap, within_interval
 
 
 def boot_difference_interval(boot_a, boot_b, confidence: float = 0.95) -> tuple[float, float]:
@@ -34,18 +36,26 @@ def boot_difference_interval(boot_a, boot_b, confidence: float = 0.95) -> tuple[
     return float(lo), float(hi)
 
 
+def boot_difference(a: dict, b: dict, scale: float = 1.0) -> tuple[float, np.ndarray, tuple[int, int]]:
+    """``(value, replicates, n)`` of value(a) − scale·value(b) from two ``{"value", "boot", "n_fake"}`` records whose
+    replicates are paired (shared real-side resamples), ready for the ``boot=`` argument of the bootstrap tests:
+    ``non_inferiority_bootstrap(v, boot=reps, n=n, margin=...)``."""
+    ba, bb = np.asarray(a["boot"], float), scale * np.asarray(b["boot"], float)
+    if ba.shape != bb.shape or ba.ndim != 1 or len(ba) < 2:
+        raise ValueError(f"need two equal-length replicate lists (≥ 2), got shapes {ba.shape} and {bb.shape}")
+    n = (int(a.get("n_fake", len(a["boot"]))), int(b.get("n_fake", len(b["boot"]))))
+    return float(a["value"]) - scale * float(b["value"]), ba - bb, n
+
+
 def compare_boot(a: dict, b: dict, expect: str = "<", confidence: float = 0.95, scale: float = 1.0) -> Comparison:
-    """Decide ``value(a) − scale·value(b) expect 0`` from two ``{"value", "boot", "n_fake"}`` records."""
-    iv = boot_difference_interval(a["boot"], scale * np.asarray(b["boot"], float), confidence)
-    return Comparison(
-        decide(iv, expect, 0.0),
-        float(a["value"]) - scale * float(b["value"]),
-        iv,
-        (int(a.get("n_fake", len(a["boot"]))), int(b.get("n_fake", len(b["boot"])))),
-        f"paired bootstrap over samples ({len(a['boot'])} replicates, {confidence:.0%}; the real-side "
+    """Superiority: is ``value(a) − scale·value(b)`` ``expect`` 0, from two ``{"value", "boot", "n_fake"}`` records
+    (paired bootstrap over samples; the real-side resamples are shared)."""
+    value, reps, n = boot_difference(a, b, scale)
+    c = superiority_bootstrap(value, boot=reps, n=n, better=expect, confidence=confidence)
+    return replace(
+        c,
+        method=f"paired bootstrap over samples ({len(reps)} replicates, {confidence:.0%}; the real-side "
         "resamples are shared)",
-        expect,
-        confidence,
     )
 
 

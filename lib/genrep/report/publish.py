@@ -291,9 +291,10 @@ def label_checks_cell(nb, label: str) -> bool:
     return False
 
 
-def clean_notebook(nb, root: Path | None = None, label: str | None = None):
+def clean_notebook(nb, root: Path | None = None, label: str | None = None, chapter: str | None = None):
     """A copy of ``nb`` (an nbformat v4 notebook) fit for readers: see the module docstring. With ``label``,
-    the cell that writes checks.json gets that MyST target (:func:`label_checks_cell`)."""
+    the cell that writes checks.json gets that MyST target (:func:`label_checks_cell`); with ``chapter``
+    the page is also presented for readers (:func:`present_notebook`)."""
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.get("cell_type") == "code" and cell.get("outputs"):
@@ -301,14 +302,238 @@ def clean_notebook(nb, root: Path | None = None, label: str | None = None):
     _clean_meta(nb.metadata, root)
     if label:
         label_checks_cell(nb, label)
+    if chapter:
+        present_notebook(nb, chapter)
     return nb
+
+
+# -- presentation: what a reader sees first -------------------------------------------------------------
+HIDE_TAGS = ("remove-cell", "remove-input", "hide-input", "hide-cell", "remove-output", "hide-output")
+WRITES_CHECKS = ("write_checks(", ".finish(")
+EVIDENCE_MARK = "genrep-evidence"
+CLAIMS_MARK = "claims-table"
+FIGURE_MARK = "genrep-figure"
+
+
+def _tags(cell) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []) or [])
+
+
+def is_summary(nb) -> bool:
+    """A notebook that decides claims (it writes checks.json): its code is plumbing, its outputs the results."""
+    return any(
+        c.get("cell_type") == "code" and any(w in _text(c.get("source")) for w in WRITES_CHECKS) for c in nb.cells
+    )
+
+
+def _checks_of(nb) -> list[dict] | None:
+    """The checks.json beside the notebook's results (its ``results_dir`` parameter), or None."""
+    import json
+
+    params = (nb.metadata.get("papermill") or {}).get("parameters") or {}
+    rd = params.get("results_dir")
+    if not rd:
+        return None
+    path = Path(rd) if Path(rd).is_absolute() else repo_root() / rd
+    try:
+        return json.loads((path / "checks.json").read_text()).get("checks", [])
+    except (OSError, ValueError):
+        return None
+
+
+def _heading_before(nb, index: int) -> str:
+    for cell in reversed(nb.cells[:index]):
+        if cell.get("cell_type") == "markdown":
+            for line in _text(cell.get("source")).splitlines():
+                m = re.match(r"#{1,6}\s+(.*)", line.strip())
+                if m:
+                    return m.group(1).strip()
+    return ""
+
+
+def _images(cell) -> list[dict]:
+    return [
+        o
+        for o in cell.get("outputs", [])
+        if o.get("output_type") in ("display_data", "execute_result")
+        and any(m in o.get("data", {}) for m in ("image/png", "image/jpeg", "image/svg+xml"))
+    ]
+
+
+def caption_figures(nb, notebook: str, tier: str) -> int:
+    """Give every code cell whose outputs are images a numbered figure caption and real alt text (MyST-NB cell
+    metadata ``mystnb.figure`` / ``mystnb.image``). The caption is the one the display helper attached
+    (output metadata ``genrep.caption``, :func:`genrep.report.figures.show_figure`), else the section heading
+    and the tier. Cells that mix images with tables or text only get the alt text. Returns the cells changed."""
+    changed = 0
+    for i, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code" or "remove-output" in _tags(cell) or "remove-cell" in _tags(cell):
+            continue
+        imgs = _images(cell)
+        if not imgs:
+            continue
+        meta = cell.setdefault("metadata", {})
+        mystnb = meta.setdefault("mystnb", {})
+        given = [((o.get("metadata") or {}).get("genrep") or {}) for o in imgs]
+        heading = _heading_before(nb, i) or notebook.replace("_", " ")
+        caption = next((g["caption"] for g in given if g.get("caption")), "") or f"{heading} ({tier} tier)."
+        alt = next((g["alt"] for g in given if g.get("alt")), "") or f"Figure: {caption}"
+        mystnb["image"] = {"alt": alt[:300]}
+        displays = [o for o in cell.get("outputs", []) if o.get("output_type") in ("display_data", "execute_result")]
+        if len(displays) == len(imgs):
+            fig = {"caption": caption}
+            if len(imgs) == 1:
+                fig["name"] = re.sub(r"[^a-z0-9-]+", "-", f"fig-{notebook}-{changed + 1}".lower()).strip("-")
+            mystnb["figure"] = fig
+        changed += 1
+    return changed
+
+
+def _library_source(chapter: str) -> str:
+    path = Path(__file__).with_name("papers") / f"{chapter}.py"
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
+
+
+def _functions_deciding(source: str, cid: str) -> list[str]:
+    """Names of top-level functions of a chapter's library module whose string literals name ``cid`` (the
+    literal itself, or the fixed start of an f-string that builds it)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for fn in tree.body:
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for node in ast.walk(fn):
+            if isinstance(node, ast.Constant) and node.value == cid:
+                found.append(fn.name)
+                break
+            if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+                head = str(node.values[0].value)
+                if len(head) >= 3 and cid.startswith(head):
+                    found.append(fn.name)
+                    break
+    return found
+
+
+def _callers(source: str, names: list[str]) -> list[str]:
+    """Top-level functions of ``source`` that call one of ``names``."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    out = []
+    for fn in tree.body:
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) and fn.name not in names:
+            calls = {
+                getattr(n.func, "id", None) or getattr(n.func, "attr", None)
+                for n in ast.walk(fn)
+                if isinstance(n, ast.Call)
+            }
+            if calls & set(names):
+                out.append(fn.name)
+    return out
+
+
+def evidence_cells(nb, chapter: str, claim_ids: list[str]) -> dict[str, int]:
+    """Claim id -> index of the code cell that decided it: the cell naming the id, else the cell that calls the
+    function of ``genrep.report.papers.<chapter>`` that names it (or a caller of that function)."""
+    code = [(i, _text(c.get("source"))) for i, c in enumerate(nb.cells) if c.get("cell_type") == "code"]
+    lib = _library_source(chapter)
+    out = {}
+    for cid in claim_ids:
+        hit = next((i for i, src in code if f'"{cid}"' in src or f"'{cid}'" in src), None)
+        if hit is None and lib:
+            fns = _functions_deciding(lib, cid)
+            for names in (fns, _callers(lib, fns) if fns else []):
+                pat = re.compile(r"\b(?:{})\(".format("|".join(map(re.escape, names)))) if names else None
+                hit = next((i for i, src in code if pat and pat.search(src)), None)
+                if hit is not None:
+                    break
+        if hit is not None:
+            out[cid] = hit
+    return out
+
+
+def present_notebook(nb, chapter: str) -> None:
+    """Presentation for readers, in place and idempotent: figures get captions and alt text; a notebook that
+    decides claims (a summary) also gets its code folded (``hide-input``: one click away), its claims table
+    rendered by :mod:`genrep.report.render` in place of the raw frame (a row per claim, ``id=claim-<id>``),
+    and an anchor ``evidence-<id>`` before the cell that decided each claim."""
+    from .render import ClaimsTable, claim_keys, evidence_anchor, split_kinds
+
+    notebook = nb.metadata.get("genrep_notebook") or ""
+    params = (nb.metadata.get("papermill") or {}).get("parameters") or {}
+    tier = str(params.get("tier", ""))
+    caption_figures(nb, f"{chapter}-{notebook}", tier)
+    checks = _checks_of(nb)
+    if not is_summary(nb) and checks is None:
+        return
+    for cell in nb.cells:
+        if cell.get("cell_type") == "code" and not set(_tags(cell)) & set(HIDE_TAGS + ("parameters",)):
+            cell.setdefault("metadata", {}).setdefault("tags", []).append("hide-input")
+    if checks is None:
+        return
+    nb.cells = [c for c in nb.cells if EVIDENCE_MARK not in _tags(c)]
+    claims, _ = split_kinds(checks)
+    keys = claim_keys(claims)
+    found = evidence_cells(nb, chapter, sorted({c["id"] for c in claims if c["id"]}))
+    where = {k: found[c["id"]] for k, c in zip(keys, claims, strict=True) if c["id"] in found}
+    finish = next(
+        (
+            i
+            for i, c in reversed(list(enumerate(nb.cells)))
+            if c.get("cell_type") == "code" and any(w in _text(c.get("source")) for w in WRITES_CHECKS)
+        ),
+        None,
+    )
+    if finish is None and where:  # checks written inside a library call: the cell that decided the most claims
+        counts = {i: list(where.values()).count(i) for i in set(where.values())}
+        finish = max(counts, key=lambda i: (counts[i], i))
+    if finish is not None:
+        cell = nb.cells[finish]
+        table = ClaimsTable(checks, evidence={k: f"#{evidence_anchor(k)}" for k in keys})
+        keep = [
+            o
+            for o in cell.get("outputs", [])
+            if o.get("output_type") != "execute_result" and (o.get("metadata") or {}).get("genrep") != CLAIMS_MARK
+        ]
+        out = nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": table._repr_html_(), "text/plain": f"{len(keys)} claims (checks.json)"},
+            metadata={"genrep": CLAIMS_MARK},
+        )
+        cell["outputs"] = [*keep, out]
+        for k in keys:
+            where.setdefault(k, finish)
+    by_cell: dict[int, list[str]] = {}
+    for cid, i in where.items():
+        by_cell.setdefault(i, []).append(cid)
+    for i in sorted(by_cell, reverse=True):
+        spans = "".join(f'<span id="{evidence_anchor(cid)}"></span>' for cid in by_cell[i])
+        md = nbformat.v4.new_markdown_cell(spans, metadata={"tags": [EVIDENCE_MARK]})
+        if nb.get("nbformat_minor", 5) >= 5:
+            md["id"] = f"evidence-{i}"
+        else:
+            md.pop("id", None)
+        nb.cells.insert(i, md)
 
 
 def clean_file(src: Path, dest: Path | None = None, root: Path | None = None) -> bool:
     """Clean the notebook ``src`` into ``dest`` (default: in place). Returns whether the text changed."""
     src, dest = Path(src), Path(dest or src)
     before = src.read_text()
-    nb = clean_notebook(nbformat.reads(before, as_version=4), root, label=checks_label(dest.parent.name, dest.stem))
+    nb = nbformat.reads(before, as_version=4)
+    nb.metadata["genrep_notebook"] = dest.stem
+    nb = clean_notebook(nb, root, label=checks_label(dest.parent.name, dest.stem), chapter=dest.parent.name)
     after = nbformat.writes(nb)
     after += "" if after.endswith("\n") else "\n"
     changed = after != before

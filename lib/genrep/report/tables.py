@@ -23,6 +23,25 @@ TIER_NOTE = {
 NOT_TESTABLE = "not testable at this tier"
 DECISIONS = ("replicated", "not replicated", "inconclusive")  # what the numbers of a testable tier can say
 VERDICTS = (*DECISIONS, NOT_TESTABLE)
+NOT_COMPUTED = "not computed at this tier"  # the note of a declared claim a run did not compute
+SANITY_RESULTS = ("pass", "fail", "not run")  # what a sanity check shows (never a verdict, never counted)
+KINDS = ("claim", "sanity")
+
+
+def counted(kind: str, verdict_word: str) -> bool:
+    """Whether a check counts on the scoreboard: a claim (not a sanity check) with a decided verdict."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; valid kinds: {', '.join(KINDS)}")
+    return kind == "claim" and verdict_word in DECISIONS
+
+
+def sanity_result(ok: bool | None, tier: str, min_tier: str | None = None) -> str:
+    """'pass' / 'fail' for a sanity check that ran ('not run' when ``ok`` is None or the tier is below its
+    ``min_tier``); unlike a claim, a sanity check holds at the reduced tier too."""
+    if min_tier is not None and tier_rank(tier) < tier_rank(min_tier):
+        return "not run"
+    tier_rank(tier)
+    return "not run" if ok is None else ("pass" if ok else "fail")
 
 
 def tier_rank(tier: str) -> int:

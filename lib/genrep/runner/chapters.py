@@ -7,6 +7,8 @@ order and dependencies, errata) and ``tiers/{reduced,cpu,budget,full}.yaml``::
     # tiers/reduced.yaml
     description: CPU smoke run on subsets
     jobs: 1                            # optional: arms in parallel when --jobs is not given
+    threads: 1                         # optional: CPU threads of every arm's kernel (default: 1 for reduced
+                                       # and cpu, unpinned for budget/full); in the cache key
     params: {seed: 0}                  # for every notebook that declares the name
     notebooks:
       02_disturbances:
@@ -67,8 +69,16 @@ from genrep.paths import chapters_dir
 from genrep.report.tables import TIERS
 
 INJECTED = ("tier", "results_dir", "runs_dir")  # every notebook declares these; the runner sets them
-TIER_KEYS = {"description", "jobs", "params", "notebooks"}
+TIER_KEYS = {"description", "jobs", "threads", "params", "notebooks"}
+# CPU threads of each arm's kernel where a tier does not say: pinned on the CPU tiers (the thread count changes
+# the numbers a CPU computes), left to torch on the GPU tiers
+DEFAULT_THREADS = {"reduced": 1, "cpu": 1}
 NB_KEYS = {"params", "arms"}
+CHAPTER_KEYS = {"order", "title", "paper", "summary", "notebooks", "errata", "items"}
+# one entry of ``items:`` (the paper's tables, figures and ablations): a producer (notebook, file, tiers, optional
+# arm, needs, note), a text cell of a notebook (notebook, text), or ``out_of_scope:`` / ``missing:`` with the reason
+ITEM_KEYS = {"id", "caption", "notebook", "arm", "file", "text", "tiers", "needs", "note", "out_of_scope", "missing"}
+GPU_TIERS = ("budget", "full")
 OPS = {
     ">=": operator.ge,
     "<=": operator.le,
@@ -132,6 +142,7 @@ class Arm:
     notebook: Notebook
     arm: str | None
     params: dict  # effective parameters, without the injected paths
+    threads: int | None = None  # CPU threads pinned for its kernel (the tier's ``threads:``), None: unpinned
 
     @property
     def id(self) -> str:
@@ -342,7 +353,15 @@ class Chapter:
         jobs = cfg.get("jobs", 1)
         if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
             raise ConfigError(f"{path}: jobs must be an integer >= 1, got {jobs!r}")
+        threads = cfg.get("threads")
+        if threads is not None and (not isinstance(threads, int) or isinstance(threads, bool) or threads < 1):
+            raise ConfigError(f"{path}: threads must be an integer >= 1 (or absent), got {threads!r}")
         return cfg
+
+    def tier_threads(self, tier: str) -> int | None:
+        """The CPU threads each arm's kernel runs with at ``tier`` (its ``threads:``, else the tier's default;
+        None: not pinned)."""
+        return self.tier_config(tier).get("threads", DEFAULT_THREADS.get(tier))
 
     def tier_jobs(self, tier: str) -> int:
         """How many arms the tier runs in parallel when ``--jobs`` is not given (its ``jobs:``, else 1)."""
@@ -355,6 +374,7 @@ class Chapter:
         (``--set``) take the types of the defaults, and with ``check`` every value of the returned arms
         must meet its constraints (see the module docstring)."""
         cfg = self.tier_config(tier)
+        threads = self.tier_threads(tier)
         tier_file = self.dir / "tiers" / (tier + ".yaml")
         where = f" in {tier_file}"
         nb_cfgs = cfg.get("notebooks") or {}
@@ -405,7 +425,7 @@ class Chapter:
                 sources = {k: f"from {rel}" for k in params}
                 params.update(over)
                 sources.update({k: "from --set" for k in over})
-                arm = Arm(self.name, tier, nb, None if arm_name is None else str(arm_name), params)
+                arm = Arm(self.name, tier, nb, None if arm_name is None else str(arm_name), params, threads)
                 if check:
                     check_values(nb, params, f"{self.name}/{tier} {arm.id}", sources)
                 if arm.selected_by(only):  # not another arm of a notebook selected by arm id
@@ -449,6 +469,76 @@ def _outputs(value, where: str) -> list[str]:
     return list(value)
 
 
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _items(value, notebooks: dict, where: str) -> list[dict]:
+    """The ``items:`` of chapter.yaml, validated: each names its producer (``notebook`` and the ``file`` it writes
+    into ``results/<chapter>/<tier>/<notebook or notebook-arm>/`` at each of its ``tiers``; ``needs:`` says what an
+    item produced only at budget/full needs; ``arm`` is a glob over the arm names), or names the notebook whose
+    markdown shows it (``text:`` what it shows), or says ``out_of_scope:`` / ``missing:`` with the reason."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: items must be a list of mappings (id, caption, producer), got {value!r}")
+    seen: set[str] = set()
+    for i, e in enumerate(value):
+        if not isinstance(e, dict):
+            raise ConfigError(f"{where}: items[{i}] must be a mapping with id and caption, got {e!r}")
+        at = f"{where}: item {e.get('id', f'#{i}')!r}"
+        bad = set(e) - ITEM_KEYS
+        if bad:
+            raise ConfigError(f"{at}: unknown key(s) {sorted(bad)}; allowed: {sorted(ITEM_KEYS)}")
+        for k in ("id", "caption"):
+            if not _text(e.get(k)):
+                raise ConfigError(f"{at}: {k} must be non-empty text")
+        if e["id"] in seen:
+            raise ConfigError(f"{at}: the id is declared twice")
+        seen.add(e["id"])
+        kinds = [k for k in ("file", "text", "out_of_scope", "missing") if k in e]
+        if len(kinds) != 1:
+            raise ConfigError(
+                f"{at}: give exactly one of file (with notebook and tiers), text (with notebook), out_of_scope: "
+                f"reason, missing: what it needs; got {kinds or 'none'}"
+            )
+        if kinds[0] == "text":
+            if e.get("notebook") not in notebooks:
+                raise _unknown("notebook", str(e.get("notebook")), notebooks, f" (producer of {at})")
+            if not _text(e["text"]):
+                raise ConfigError(f"{at}: text must say what the notebook's markdown shows")
+            extra = {"arm", "tiers", "needs"} & set(e)
+            if extra:
+                raise ConfigError(f"{at}: an item shown as text in a notebook has no {sorted(extra)}")
+            continue
+        if kinds[0] != "file":
+            if not _text(e[kinds[0]]):
+                raise ConfigError(f"{at}: {kinds[0]} must be non-empty text (the reason)")
+            extra = {"notebook", "arm", "tiers", "needs"} & set(e)
+            if extra:
+                raise ConfigError(f"{at}: an item that is {kinds[0]} names no producer; remove {sorted(extra)}")
+            continue
+        if e.get("notebook") not in notebooks:
+            raise _unknown("notebook", str(e.get("notebook")), notebooks, f" (producer of {at})")
+        f = e["file"]
+        if not _text(f) or Path(f).is_absolute() or ".." in Path(f).parts:
+            raise ConfigError(f"{at}: file must be a file name inside the arm's results folder, got {f!r}")
+        if "arm" in e and not _text(e["arm"]):
+            raise ConfigError(f"{at}: arm must be non-empty text, got {e['arm']!r}")
+        tiers = e.get("tiers")
+        if not isinstance(tiers, list) or not tiers:
+            raise ConfigError(f"{at}: tiers must be a non-empty list of tiers ({', '.join(TIERS)}), got {tiers!r}")
+        for t in tiers:
+            if t not in TIERS:
+                raise _unknown("tier", str(t), TIERS, f" in {at}")
+        if all(t in GPU_TIERS for t in tiers) and not _text(e.get("needs")):
+            raise ConfigError(f"{at}: an item produced at {'/'.join(tiers)} only must say what it needs (needs:)")
+        for k in ("needs", "note"):
+            if k in e and not _text(e[k]):
+                raise ConfigError(f"{at}: {k} must be non-empty text")
+    return value
+
+
 def load_chapter(name: str, root: Path | None = None) -> Chapter:
     root = root or chapters_dir()
     names = list_chapters(root)
@@ -456,6 +546,9 @@ def load_chapter(name: str, root: Path | None = None) -> Chapter:
         raise _unknown("chapter", name, names)
     d = root / name
     meta = yaml.safe_load((d / "chapter.yaml").read_text()) or {}
+    bad = set(meta) - CHAPTER_KEYS
+    if bad:
+        raise ConfigError(f"{d / 'chapter.yaml'}: unknown key(s) {sorted(bad)}; allowed: {sorted(CHAPTER_KEYS)}")
     entries = meta.get("notebooks") or []
     files = {p.stem: p for p in sorted(d.glob("[0-9][0-9]_*.py"))}
     notebooks: dict[str, Notebook] = {}
@@ -483,4 +576,5 @@ def load_chapter(name: str, root: Path | None = None) -> Chapter:
     unlisted = set(files) - set(notebooks)
     if unlisted:
         raise ConfigError(f"{d / 'chapter.yaml'}: notebooks not listed under 'notebooks': {sorted(unlisted)}")
+    _items(meta.get("items"), notebooks, str(d / "chapter.yaml"))
     return Chapter(name, d, meta, notebooks)

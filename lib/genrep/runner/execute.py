@@ -93,9 +93,10 @@ def stop_requested() -> bool:
     return _STOP.is_set()
 
 
-def interrupt_kernels() -> int:
-    """Send SIGINT to every running kernel (a ``KeyboardInterrupt`` in the running cell); returns how many."""
-    return _signal_kernels(signal.SIGINT)
+def interrupt_kernels(signum: int = signal.SIGINT) -> int:
+    """Send ``signum`` (SIGINT: a ``KeyboardInterrupt`` in the running cell; SIGTERM: ``train_loop`` saves and
+    stops, naming SIGTERM) to every running kernel; returns how many."""
+    return _signal_kernels(signum)
 
 
 def kill_kernels() -> int:

@@ -47,9 +47,10 @@ from genrep.report.publish import publish_notebook, thin_figures
 from genrep.report.tables import TIERS
 from genrep.runtime.signals import SignalHandlers
 
-from . import cache
+from . import cache, faults
 from .chapters import Arm, Chapter, ConfigError, _unknown, load_chapter
 from .execute import execute, imports_file, interrupt_kernels, kill_kernels, request_stop, reset_stop, stop_requested
+from .gitstate import git_diff, git_sources
 from .ray_executor import EXECUTORS, execute_on_ray, require_ray, start
 
 
@@ -133,6 +134,17 @@ def stale_arms(arms: list[Arm]) -> dict[str, str]:
     return why
 
 
+def downstream(ids: set[str], arms: list[Arm]) -> set[str]:
+    """The arms that depend on any of ``ids``, directly or down the chain."""
+    out: set[str] = set()
+    frontier = set(ids)
+    while frontier:
+        nxt = {a.id for a in arms if a.id not in out and any(u.id in frontier for u in upstream(a, arms))}
+        out |= nxt
+        frontier = nxt
+    return out
+
+
 def missing_outputs(arm: Arm) -> list[str]:
     """The declared ``outputs:`` of ``arm`` (chapter.yaml) that its runs folder lacks. runs/ is not committed,
     so on a clean clone every cached arm lacks them."""
@@ -171,19 +183,59 @@ def arm_base_key(arm: Arm, arms: list[Arm], keys: dict, data: dict | None = None
     ups = {a.id: keys.get(a.id) for a in upstream(arm, arms)}
     if any(k is None for k in ups.values()):
         return None
-    return cache.base_key(arm, data if data is not None else data_manifest(), ups)
+    return cache.base_key(arm, data if data is not None else data_manifest(), ups, arm_env(arm))
+
+
+def arm_env(arm: Arm) -> dict:
+    """What besides code, parameters and data changes the arm's numbers (part of its base key)."""
+    return cache.run_env(arm.threads, arm.params.get("device"))
 
 
 def cache_lookup(arm: Arm, base: str | None) -> cache.Lookup:
     if base is None:
         return cache.Lookup(None, "an input re-runs")
-    return cache.lookup(_read_json(arm_paths(arm)[0] / "run.json"), base)
+    res = arm_paths(arm)[0]
+    return cache.lookup(_read_json(res / "run.json"), base, res_dir=res)
 
 
-def compute_keys(arms: list[Arm], chapter: Chapter | None = None) -> tuple[dict, dict, dict]:
+def source_files(arm: Arm, imports: dict | None = None) -> list[Path]:
+    """The files an arm's numbers come from: its notebook, chapter.yaml, the tier file, paper.yaml, and the
+    library modules its kernel imported (all of ``lib/genrep`` before the run, when they are not known yet)."""
+    ch_dir = arm.notebook.path.parent
+    files = [arm.notebook.path, ch_dir / "chapter.yaml", ch_dir / "tiers" / f"{arm.tier}.yaml", ch_dir / "paper.yaml"]
+    lib = cache.library_root()
+    if imports is None:
+        files.append(lib)
+    else:
+        files += [lib.parent / f for f in imports]
+    return files
+
+
+def allow_dirty() -> bool:
+    return os.environ.get("GENREP_ALLOW_DIRTY", "") not in ("", "0")
+
+
+def dirty_refusal(arm: Arm, state: dict) -> str | None:
+    """Why results of ``arm`` may not be published from this working tree (None when they may): above
+    ``reduced`` every file a published number comes from must be committed, so that the commit a reader
+    checks out re-makes it. ``--allow-dirty`` (GENREP_ALLOW_DIRTY=1) publishes anyway, with the diff stored."""
+    if arm.tier == "reduced" or allow_dirty() or not state.get("dirty"):
+        return None
+    files = state["dirty_files"]
+    more = f" and {len(files) - 5} more" if len(files) > 5 else ""
+    return (
+        f"uncommitted changes in {', '.join(files[:5])}{more}: the {arm.tier} tier publishes only from committed "
+        f"sources (commit them first, or pass --allow-dirty to publish with the diff stored beside the results)"
+    )
+
+
+def compute_keys(
+    arms: list[Arm], chapter: Chapter | None = None, as_recorded: set[str] | None = None
+) -> tuple[dict, dict, dict]:
     """(cache keys, base keys, lookups) of ``arms`` in dependency order: the cache key of an arm that is a
     cache hit, else None (it is known once the arm has run); the base key, else None while an input's key
-    is unknown."""
+    is unknown. Arms in ``as_recorded`` that are not current but finished earlier count with the key their
+    ``run.json`` records (``--inputs-as-recorded``: re-run a summary over the committed results of its inputs)."""
     data = data_manifest()
     keys: dict[str, str | None] = {}
     bases: dict[str, str | None] = {}
@@ -192,6 +244,11 @@ def compute_keys(arms: list[Arm], chapter: Chapter | None = None) -> tuple[dict,
         bases[arm.id] = arm_base_key(arm, arms, keys, data)
         looks[arm.id] = cache_lookup(arm, bases[arm.id])
         keys[arm.id] = looks[arm.id].key
+        if keys[arm.id] is None and as_recorded and arm.id in as_recorded:
+            rec = _read_json(arm_paths(arm)[0] / "run.json")
+            if rec.get("status") == "ok" and rec.get("cache_key"):
+                keys[arm.id] = rec["cache_key"]
+                looks[arm.id] = cache.Lookup(rec["cache_key"], f"as recorded, though {looks[arm.id].why}")
     return keys, bases, looks
 
 
@@ -235,14 +292,18 @@ def chapter_lock(chapter: str, tier: str):
         ) from None
     except OSError as e:  # a file system without locks: run unlocked rather than not at all
         print(f"warning: cannot lock {_rel(path)} ({e}); running without the lock", flush=True)
-    f.seek(0)
-    old = f.read().strip()
-    if old and old != str(os.getpid()):
-        print(f"note: taking over the lock of {chapter}/{tier} from pid {old}, which is no longer running", flush=True)
-    f.seek(0)
-    f.truncate()
-    f.write(f"{os.getpid()}\n")
-    f.flush()
+    try:
+        f.seek(0)
+        old = f.read().strip()
+        if old and old != str(os.getpid()):
+            print(f"note: taking over the lock of {chapter}/{tier} from pid {old}, no longer running", flush=True)
+        f.seek(0)
+        f.truncate()
+        f.write(f"{os.getpid()}\n")
+        f.flush()
+    except OSError:  # e.g. a full runs folder: release the file before the error is reported
+        f.close()
+        raise
     try:
         yield
     finally:
@@ -295,10 +356,13 @@ def find_checkpoint(run: Path) -> tuple[Path, int, int | None] | None:
 
 def _prepare_runs_dir(arm: Arm, key: str, force: bool) -> None:
     """Keep a checkpoint only when it belongs to this exact configuration, ``key`` being the base key
-    (notebook, parameters, data, inputs); a library edit keeps it (the resume says which files changed)."""
+    (notebook, parameters, data, inputs); a library edit keeps it (the resume says which files changed).
+    ``--force`` starts afresh, except to resume its own interrupted forced run of the same configuration
+    (``forced.txt``), so that "run the same command again to resume" holds for a forced run too."""
     _, run, _ = arm_paths(arm)
-    stamp = run / "cache_key.txt"
-    if run.exists() and (force or not stamp.exists() or stamp.read_text().strip() != key):
+    stamp, forced = run / "cache_key.txt", run / "forced.txt"
+    own_forced = force and forced.is_file() and forced.read_text().strip() == key
+    if run.exists() and not own_forced and (force or not stamp.exists() or stamp.read_text().strip() != key):
         if any(run.iterdir()):
             why = "--force" if force else "a different configuration"
             print(f"      discarding checkpoints in {_rel(run)} ({why})", flush=True)
@@ -307,7 +371,8 @@ def _prepare_runs_dir(arm: Arm, key: str, force: bool) -> None:
         ck = find_checkpoint(run)
         if ck is not None:
             of = f" of {ck[2]}" if ck[2] else ""
-            print(f"      found a checkpoint (step {ck[1]}{of}) in {_rel(ck[0])}: the run resumes from it", flush=True)
+            what = "the interrupted forced run" if own_forced else "the run"
+            print(f"      found a checkpoint (step {ck[1]}{of}) in {_rel(ck[0])}: {what} resumes from it", flush=True)
             old = _read_json(run / "library.json")
             now = cache.library_snapshot()
             changed = sorted(f for f in set(old) | set(now) if old.get(f) != now.get(f)) if old else []
@@ -321,6 +386,8 @@ def _prepare_runs_dir(arm: Arm, key: str, force: bool) -> None:
             return
     run.mkdir(parents=True, exist_ok=True)
     stamp.write_text(key + "\n")
+    if force:
+        forced.write_text(key + "\n")
     write_json(run / "library.json", cache.library_snapshot())
 
 
@@ -381,7 +448,6 @@ def standin_refusal(arm: Arm, new: Path, old: Path) -> str | None:
 
 
 def _swap_in(new: Path, final: Path) -> None:
-    thin_figures(new)  # committed figures as palette PNGs where that saves a third
     old = final.with_name(f".{final.name}.old-{os.getpid()}")
     if final.exists():
         final.rename(old)
@@ -390,7 +456,47 @@ def _swap_in(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _run_arm(
+def _run_arm(arm: Arm, base: str, *args, **kw) -> tuple[str, str, float, str | None]:
+    """:func:`_run_arm_inner`, with a full disk or an unwritable folder reported as one line naming the folder
+    and the variable that moves it (checked before the run too), and no temporary folder left behind."""
+    t0 = time.time()
+    res, run, executed = arm_paths(arm)
+    need = faults.tree_mb(run)
+    bad = faults.preflight([res.parent, run.parent, executed.parent])
+    if bad:
+        return _failed(arm, "failed", bad, 0.0, base, None)
+    try:
+        st, err, secs, key = _run_arm_inner(arm, base, *args, **kw)
+    except OSError as e:
+        msg = faults.describe(e, run, need)
+        if msg is None:
+            raise
+        tag = f"tmp-{os.getpid()}"
+        shutil.rmtree(res.with_name(f".{res.name}.{tag}"), ignore_errors=True)
+        executed.with_name(f".{arm.id}.{tag}.ipynb").unlink(missing_ok=True)
+        return _failed(arm, "failed", msg, time.time() - t0, base, None)
+    if st == "failed":
+        low_space = any(shutil.disk_usage(p).free < 8 * 2**20 for p in (run.parent, res.parent) if p.exists())
+        named = faults.describe_text(err, run) or (
+            faults.describe(OSError(28, "No space left on device"), run, need) if low_space else None
+        )
+        if named:
+            err = f"{named} (the notebook said: {err[:160]})"
+            _record_error(arm, err)
+    return st, err, secs, key
+
+
+def _record_error(arm: Arm, err: str) -> None:
+    path = arm_paths(arm)[0] / "last_failure.json"
+    rec = _read_json(path)
+    if rec:
+        try:
+            write_json(path, {**rec, "error": err})
+        except OSError:
+            pass
+
+
+def _run_arm_inner(
     arm: Arm,
     base: str,
     force: bool,
@@ -399,13 +505,17 @@ def _run_arm(
     procs: dict,
     upstream_keys: dict | None = None,
     executor: str = "local",
+    extra_record: dict | None = None,
 ) -> tuple[str, str, float, str | None]:
     """Run one arm (pre-run key ``base``) into temporary paths; swap the results in on success. Returns
     (status, error, seconds, cache key) with status ``ok``, ``failed``, ``paused`` (the notebook raised
     ``TrainingPaused`` at ``max_minutes``; its checkpoint resumes it) or ``interrupted``; the cache key
-    (base key + the hashes of the modules the kernel imported) only when ok."""
+    (base key + the hashes of the modules the kernel imported + the hand-off files it left) only when ok."""
 
     res, run, executed = arm_paths(arm)
+    refusal = dirty_refusal(arm, git_sources(source_files(arm)))
+    if refusal:  # before an hour of work, not after it
+        return _failed(arm, "failed", refusal, 0.0, base, None)
     _prepare_runs_dir(arm, base, force)
     snapshot = cache.library_snapshot()  # the library as this run starts
     tag = f"tmp-{os.getpid()}"
@@ -419,7 +529,8 @@ def _run_arm(
     if executor == "ray":
         ok, err, secs = execute_on_ray(arm, run_inj, inj, tmp_nb, tmp_res)
     elif jobs == 1:
-        ok, err, secs = execute(arm, run_inj, tmp_nb, live=True, shown=inj)
+        with pinned_threads(arm.threads):  # the kernel inherits this process's environment
+            ok, err, secs = execute(arm, run_inj, tmp_nb, live=True, shown=inj)
     else:
         log = executed.with_suffix(".log")
         ok, err, secs = _execute_subprocess(arm, run_inj, inj, tmp_nb, log, slot, procs, jobs)
@@ -448,7 +559,13 @@ def _run_arm(
         if refusal:
             ok, err = False, refusal
     imports = cache.import_hashes(cache.imported_files(kernel_imports), snapshot) if ok else {}
-    key = cache.full_key(base, imports) if ok else None
+    git = git_sources(source_files(arm, imports)) if ok else {}
+    if ok:
+        refusal = dirty_refusal(arm, git)  # a file edited while the arm ran
+        if refusal:
+            ok, err = False, refusal
+    handoff = cache.handoff_hashes(run, arm.notebook.outputs) if ok else {}
+    key = cache.full_key(base, imports, handoff or None) if ok else None
     status = (
         "ok" if ok else "interrupted" if stop_requested() else "paused" if err.startswith(PAUSED_ERROR) else "failed"
     )
@@ -461,30 +578,60 @@ def _run_arm(
         key or base,
         status,
     )
-    if ok:
-        rec = run_record(
-            chapter=arm.chapter,
-            tier=arm.tier,
-            arm=arm.id,
-            notebook=arm.notebook.name,
-            params=inj,
-            cache_key=key,
-            wall_s=secs,
-            status="ok",
-            data=data_manifest(),
-            executed=_rel(executed),
-            extra={**_throughput(tmp_res), "base_key": base, "upstream": upstream_keys or {}, "imports": imports},
-        )
-        write_json(tmp_res / "run.json", rec)
+    if not ok:
         if tmp_nb.exists():
-            tmp_nb.replace(executed)
-        _swap_in(tmp_res, res)
-        failed_notebook(arm).unlink(missing_ok=True)
-        return status, err, secs, key
-    kept = _read_json(res / "run.json").get("status") == "ok"
+            tmp_nb.replace(failed_notebook(arm))
+        return _failed(arm, status, err, secs, base, tmp_res)
+    if git.get("dirty"):  # published anyway (--allow-dirty): what differed from the commit, beside the results
+        (tmp_res / "dirty.diff").write_text(git_diff(git["dirty_files"]))
+    thin_figures(tmp_res)  # committed figures as palette PNGs where that saves a third
+    rec = run_record(
+        chapter=arm.chapter,
+        tier=arm.tier,
+        arm=arm.id,
+        notebook=arm.notebook.name,
+        params=inj,
+        cache_key=key,
+        wall_s=secs,
+        status="ok",
+        data=data_manifest(),
+        executed=_rel(executed),
+        extra={
+            **_throughput(tmp_res),
+            "key_scheme": cache.KEY_SCHEME,
+            "base_key": base,
+            "env": arm_env(arm),
+            "upstream": upstream_keys or {},
+            "imports": imports,
+            "handoff": handoff,
+            "results": cache.result_hashes(tmp_res),
+            "git": {**git, "allow_dirty": bool(git.get("dirty"))},
+            **(extra_record or {}),
+        },
+    )
+    write_json(tmp_res / "run.json", rec)
+    (run / "forced.txt").unlink(missing_ok=True)  # finished: the next --force starts afresh
     if tmp_nb.exists():
-        tmp_nb.replace(failed_notebook(arm))
-    shutil.rmtree(tmp_res, ignore_errors=True)
+        tmp_nb.replace(executed)
+    _swap_in(tmp_res, res)
+    failed_notebook(arm).unlink(missing_ok=True)
+    return status, err, secs, key
+
+
+def _failed(arm: Arm, status: str, err: str, secs: float, base: str, tmp_res: Path | None):
+    """Record a run that did not finish (``last_failure.json``); the earlier results stay as they were."""
+    res = arm_paths(arm)[0]
+    kept = _read_json(res / "run.json").get("status") == "ok"
+    if tmp_res is not None:
+        shutil.rmtree(tmp_res, ignore_errors=True)
+    try:
+        _write_failure(res, status, err, secs, base, arm, kept)
+    except OSError as e:  # the results folder itself cannot take it: the message still says what happened
+        print(f"      (could not write {_rel(res / 'last_failure.json')}: {faults.describe(e, res) or e})", flush=True)
+    return status, err, secs, None
+
+
+def _write_failure(res: Path, status: str, err: str, secs: float, base: str, arm: Arm, kept: bool) -> None:
     write_json(
         res / "last_failure.json",
         {
@@ -493,12 +640,30 @@ def _run_arm(
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "wall_s": round(secs, 2),
             "base_key": base,
-            "params": inj,
+            "params": injected_params(arm),
             "executed_notebook": _rel(failed_notebook(arm)),
             "earlier_results_kept": kept,
         },
     )
-    return status, err, secs, None
+
+
+@contextmanager
+def pinned_threads(threads: int | None):
+    """Run the block with every BLAS/OpenMP/torch thread pool of the kernels it starts sized to ``threads``
+    (the tier's pinned count; None leaves the environment alone)."""
+    if not threads:
+        yield
+        return
+    saved = {v: os.environ.get(v) for v in BLAS_THREAD_VARS}
+    os.environ.update({v: str(threads) for v in BLAS_THREAD_VARS})
+    try:
+        yield
+    finally:
+        for v, old in saved.items():
+            if old is None:
+                os.environ.pop(v, None)
+            else:
+                os.environ[v] = old
 
 
 def _throughput(res: Path) -> dict:
@@ -507,6 +672,13 @@ def _throughput(res: Path) -> dict:
 
 
 BLAS_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def arm_job_env(environ: dict, jobs: int, threads: int | None) -> dict:
+    """A parallel arm's environment: the tier's pinned thread count where it has one, else :func:`job_env`."""
+    if threads:
+        return {**environ, **{v: str(threads) for v in BLAS_THREAD_VARS}}
+    return job_env(environ, jobs)
 
 
 def job_env(environ: dict, jobs: int, cpus: int | None = None) -> dict:
@@ -526,7 +698,7 @@ def _execute_subprocess(
 ) -> tuple[bool, str, float]:
     """One arm in a child process (so each can have its own GPU); output goes to a log file. The child
     has its own session: the runner forwards interrupts to it (SIGINT: save and stop; SIGTERM: stop now)."""
-    env = job_env(os.environ, jobs)
+    env = arm_job_env(os.environ, jobs, arm.threads)
     try:
         import torch
 
@@ -542,6 +714,7 @@ def _execute_subprocess(
         "notebook": arm.notebook.name,
         "arm": arm.arm,
         "params": arm.params,
+        "threads": arm.threads,
         "injected": inj,
         "shown": shown,
         "executed": str(executed),
@@ -589,9 +762,9 @@ class _Interrupts(SignalHandlers):
             file=sys.stderr,
             flush=True,
         )
-        interrupt_kernels()
+        interrupt_kernels(signum)  # the kernels get the signal the runner got, so training names it
         for p in list(self.procs.values()):
-            _send(p.pid, signal.SIGINT)
+            _send(p.pid, signal.SIGINT if signum == signal.SIGINT else signal.SIGUSR1)
 
     def hard_stop(self) -> None:
         for p in list(self.procs.values()):
@@ -680,6 +853,52 @@ def publish(ch: Chapter, tier: str, arms: list[Arm], keys: dict[str, str]) -> bo
     return True
 
 
+def refresh_page(arm: Arm, target: Path) -> bool:
+    """Bring the published notebook ``target`` of a cached arm up to date with its source's markdown, comments
+    and layout (edits that keep the cache key, so nothing executes): cells are matched one to one, the run's
+    outputs stay. Returns whether the page changed; a notebook whose cells do not line up is left alone."""
+    import jupytext
+
+    try:
+        src = jupytext.reads(arm.notebook.source, fmt="py:percent").cells
+        nb = nbformat.read(target, as_version=4)
+    except Exception:
+        return False
+    skip = {"injected-parameters", "run-parameters"}
+    body = [c for c in nb.cells if not skip & set(c.get("metadata", {}).get("tags", []))]
+    if len(body) != len(src) or any(a.cell_type != b.cell_type for a, b in zip(body, src, strict=True)):
+        return False
+    if any(
+        a.cell_type == "code" and cache.python_code_hash(a.source) != cache.python_code_hash(b.source)
+        for a, b in zip(body, src, strict=True)
+    ):
+        return False  # code that differs: not the page of this run
+    changed, titled = False, arm.arm is None
+    for cell, new in zip(body, src, strict=True):
+        text = new.source
+        if cell.cell_type == "markdown" and not titled and text.lstrip().startswith("# "):
+            first, _, rest = text.lstrip().partition("\n")
+            text = f"{first} — {arm.arm}" + ("\n" + rest if rest else "")
+            titled = True
+        if cell.source != text:
+            cell.source, changed = text, True
+    if changed:
+        nbformat.write(nb, target)
+    return changed
+
+
+def refresh_pages(ch: Chapter, tier: str, arms: list[Arm], ran: set[str]) -> list[str]:
+    """:func:`refresh_page` for every published arm of the tier that did not run now; returns the arms updated."""
+    if published_tier(ch.name) != tier:
+        return []
+    done = []
+    for arm in arms:
+        target = book_dir() / ch.name / f"{arm.id}.ipynb"
+        if arm.id not in ran and target.exists() and refresh_page(arm, target):
+            done.append(arm.id)
+    return done
+
+
 def _book_incomplete(chapter: str, tier: str, arms: list[Arm]) -> bool:
     return published_tier(chapter) == tier and any(not (book_dir() / chapter / f"{a.id}.ipynb").exists() for a in arms)
 
@@ -695,12 +914,21 @@ def replicate(
     do_publish: bool = True,
     allow_standins: bool = False,
     executor: str = "local",
+    allow_dirty: bool = False,
+    inputs_as_recorded: bool = False,
 ) -> int:
     """Run a chapter; returns a process exit code (0 when every arm succeeded or was cached, 130 when
     interrupted). ``jobs=None`` takes the tier's ``jobs:`` (else 1). Results made on procedural stand-ins are
-    refused above ``reduced`` and where they would replace real-data results, unless ``allow_standins``."""
+    refused above ``reduced`` and where they would replace real-data results, unless ``allow_standins``;
+    results from uncommitted sources are refused above ``reduced`` unless ``allow_dirty``. With
+    ``inputs_as_recorded`` the selected arms (``only``) read the arms they need as those last ran, even when
+    those are no longer current (their run.json names them in ``inputs_as_recorded``)."""
     if allow_standins:
         os.environ["GENREP_ALLOW_STANDINS"] = "1"
+    if allow_dirty:
+        os.environ["GENREP_ALLOW_DIRTY"] = "1"
+    if inputs_as_recorded and not only:
+        raise ConfigError("--inputs-as-recorded needs --notebook: it re-runs the selected arms over recorded inputs")
     if tier not in TIERS:
         raise _unknown("tier", tier, TIERS)
     if jobs is not None and (not isinstance(jobs, int) or jobs < 1):
@@ -718,7 +946,7 @@ def replicate(
         jobs = max(jobs, len(full))  # Ray queues the tasks by the resources they ask for
     with chapter_lock(chapter, tier):
         _clean_leftovers(chapter, tier)
-        return _replicate(ch, tier, only, overrides or {}, full, force, jobs, do_publish, executor)
+        return _replicate(ch, tier, only, overrides or {}, full, force, jobs, do_publish, executor, inputs_as_recorded)
 
 
 def _replicate(
@@ -731,16 +959,22 @@ def _replicate(
     jobs: int,
     do_publish: bool,
     executor: str = "local",
+    inputs_as_recorded: bool = False,
 ) -> int:
     chapter = ch.name
+    selected = [a for a in full if a.selected_by(only)]
     # keys over the whole chapter, so a filtered run shares them; an arm that must run gets its key (and
     # its dependents their base keys) once it has run
-    keys, bases, looks = compute_keys(full, ch)
+    recorded = {a.id for a in full if a not in selected} if inputs_as_recorded else None
+    keys, bases, looks = compute_keys(full, ch, recorded)
+    stale_inputs = sorted(k for k in recorded or () if not looks[k].key or looks[k].why.startswith("as recorded"))
     data = data_manifest()
-    selected = [a for a in full if a.selected_by(only)]
     # cached inputs whose hand-off files (runs/, not committed) are gone run again first, without --force
     extra = reruns_for_outputs({a.id for a in selected if force or not keys[a.id]}, full, keys)
-    arms = [a for a in full if a in selected or a.id in extra]
+    # a re-made hand-off may differ from the recorded one (then its producer gets a new key): every arm that
+    # read the old one, down the chain, is checked again once its inputs are done, and runs unless its key holds
+    conditional = downstream(set(extra), full) - {a.id for a in selected} - set(extra)
+    arms = [a for a in full if a in selected or a.id in extra or a.id in conditional]
     by_id = {a.id: a for a in full}
     n = len(arms)
     t_start = time.time()
@@ -760,6 +994,9 @@ def _replicate(
                 f"{', '.join(miss)}, missing from {_rel(arm_paths(arm)[1])}"
             )
             keys[arm.id] = None
+            todo.append((i, arm))
+        elif arm.id in conditional:
+            keys[arm.id] = None  # decided once its inputs have re-run
             todo.append((i, arm))
         elif not force and keys[arm.id]:
             status[arm.id] = "ok"
@@ -821,6 +1058,17 @@ def _replicate(
                     elif all(status.get(d) == "ok" for d in ds) and len(running) < jobs:
                         pending.remove((i, arm))
                         base = arm_base_key(arm, full, keys, data)  # its inputs' keys are all known now
+                        if arm.id in conditional:
+                            looks[arm.id] = cache_lookup(arm, base)
+                            if looks[arm.id].key:
+                                keys[arm.id], status[arm.id] = looks[arm.id].key, "ok"
+                                print(
+                                    f"[{i}/{n}] {arm.id}: cached (key {keys[arm.id][:8]}; its inputs were re-made "
+                                    f"to the same keys)",
+                                    flush=True,
+                                )
+                                continue
+                            reason[arm.id] = "an input's hand-off was re-made with different bytes"
                         if base != bases[arm.id]:  # an input has run since the plan
                             bases[arm.id], looks[arm.id] = base, cache_lookup(arm, base)
                             if not force and looks[arm.id].key:  # it ran to the key this arm was made with
@@ -837,8 +1085,18 @@ def _replicate(
                         )
                         print(f"[{i}/{n}] {arm.id}: running ({why}) ...", flush=True)
                         slot = min(set(range(jobs)) - set(slots.values()))
+                        stale = [d for d in ds if d in stale_inputs]
                         fut = pool.submit(
-                            _run_arm, arm, base, forced, jobs, slot, procs, {d: keys[d] for d in ds}, executor
+                            _run_arm,
+                            arm,
+                            base,
+                            forced,
+                            jobs,
+                            slot,
+                            procs,
+                            {d: keys[d] for d in ds},
+                            executor,
+                            {"inputs_as_recorded": stale} if stale else None,
                         )
                         running[fut], slots[fut] = (i, arm), slot
                 if not running:
@@ -865,12 +1123,14 @@ def _replicate(
                         )
                     else:
                         res = arm_paths(arm)[0]
-                        kept = _read_json(res / "last_failure.json").get("earlier_results_kept")
+                        kept = _read_json(res / "run.json").get("status") == "ok"
+                        fnb = failed_notebook(arm)
+                        where = f"executed notebook: {_rel(fnb)}" if fnb.exists() else "no executed notebook was saved"
                         print(
                             f"[{i}/{n}] {arm.id}: {st.upper()} after {secs:.1f} s — {err}\n"
-                            f"      executed notebook: {_rel(failed_notebook(arm))}\n"
-                            f"      {'earlier results kept in' if kept else 'no earlier results in'} "
-                            f"{_rel(res)} (see last_failure.json)",
+                            f"      {where}\n"
+                            f"      {'earlier results kept in' if kept else 'no earlier results in'} {_rel(res)}"
+                            + (" (see last_failure.json)" if (res / "last_failure.json").exists() else ""),
                             flush=True,
                         )
         except KeyboardInterrupt:
@@ -904,6 +1164,10 @@ def _replicate(
             msg += " Run the missing inputs first (or leave out --notebook)."
         print(msg, flush=True)
         return EXIT_PAUSED if paused and not failed else 1
+    if do_publish:
+        refreshed = refresh_pages(ch, tier, full, {a.id for _, a in todo})
+        if refreshed:
+            print(f"book/{chapter}: text of {', '.join(refreshed)} updated from the notebooks (nothing executed)")
     if do_publish and (todo or _book_incomplete(chapter, tier, full)):
         if all(status.get(a.id) == "ok" for a in full):
             if publish(ch, tier, full, keys):
