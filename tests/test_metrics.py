@@ -26,10 +26,10 @@ from genrep.metrics import (
 from genrep.metrics.extractors import RandConvNet
 from genrep.metrics.inception import (
     FID_WEIGHTS_NAME,
+    inception_state_dict_layout,
     inception_weights_path,
     load_fid_inception,
 )
-from genrep.metrics.inception_net import FIDInceptionV3
 
 
 def _spd(d, rng):
@@ -216,26 +216,30 @@ def test_randconv_is_deterministic_and_handles_grayscale():
 
 
 @pytest.fixture(scope="module")
-def fid_net():
-    torch.manual_seed(0)
-    return FIDInceptionV3().eval()
+def fid_sd():
+    return inception_state_dict_layout(seed=0)  # pytorch-fid's layout, untrained
 
 
-def test_inception_layout_matches_pytorch_fid(fid_net):
-    net, sd = fid_net, fid_net.state_dict()
+def test_inception_layout_is_pytorch_fids(fid_sd, tmp_path):
+    import pytorch_fid.inception
+
+    sd = fid_sd
     assert tuple(sd["Conv2d_1a_3x3.conv.weight"].shape) == (32, 3, 3, 3)
     assert tuple(sd["Mixed_5b.branch_pool.conv.weight"].shape) == (32, 192, 1, 1)
     assert tuple(sd["Mixed_6e.branch7x7_1.conv.weight"].shape) == (192, 768, 1, 1)
     assert tuple(sd["Mixed_7c.branch_pool.conv.weight"].shape) == (192, 2048, 1, 1)
-    assert not any(k.startswith("fc.") for k in sd)  # FID uses pool3; the classifier is dropped
+    assert tuple(sd["fc.weight"].shape) == (1008, 2048)  # pytorch-fid's loader needs the classifier
     assert not any(k.startswith("AuxLogits") for k in sd)
-    assert isinstance(net.Mixed_7c, torch.nn.Module) and net.Mixed_7c.max_pool and not net.Mixed_7b.max_pool
+    torch.save(sd, tmp_path / "w.pth")
+    net = load_fid_inception(tmp_path / "w.pth", check_hash=False)
+    assert isinstance(net.net, pytorch_fid.inception.InceptionV3)
+    assert isinstance(net.net.blocks[3][2], pytorch_fid.inception.FIDInceptionE_2)  # Mixed_7c: max pool
     with torch.no_grad():
         out = net(torch.rand(2, 3, 75, 75) * 2 - 1)  # 75 px: the smallest valid input (fast)
     assert out.shape == (2, 2048) and torch.isfinite(out).all()
 
 
-def test_inception_availability(tmp_path, monkeypatch, fid_net):
+def test_inception_availability(tmp_path, monkeypatch, fid_sd):
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.setenv("GENREP_WEIGHTS", str(empty))
@@ -247,9 +251,9 @@ def test_inception_availability(tmp_path, monkeypatch, fid_net):
         get_extractor("inception", device="cpu")
     # a file with the right name but the wrong content: found, loads structurally, refused by the hash check
     fake = empty / FID_WEIGHTS_NAME
-    torch.save(fid_net.state_dict(), fake)
+    torch.save(fid_sd, fake)
     assert inception_weights_path() == fake and "inception" in available_extractors()
-    load_fid_inception(fake, check_hash=False)  # strict=True load of the pytorch-fid key layout
+    load_fid_inception(fake, check_hash=False)  # pytorch-fid's strict load of its key layout
     with pytest.raises(RuntimeError, match="sha256"):
         load_fid_inception(fake)
 

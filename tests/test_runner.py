@@ -627,13 +627,29 @@ def test_a_run_that_stops_at_max_minutes_is_paused_not_failed(toy_root, capsys):
 
 
 def test_make_book_notices_a_published_notebook_missing_from_book(toy_root, capsys):
-    """Old: the table of contents silently dropped it. Now `genrep book` names it and how to restore it."""
+    """Old: the table of contents silently dropped it. Now `genrep book` names it and how to restore it, and
+    changes nothing while it refuses; a damaged checks.json is one line naming the file."""
     assert main(["replicate", "toy"]) == 0
     assert main(["book", "--pages-only"]) == 0
     (toy_root / "book" / "toy" / "01_train.ipynb").unlink()
+    before = {
+        p: p.read_bytes() for p in toy_root.rglob("*") if p.is_file() and "book" in p.parts or p.name == "_toc.yml"
+    }
     capsys.readouterr()
     assert main(["book", "--pages-only"]) == 1
     err = capsys.readouterr().err
-    assert "book/toy/01_train.ipynb is published" in err and "make replicate CHAPTER=toy CONFIG=reduced" in err
-    assert main(["replicate", "toy"]) == 0  # restores it from runs/
+    assert "book/toy/01_train.ipynb is published" in err and "git checkout -- book/toy/01_train.ipynb" in err
+    assert "make replicate CHAPTER=toy TIER=reduced NOTEBOOK=01_train FORCE=1" in err
+    after = {
+        p: p.read_bytes() for p in toy_root.rglob("*") if p.is_file() and "book" in p.parts or p.name == "_toc.yml"
+    }
+    assert after == before  # nothing written while refusing
+    assert main(["replicate", "toy", "--notebook", "01_train", "--force"]) == 0  # the advised command restores it
     assert (toy_root / "book" / "toy" / "01_train.ipynb").exists()
+    checks = toy_root / "results" / "toy" / "reduced" / "02_summary" / "checks.json"
+    checks.write_text('{"checks": [')
+    capsys.readouterr()
+    assert main(["book", "--pages-only"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "results/toy/reduced/02_summary/checks.json is unreadable" in err, err
+    assert "Traceback" not in err

@@ -65,6 +65,35 @@ with torch.device("meta"):
 table.round(2)
 
 # %% [markdown]
+# ## Fig. 1.1: the GAN workflow
+#
+# Noise z goes through the generator G; the discriminator D sees G's images and real ones and outputs the
+# probability that its input is real; D's loss trains D to tell them apart, and the same judgement, back-propagated
+# through D, trains G to fool it. The paper's caption likens the generator to a VAE's encoder; the VAE network that,
+# like G, maps a code to an image is its decoder. In CycleGAN (Fig. 3.1) G's input is a photo instead of noise.
+
+# %%
+fig, ax = plt.subplots(figsize=(10, 2.8))
+boxes = {
+    "z": (0, 0, "noise z ~ N(0, I)", "#eeeeee"),
+    "g": (3, 0, "generator G", "#cfe3f7"),
+    "fake": (6, 0, "generated image G(z)", "#cfe3f7"),
+    "real": (6, -1.5, "real image x (training set)", "#e6f2d9"),
+    "d": (9, 0, "discriminator D → P(real)", "#f7dccf"),
+    "loss": (9, 1.5, "adversarial loss", "#fff2b3"),
+}
+arrows = [
+    ("z", "g", ""),
+    ("g", "fake", ""),
+    ("fake", "d", ""),
+    ("real", "d", ""),
+    ("d", "loss", ""),
+    ("loss", "g", "gradient: fool D"),
+]
+draw_schematic(ax, boxes, arrows, title="Fig. 1.1 — the GAN workflow (schematic)")
+res.show_figure(fig, "fig_1_1")
+
+# %% [markdown]
 # ## Fig. 3.1: the generator and Fig. 3.2: the discriminators
 
 # %%

@@ -56,7 +56,8 @@ s.show(daf.table_5_x(s, runs, "celeba"))
 # ## Figures 5.1–5.6
 # Samples of Diffused-Flows on each dataset (Figs. 5.1, 5.3, 5.4, with CelebA's grey-background fraction), the three
 # models side by side (Figs. 5.5, 5.6, in the thesis's panel order), and the CIFAR-10 training curve (Fig. 5.2)
-# with the held-out bound beside the objective.
+# with the held-out bound beside the objective. A figure whose arms did not run at this tier is the highest lower
+# tier's, with that tier in its title, or one sentence saying what it needs (CelebA runs at the full tier only).
 
 # %%
 daf.sample_figures(s, runs)
@@ -88,7 +89,7 @@ daf.latents(s)
 # for the ε-MSE (per-batch sd about 20 %, from the random t), over the ~90 batches of a tenth at the cpu tier.
 
 # %%
-daf.structure_check(s)
+daf.structure_check(s, runs)
 daf.loss_checks(s, runs)
 
 # %% [markdown]

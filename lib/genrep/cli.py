@@ -1,4 +1,4 @@
-"""``python -m genrep {list, data, replicate, test-notebooks, book}`` — the Makefile wraps these."""
+"""``python -m genrep {list, data, replicate, status, new-chapter, test-notebooks, book}`` — the Makefile wraps these."""
 
 from __future__ import annotations
 
@@ -235,14 +235,19 @@ def cmd_status(args) -> int:
 
 
 def cmd_book(args) -> int:
-    from genrep.report.book import missing_pages, write_site_pages
+    from genrep.report.book import BookError, missing_pages, write_site_pages
 
-    for p in write_site_pages():
-        print(f"wrote {p.relative_to(repo_root()) if p.is_relative_to(repo_root()) else p}")
-    missing = missing_pages()
+    missing = missing_pages()  # refused before anything is written: the book and _toc.yml stay as they were
     if missing:
         print("error: the book would drop pages:\n  " + "\n  ".join(missing), file=sys.stderr)
         return 1
+    try:
+        written = write_site_pages()
+    except BookError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    for p in written:
+        print(f"wrote {p.relative_to(repo_root()) if p.is_relative_to(repo_root()) else p}")
     if args.pages_only:
         return 0
     jb = shutil.which("jupyter-book") or str(Path(sys.executable).with_name("jupyter-book"))
@@ -252,6 +257,14 @@ def cmd_book(args) -> int:
     if rc == 0:
         print(f"book built in {time.time() - t0:.0f} s: open {site}")
     return rc
+
+
+def cmd_new_chapter(args) -> int:
+    from genrep.runner.newchapter import new_chapter, report
+
+    written = new_chapter(args.name, args.paper, args.title)
+    print(report(written, args.name))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -355,6 +368,12 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--pages-only", action="store_true", help="write the generated pages, skip jupyter-book")
     b.add_argument("--out", help="where _build/ goes (default: the repository)")
     b.set_defaults(fn=cmd_book)
+
+    nc = sub.add_parser("new-chapter", help="write a working skeleton for a new paper's chapter (runs at reduced)")
+    nc.add_argument("name", help="the chapter's folder and module name: lower case, digits, underscores")
+    nc.add_argument("--paper", required=True, help='the paper, e.g. "Author et al. (2024), Title, venue"')
+    nc.add_argument("--title", help="the chapter's title in the book (default: from the name)")
+    nc.set_defaults(fn=cmd_new_chapter)
 
     args = p.parse_args(argv)
     from genrep.runner.chapters import ConfigError

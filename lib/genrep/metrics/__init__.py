@@ -1,14 +1,15 @@
 """Sample-quality and likelihood metrics.
 
-- Fréchet distance / FID (Heusel et al. 2017): ``frechet_distance``, ``feature_stats``, ``fid_from_features``
+- Fréchet distance / FID (Heusel et al. 2017): ``frechet_distance`` (pytorch-fid's), ``feature_stats``,
+  ``fid_from_features``
 - KID (Bińkowski et al. 2018): ``kid_from_features``
 - MiFID (Kaggle's memorisation-informed FID): ``mifid_from_features``
 - precision / recall (Kynkäänniemi et al. 2019): ``precision_recall``; + density / coverage
   (Naeem et al. 2020): ``prdc``
 - bits per dimension: ``bits_per_dim``, ``dequantized_nll_offset``, ``bits_per_dim_dequantized``
 - feature extractors: ``get_extractor``, ``available_extractors``, ``extract_features``,
-  ``inception_weights_path``; TF-Inception features ``inception_features`` (FID's network) and cached
-  real-data references ``reference_features`` / ``reference_stats``
+  ``inception_weights_path``; TF-Inception features ``inception_features`` (FID's network, pytorch-fid's
+  ``InceptionV3``) and cached real-data references ``reference_features`` / ``reference_stats``
 
 Honesty rule: a distance is called FID/KID only on pytorch-fid Inception features; otherwise use the
 extractor's ``metric_name`` / ``kid_name`` (e.g. "FD-cifarnet"). The CifarNet asset is built by

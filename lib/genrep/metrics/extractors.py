@@ -6,15 +6,16 @@
 
 | name      | features                               | input                          | labels           |
 |-----------|----------------------------------------|--------------------------------|------------------|
-| inception | TF-Inception (pytorch-fid layout) pool3, 2048-d | bilinear to 299, [-1, 1], fp32 | FID, KID |
+| inception | pytorch-fid's InceptionV3 (TF weights) pool3, 2048-d | bilinear to 299, [-1, 1], fp32 | FID, KID |
 | inception192 | the same network after its 2nd max pool, 192-d | as inception            | FID-192, KID-192 |
 | cifarnet  | the book's CIFAR-10 classifier, 192-d  | 32x32 antialiased, [0, 1]      | FD-cifarnet, ... |
 | randconv  | fixed random He-init conv net, 256-d   | 64x64 antialiased, [-1, 1]     | FD-randconv, ... |
 
 Grayscale inputs are repeated to RGB. On CUDA the proxies run channels_last under bf16 autocast.
-Inception always runs in fp32 (TF32 off on CUDA), with each batch norm folded into its convolution and
-channels_last memory, in micro-batches of 16 on CPU: 2.4x the plain fp32 TorchScript on the 2-core CPU,
-features equal to 2e-6 relative (``benchmarks/inception_speed.py`` measures both).
+Inception is ``pytorch_fid.inception.InceptionV3`` (:func:`genrep.metrics.inception.load_fid_inception`); it
+always runs in fp32 (TF32 off on CUDA), with each batch norm folded into its convolution and channels_last
+memory, in micro-batches of 16 on CPU: about 2x the plain fp32 TorchScript on the 2-core CPU, features equal
+to ~1e-6 relative (``benchmarks/inception_speed.py`` measures both).
 """
 
 from __future__ import annotations
@@ -71,17 +72,6 @@ class _Penultimate(nn.Module):
 
     def forward(self, x):
         return self.model.features(x)
-
-
-class _Tap(nn.Module):
-    """Inception features of one depth (``FIDInceptionV3.taps``) as a plain module."""
-
-    def __init__(self, net, dim):
-        super().__init__()
-        self.net, self.dim = net, dim
-
-    def forward(self, x):
-        return self.net.taps(x, (self.dim,))[self.dim]
 
 
 def fold_batchnorm(net: nn.Module) -> nn.Module:
@@ -229,17 +219,17 @@ def get_extractor(name: str, device=None) -> Extractor:
     if name in ("inception", "inception192"):
         if inception_weights_path() is None:
             raise FileNotFoundError(missing_weights_message())
-        net = fold_batchnorm(load_fid_inception())
         dim = 2048 if name == "inception" else 192
+        net = fold_batchnorm(load_fid_inception(dims=dim))
         where = "pool3" if dim == 2048 else "second max pool"
         impl = (
-            f"TF-Inception 2015-12-05 (pytorch-fid layout) {where} {dim}-d, weights {weights_checksum()}, "
-            "bilinear 299 without antialias, fp32, BN folded, channels_last"
+            f"TF-Inception 2015-12-05 (pytorch-fid {_pytorch_fid_version()} InceptionV3) {where} {dim}-d, weights "
+            f"{weights_checksum()}, bilinear 299 without antialias, fp32, BN folded, channels_last"
         )
         suffix = "" if dim == 2048 else "-192"
         ext = Extractor(
             name,
-            net if dim == 2048 else _Tap(net, dim),
+            net,
             dim,
             299,
             "FID" + suffix,
@@ -289,9 +279,16 @@ def get_extractor(name: str, device=None) -> Extractor:
     return ext
 
 
+def _pytorch_fid_version() -> str:
+    from importlib.metadata import version
+
+    return version("pytorch-fid")
+
+
 def inception_features(images, dims: int = 2048, batch_size: int = 64, device=None, progress=None) -> np.ndarray:
-    """TF-Inception features of uint8 images [N, C, H, W] (C = 1 or 3) as float32 numpy [N, dims], with
-    pytorch-fid's preprocessing (/255, bilinear to 299 without antialias, 2x-1, grey repeated to RGB).
+    """TF-Inception features (pytorch-fid's InceptionV3) of uint8 images [N, C, H, W] (C = 1 or 3) as float32
+    numpy [N, dims], with pytorch-fid's preprocessing (/255, bilinear to 299 without antialias, 2x-1, grey
+    repeated to RGB).
     ``dims``: 2048 (pool3, FID) or 192 (after the second max pool, the "FID-192" some papers report)."""
     if dims not in (2048, 192):
         raise ValueError(f"dims must be 2048 or 192, got {dims!r}")

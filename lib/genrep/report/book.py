@@ -22,7 +22,7 @@ import yaml
 
 from genrep.paths import book_dir, chapters_dir, repo_root, results_dir
 
-from . import forest, render
+from . import coverage, forest, render
 from .publish import clean_book
 from .tables import TIER_NOTE, TIERS, VERDICTS, tier_rank
 
@@ -60,11 +60,24 @@ def published(chapter: str) -> dict | None:
         return None
 
 
+class BookError(ValueError):
+    """The book cannot be generated from what results/ and book/ hold (the message names the file and the fix)."""
+
+
 def chapter_checks(chapter: str, tier: str) -> tuple[list[dict], str]:
     """All checks of a chapter at a tier (from every arm's checks.json) and the data note."""
     checks, data = [], ""
     for p in sorted((results_dir() / chapter / tier).glob("*/checks.json")):
-        d = json.loads(p.read_text())
+        try:
+            d = json.loads(p.read_text())
+            if not isinstance(d, dict) or not isinstance(d.get("checks", []), list):
+                raise ValueError("not a checks.json object")
+        except (OSError, ValueError) as e:
+            raise BookError(
+                f"{_rel_to_root(p)} is unreadable ({type(e).__name__}); re-make it: make replicate "
+                f"CHAPTER={chapter} TIER={tier} NOTEBOOK={p.parent.name} (or restore it: git checkout -- "
+                f"{_rel_to_root(p)})"
+            ) from None
         checks += [{**c, "_notebook": p.parent.name} for c in d.get("checks", [])]
         data = data or d.get("data", "")
     return checks, data
@@ -139,10 +152,20 @@ def summary_arm(chapter: str) -> str | None:
     return with_checks[-1] if with_checks else None
 
 
-def toc_pages(chapters: list[str] | None = None, limit: int = MAX_TOC) -> dict[str, list[str]]:
+GUIDES = ("adding_a_chapter",)  # book/<page>.md written by hand, listed after the chapters under "Contributing"
+
+
+def guide_pages() -> list[Path]:
+    """The guides (``GUIDES``) present under book/, in toc order."""
+    return [book_dir() / f"{g}.md" for g in GUIDES if (book_dir() / f"{g}.md").exists()]
+
+
+def toc_pages(chapters: list[str] | None = None, limit: int | None = None) -> dict[str, list[str]]:
     """Chapter -> the arms shown as pages, summary first, then one page per notebook (its first arm). When
-    the landing pages plus these pages exceed ``limit``, the chapter with the most pages gives up its last
-    non-summary notebook page (that notebook is then a download on the landing page) until they fit."""
+    the landing pages plus these pages exceed ``limit`` (default: MAX_TOC less the guides), the chapter with the
+    most pages gives up its last non-summary notebook page (that notebook is then a download on the landing page)
+    until they fit."""
+    limit = MAX_TOC - len(guide_pages()) if limit is None else limit
     chapters = chapters if chapters is not None else [d.name for d in _chapter_dirs() if published(d.name)]
     pages: dict[str, list[str]] = {}
     for ch in chapters:
@@ -344,6 +367,10 @@ def landing_page(chapter: str) -> str:
     if sanity:
         lines += ["### Sanity checks", "", "Pipeline checks: pass or fail, never on the scoreboard.", ""]
         lines += [render.sanity_table(checks), ""]
+    cov = coverage.coverage_table(chapter, tier, style=not claims)
+    if cov:
+        lines += ["## The paper's tables and figures in this book", "", coverage.summary_line(chapter, tier), ""]
+        lines += [cov, ""]
     lines += ["## Reproduce", "", *reproduce_box(chapter, tier)]
     errata = meta.get("errata") or []
     lines += ["## Errata and deviations", ""]
@@ -474,15 +501,17 @@ def missing_pages() -> list[str]:
             if not (book_dir() / d.name / f"{arm}.ipynb").exists():
                 out.append(
                     f"book/{d.name}/{arm}.ipynb is published (published.json, tier {pub.get('tier')}) but missing; "
-                    f"`make replicate CHAPTER={d.name} CONFIG={pub.get('tier')}` restores it from runs/, or re-runs "
-                    f"it with FORCE=1 NOTEBOOK={arm}"
+                    f"restore the committed page with `git checkout -- book/{d.name}/{arm}.ipynb`, or re-make it "
+                    f"with `make replicate CHAPTER={d.name} TIER={pub.get('tier')} NOTEBOOK={arm} FORCE=1`"
                 )
     return out
 
 
 def toc() -> dict:
-    """Front page; per chapter its landing page, then its summary, then one page per notebook (≤ MAX_TOC)."""
+    """Front page; per chapter its landing page, then its summary, then one page per notebook, then the guides
+    (≤ MAX_TOC entries in all)."""
     chapters = []
+    guides = [{"file": _rel_to_root(p.with_suffix(""))} for p in guide_pages()]
     pages = toc_pages()
     for d in _chapter_dirs():
         if d.name not in pages:
@@ -494,6 +523,8 @@ def toc() -> dict:
     out = {"format": "jb-book", "root": _rel_to_root(book_dir() / "intro")}
     if chapters:
         out["parts"] = [{"caption": "Chapters", "chapters": chapters}]
+    if guides:
+        out.setdefault("parts", []).append({"caption": "Contributing", "chapters": guides})
     return out
 
 
@@ -524,9 +555,9 @@ def write_site_pages() -> list[Path]:
     forest.png files) and _toc.yml."""
     written = []
     bd = book_dir()
+    pages = generated_pages()  # everything read and checked before anything is written (BookError names a bad file)
     bd.mkdir(parents=True, exist_ok=True)
     written += clean_book(bd)  # executed notebooks without machine paths or progress bars (idempotent)
-    pages = generated_pages()
     toc_text = pages.pop("_toc.yml")
     for rel, text in pages.items():
         path = Path(rel) if Path(rel).is_absolute() else repo_root() / rel

@@ -43,6 +43,33 @@ def items(chapter: str, root: Path | None = None) -> list[dict]:
     return list((yaml.safe_load(path.read_text()) or {}).get("items") or [])
 
 
+def item(chapter: str, item_id: str) -> dict:
+    """The declared item ``item_id`` of a chapter (KeyError naming the declared ids when there is none)."""
+    found = [it for it in items(chapter) if it.get("id") == item_id]
+    if not found:
+        raise KeyError(
+            f"{chapter}: no item {item_id!r} in chapter.yaml; declared: {[it['id'] for it in items(chapter)]}"
+        )
+    return found[0]
+
+
+def lower_tier(chapter: str, tier: str, folder: str, name: str, results: Path | None = None) -> str | None:
+    """The highest tier below ``tier`` whose results hold ``<folder>/<name>`` (None when none does)."""
+    base = (results or results_dir()) / chapter
+    for t in reversed(TIERS[: tier_rank(tier)]):
+        if (base / t / folder / name).is_file():
+            return t
+    return None
+
+
+def absent_sentence(chapter: str, item_id: str, tier: str, results: Path | None = None) -> str:
+    """One sentence for a page that does not show ``item_id`` at ``tier``: what it is and where (or whether) the
+    book has it, from its declaration in chapter.yaml."""
+    it = item(chapter, item_id)
+    _, _, text = status(chapter, it, tier, results)
+    return f"{it['id']} ({it['caption']}) is not produced at the {tier} tier: {text}."
+
+
 def item_paths(chapter: str, tier: str, item: dict, results: Path | None = None) -> list[Path]:
     """The existing files of ``item`` at ``tier``: ``<results>/<chapter>/<tier>/<folder>/<file>`` where the folder
     is the notebook's (``<notebook>`` or ``<notebook>-<arm>``, ``arm`` a glob; any of its arms when none is given)."""
@@ -88,19 +115,23 @@ def status(chapter: str, item: dict, shown: str, results: Path | None = None) ->
         best = max(lower, key=tier_rank)
         higher = [t for t in tiers if tier_rank(t) > tier_rank(shown)]
         return LOWER, best, f"{LOWER} ({best})" + (f"; also at {'/'.join(higher)}" if higher else "")
+    unmade = [t for t in tiers if tier_rank(t) <= tier_rank(shown)]
+    if unmade:
+        return MISSING, "—", f"{MISSING}: declared for {', '.join(unmade)}; needs a run of {item['notebook']}"
     higher = [t for t in tiers if tier_rank(t) > tier_rank(shown)]
     if higher:
         need = item.get("needs") or f"a run of the {'/'.join(higher)} tier"
-        return GPU_ONLY, "—", f"{'/'.join(higher)} only: needs {need}"
-    return MISSING, "—", f"{MISSING}: declared for {', '.join(tiers)} but no results there"
+        return GPU_ONLY, "—", f"{GPU_ONLY} ({'/'.join(higher)}): needs {need}"
+    return MISSING, "—", f"{MISSING}: declared for {', '.join(tiers)}, not produced"
 
 
 def rows(chapter: str, shown: str, results: Path | None = None) -> list[dict]:
-    """One row per declared item: id, caption, kind, tier, status."""
+    """One row per declared item: id, caption, kind, tier, status, note."""
     out = []
     for it in items(chapter):
         kind, tier, text = status(chapter, it, shown, results)
-        out.append({"id": it["id"], "caption": it["caption"], "kind": kind, "tier": tier, "status": text})
+        row = {"id": it["id"], "caption": it["caption"], "kind": kind, "tier": tier, "status": text}
+        out.append({**row, "note": it.get("note", "")})
     return out
 
 
@@ -123,7 +154,9 @@ def coverage_table(chapter: str, shown: str, style: bool = True, results: Path |
     body = []
     for r in rs:
         item = f"<b>{render._e(r['id'])}</b><br><span class='genrep-small'>{render._e(r['caption'])}</span>"
-        body.append(f"<tr><td>{item}</td><td>{render._e(r['tier'])}</td><td>{render._e(r['status'])}</td></tr>")
+        note = f"<br><span class='genrep-small'>{render._e(r['note'])}</span>" if r["note"] else ""
+        cells = f"<td>{item}</td><td>{render._e(r['tier'])}</td><td>{render._e(r['status'])}{note}</td>"
+        body.append(f"<tr>{cells}</tr>")
     table = f'<table class="genrep-claims"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
     return (render.STYLE if style else "") + table
 
@@ -135,4 +168,16 @@ def summary_line(chapter: str, shown: str, results: Path | None = None) -> str:
     return f"Of the paper's {c['items']} tables, figures and ablations declared here: " + ", ".join(parts) + "."
 
 
-__all__ = ["KINDS", "TIERS", "counts", "coverage_table", "item_paths", "items", "produced", "rows", "status"]
+__all__ = [
+    "KINDS",
+    "absent_sentence",
+    "counts",
+    "coverage_table",
+    "item_paths",
+    "item",
+    "items",
+    "lower_tier",
+    "produced",
+    "rows",
+    "status",
+]

@@ -12,7 +12,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-TIERS = ("reduced", "cpu", "budget", "full")  # in increasing order of scale: reduced < cpu < budget < full
+from genrep.tiers import TIERS, highest_tier, tier_rank  # noqa: F401  (re-exported: the report speaks of tiers)
+
 TIER_NOTE = {
     "reduced": "reduced tier: CPU smoke run on subsets or stand-ins; not a replication",
     "cpu": "cpu tier: at most ~60 min per chapter on a 2-core CPU, real data; decides the claims that small "
@@ -42,19 +43,6 @@ def sanity_result(ok: bool | None, tier: str, min_tier: str | None = None) -> st
         return "not run"
     tier_rank(tier)
     return "not run" if ok is None else ("pass" if ok else "fail")
-
-
-def tier_rank(tier: str) -> int:
-    """Position of ``tier`` in :data:`TIERS` (reduced = 0); a clear ValueError for an unknown name."""
-    if tier not in TIERS:
-        raise ValueError(f"unknown tier {tier!r}; valid tiers: {', '.join(TIERS)}")
-    return TIERS.index(tier)
-
-
-def highest_tier(tiers) -> str | None:
-    """The highest of ``tiers`` (full > budget > cpu > reduced); None when there are none."""
-    tiers = list(tiers)
-    return max(tiers, key=tier_rank) if tiers else None
 
 
 def testable(tier: str, min_tier: str | None = None) -> bool:

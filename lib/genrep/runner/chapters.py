@@ -66,7 +66,7 @@ from pathlib import Path
 import yaml
 
 from genrep.paths import chapters_dir
-from genrep.report.tables import TIERS
+from genrep.tiers import TIERS
 
 INJECTED = ("tier", "results_dir", "runs_dir")  # every notebook declares these; the runner sets them
 TIER_KEYS = {"description", "jobs", "threads", "params", "notebooks"}

@@ -44,8 +44,8 @@ from genrep.paths import book_dir, repo_root, results_dir, runs_dir
 from genrep.report.book import write_site_pages
 from genrep.report.provenance import run_record, write_json
 from genrep.report.publish import publish_notebook, thin_figures
-from genrep.report.tables import TIERS
 from genrep.runtime.signals import SignalHandlers
+from genrep.tiers import TIERS
 
 from . import cache, faults
 from .chapters import Arm, Chapter, ConfigError, _unknown, load_chapter

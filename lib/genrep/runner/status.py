@@ -20,7 +20,7 @@ import subprocess
 from dataclasses import dataclass
 
 from genrep.paths import repo_root, results_dir
-from genrep.report.tables import TIERS
+from genrep.tiers import TIERS
 
 from .chapters import Arm, list_chapters, load_chapter
 from .replicate import _read_json, arm_paths, data_manifest, stale_arms

@@ -4,7 +4,7 @@ beside the thesis's numbers, and the headline checks, built from the arms' metri
     s, r = load(results_dir, tier)           # the Summary and every arm's metrics (None where an arm did not run)
     s.show(table_5_1(s, r)); s.show(table_5_2(s, r)); s.show(table_5_x(s, r, "mnist"))
     sample_figures(s, r); fig_5_2(s, r); latents(s)
-    structure_check(s); loss_checks(s, r); fid_order_checks(s, r); speed_checks(s, r)
+    structure_check(s, r); loss_checks(s, r); fid_order_checks(s, r); speed_checks(s, r)
     likelihood_checks(s, r); diagnostic_checks(s, r); s.finish()
     # each claim's decision is a function of plain numbers (loss_claim, fid_order, speed_control, nsf_fast,
     # bound_below, still_falling_trend, cifar_worst, latent_gap, grey_majority): tests/both_ways calls them
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..coverage import absent_sentence, lower_tier
 from ..figures import show_grid
 from ..summary import Summary
 from ..tables import ReplicationTable, within
@@ -184,14 +185,36 @@ def table_5_x(s: Summary, r: Runs, d: str) -> ReplicationTable:
 
 
 # -- figures --------------------------------------------------------------------------------------------------
-def _grid_or_note(s: Summary, r: Runs, ax, arm: str, title: str) -> None:
+# A figure whose arms did not run at this tier is never drawn as an empty panel: the page shows the highest lower
+# tier's figure with that tier in its title (displayed, not saved among this tier's results), or else one sentence
+# from the item's declaration in chapter.yaml (what it needs).
+CHAPTER = "diffusion_augmented_flows"
 
+
+def _samples(s: Summary, arm: str) -> tuple[object, str] | None:
+    """(25 samples, the tier they come from) of ``arm``: this tier's, else the highest lower tier's; None if none."""
     x = s.res.load_images("samples25", arm)
-    if x is None:
-        ax.text(0.5, 0.5, f"{title}\n{r.not_run}", ha="center", va="center", fontsize=8)
-        ax.set_axis_off()
-    else:
-        show_grid(ax, x, nrow=5, title=title)
+    if x is not None:
+        return x, s.tier
+    t = lower_tier(CHAPTER, s.tier, arm, "samples25.png", s.res.dir.parent.parent.parent)
+    return (s.res.load_images("samples25", f"../{t}/{arm}"), t) if t else None
+
+
+def _tier_label(s: Summary, t: str) -> str:
+    return f"{t} tier" if t == s.tier else f"{t} tier; not run at the {s.tier} tier"
+
+
+def _finish(s: Summary, fig, name: str, t: str) -> None:
+    """Save the figure among this tier's results when it is this tier's, and show it."""
+    import matplotlib.pyplot as plt
+
+    if t == s.tier:
+        s.res.save_figure(fig, name)
+    plt.show()
+
+
+def _absent(s: Summary, item_id: str) -> None:
+    print(absent_sentence(CHAPTER, item_id, s.tier, s.res.dir.parent.parent.parent))
 
 
 def sample_figures(s: Summary, r: Runs) -> None:
@@ -204,41 +227,54 @@ def sample_figures(s: Summary, r: Runs) -> None:
         ("fig_5_3", "cifar10", "CIFAR-10"),
         ("fig_5_4", "celeba", "CelebA"),
     ]:
+        fig_id = f"Fig. {name[4:].replace('_', '.')}"
+        got = _samples(s, f"04_diffused_flows-{d}")
+        if got is None:
+            _absent(s, fig_id)
+            continue
+        x, t = got
         fig, ax = plt.subplots(figsize=(3.6, 3.9))
-        label = f"Fig. {name[4:].replace('_', '.')}: Diffused-Flows, {title}\n({s.tier} tier)"
-        _grid_or_note(s, r, ax, f"04_diffused_flows-{d}", label)
-        if d == "celeba" and r.m["df"][d]:
+        show_grid(ax, x, nrow=5, title=f"{fig_id}: Diffused-Flows, {title}\n({_tier_label(s, t)})")
+        if d == "celeba" and t == s.tier and r.m["df"][d]:
             ax.set_xlabel(f"grey-background fraction {r.m['df'][d]['grey_background_fraction']:.2f}", fontsize=8)
-        s.res.save_figure(fig, name)
-        plt.show()
+        _finish(s, fig, name, t)
     for name, d, order in [("fig_5_5", "celeba", ("ddpm", "nsf", "df")), ("fig_5_6", "mnist", ("df", "ddpm", "nsf"))]:
+        fig_id = f"Fig. {name[4:].replace('_', '.')}"
+        got = [_samples(s, f"{MODELS[k][2]}-{d}") for k in order]
+        tiers = {g[1] for g in got if g is not None}
+        if None in got or len(tiers) != 1:  # the three panels must come from one tier
+            _absent(s, fig_id)
+            continue
+        (t,) = tiers
         fig, axes = plt.subplots(1, 3, figsize=(10, 3.8))
-        for ax, k in zip(axes, order, strict=True):
-            _grid_or_note(s, r, ax, f"{MODELS[k][2]}-{d}", f"{MODELS[k][1]} - {d.upper()}")
-        fig.suptitle(f"Fig. {name[4:].replace('_', '.')}: model comparison ({s.tier} tier)", fontsize=9)
-        s.res.save_figure(fig, name)
-        plt.show()
+        for ax, k, (x, _) in zip(axes, order, got, strict=True):
+            show_grid(ax, x, nrow=5, title=f"{MODELS[k][1]} - {d.upper()}")
+        fig.suptitle(f"{fig_id}: model comparison ({_tier_label(s, t)})", fontsize=9)
+        _finish(s, fig, name, t)
 
 
 def fig_5_2(s: Summary, r: Runs) -> None:
-    """Fig. 5.2: the CIFAR-10 training objective per epoch (bits/dim) with the held-out bound beside it."""
+    """Fig. 5.2: the CIFAR-10 training objective per epoch (bits/dim) with the held-out bound beside it (this
+    tier's run, else the highest lower tier's)."""
     import matplotlib.pyplot as plt
     import pandas as pd
 
-    c = r.m["df"]["cifar10"]
+    arm, c, t = "04_diffused_flows-cifar10", r.m["df"]["cifar10"], s.tier
+    if not c:
+        t = lower_tier(CHAPTER, s.tier, arm, "metrics.json", s.res.dir.parent.parent.parent)
+        if t is None:
+            _absent(s, "Fig. 5.2")
+            return
+        c = s.metrics(f"../{t}/{arm}")
     fig, ax = plt.subplots(figsize=(6, 3.4))
-    if c:
-        log, D = pd.DataFrame(c["epoch_log"]), math.prod(c["config"]["image_size"])
-        ax.plot(log.epoch, log.loss_raw / (D * math.log(2)), "o-", ms=3, label=f"training objective ({c['objective']})")
-        b = c["held_out_bounds"]
-        ax.plot([int(k) for k in b], list(b.values()), "s--", ms=4, label="held-out nll_bpd_bound")
-        ax.legend(fontsize=7)
-        ax.set(xlabel="epoch", ylabel="bits/dim")
-    else:
-        ax.text(0.5, 0.5, r.not_run, ha="center")
-    ax.set_title(f"Fig. 5.2: CIFAR-10 training loss vs epochs ({s.tier} tier)", fontsize=9)
-    s.res.save_figure(fig, "fig_5_2")
-    plt.show()
+    log, D = pd.DataFrame(c["epoch_log"]), math.prod(c["config"]["image_size"])
+    ax.plot(log.epoch, log.loss_raw / (D * math.log(2)), "o-", ms=3, label=f"training objective ({c['objective']})")
+    b = c["held_out_bounds"]
+    ax.plot([int(k) for k in b], list(b.values()), "s--", ms=4, label="held-out nll_bpd_bound")
+    ax.legend(fontsize=7)
+    ax.set(xlabel="epoch", ylabel="bits/dim")
+    ax.set_title(f"Fig. 5.2: CIFAR-10 training loss vs epochs ({_tier_label(s, t)})", fontsize=9)
+    _finish(s, fig, "fig_5_2", t)
 
 
 def latents(s: Summary):
@@ -464,9 +500,23 @@ def grey_majority(fraction: float, n: int) -> Comparison:
     )
 
 
-def structure_check(s: Summary) -> None:
-    """Sanity: every table and figure written above exists."""
-    missing = [f for f in FILES if not (s.res.dir / f).exists()]
+def expected_files(r: Runs) -> list[str]:
+    """The tables and figures this tier writes: every table, Fig. 4.2's latent panel, and each sample figure (and
+    Fig. 5.2) whose arms ran at this tier (the others are shown from a lower tier, or named in one sentence)."""
+    ran = {
+        "fig_5_1": r.m["df"]["mnist"],
+        "fig_5_2": r.m["df"]["cifar10"],
+        "fig_5_3": r.m["df"]["cifar10"],
+        "fig_5_4": r.m["df"]["celeba"],
+        "fig_5_5": r.every("celeba"),
+        "fig_5_6": r.every("mnist"),
+    }
+    return [f for f in FILES if ran.get(f.removesuffix(".png"), True)]
+
+
+def structure_check(s: Summary, r: Runs) -> None:
+    """Sanity: every table and figure this tier writes (:func:`expected_files`) exists."""
+    missing = [f for f in expected_files(r) if not (s.res.dir / f).exists()]
     forward = (s.res.arm("04_diffused_flows-mnist") / "fig_4_2_forward.png").exists()
     s.sanity("structure", not missing and forward, f"missing {missing or 'none'}; fig_4_2_forward written: {forward}")
 
