@@ -1,4 +1,4 @@
-"""``python -m genrep {list, data, replicate, status, new-chapter, test-notebooks, book}`` — the Makefile wraps these."""
+"""``python -m genrep {list, data, replicate, status, new-chapter, test-notebooks, book}``; the Makefile wraps them."""
 
 from __future__ import annotations
 
