@@ -60,6 +60,27 @@ def test_the_hand_off_and_the_run_environment_are_in_the_keys():
     assert cache.run_env(1, "cpu")["device"] == "cpu"
 
 
+def test_a_checkpoint_is_hashed_by_its_contents_not_its_wall_clock(tmp_path):
+    import torch
+
+    m = torch.nn.Linear(3, 2)
+    opt = torch.optim.Adam(m.parameters())
+    m(torch.randn(4, 3)).sum().backward()
+    opt.step()  # Adam keeps a 0-d step tensor
+    payload = {"step": 3, "state": {"m": m.state_dict(), "opt": opt.state_dict()}, "elapsed_s": 1.0}
+    p = tmp_path / "ckpt.pt"
+    torch.save(payload, p)
+    h = cache.handoff_file_hash(p)
+    torch.save({**payload, "elapsed_s": 2.5}, p)  # another run of the same configuration: other wall time
+    assert cache.handoff_file_hash(p) == h
+    with torch.no_grad():
+        m.weight[0, 0] += 1e-6
+    torch.save({**payload, "state": {"m": m.state_dict(), "opt": opt.state_dict()}}, p)
+    assert cache.handoff_file_hash(p) != h  # different weights
+    (tmp_path / "samples.npz").write_bytes(b"abc")
+    assert cache.handoff_file_hash(tmp_path / "samples.npz") == cache.handoff_hashes(tmp_path, ["*.npz"])["samples.npz"]
+
+
 def _status(*args) -> tuple[int, str]:
     import contextlib
     import io

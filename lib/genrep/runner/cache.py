@@ -217,8 +217,8 @@ def _feed(h, obj) -> None:
     import torch
 
     if isinstance(obj, torch.Tensor):
-        t = obj.detach().cpu().contiguous()
-        h.update(f"T{t.dtype}{tuple(t.shape)}".encode())
+        t = obj.detach().cpu().reshape(-1).contiguous()  # 0-d tensors (step counters) as 1-d: viewable as bytes
+        h.update(f"T{t.dtype}{tuple(obj.shape)}".encode())
         h.update(t.view(torch.uint8).numpy().tobytes() if t.numel() else b"")
     elif isinstance(obj, np.ndarray):
         h.update(f"A{obj.dtype}{obj.shape}".encode())
@@ -253,7 +253,10 @@ def handoff_file_hash(path: Path) -> str:
         except Exception:
             return file_hexdigest(path)[:16]
         h = hashlib.sha256()
-        _feed(h, obj)
+        try:
+            _feed(h, obj)
+        except Exception:  # an object this walk cannot read: its bytes are a safe (stricter) stand-in
+            return file_hexdigest(path)[:16]
         return "c" + h.hexdigest()[:15]
     return file_hexdigest(path)[:16]
 

@@ -148,6 +148,7 @@ def heusel_fig3(s: Summary, dist: dict, has_fid: dict):
             vals = " → ".join(f"{v:.3g}" for v in sub.sort_values("level").fd)
             t.add(kind, f"{m['metric_names'][ext]} on {ds}", claim, vals, m["monotone"][f"{ext}/{kind}"])
     s.res.save_table(t)
+    heusel_fig3_figure(s, dist, has_fid)
     for ds, m in dist.items():
         for kind in HEUSEL + (["mode_dropping"] if ds == "cifar10" else []):
             cid = f"fig3_{kind}_{ds}" if kind in HEUSEL else f"{kind}_{ds}"
@@ -388,3 +389,39 @@ def arm_minutes(s: Summary, notebooks: list[str]) -> str:
     total = sum(v or 0 for v in walls.values()) / 60
     per_arm = {k: round(v or 0) for k, v in walls.items()}
     return f"{s.tier} tier: {total:.1f} min over {len(walls)} arms (plus this summary); per arm: {per_arm}"
+
+
+def heusel_fig3_figure(s: Summary, dist: dict, has_fid: dict):
+    """Fig. 3 of Heusel et al. as a figure: the distance against the disturbance level, one panel per kind, one
+    line per dataset (the intervals of each step are in the table and the claims); without TF-Inception the first
+    proxy is drawn under its own name."""
+    import matplotlib.pyplot as plt
+
+    kinds = list(DISTURBANCES)
+    fig, axes = plt.subplots(1, len(kinds), figsize=(2.3 * len(kinds), 2.6), squeeze=False)
+    names = set()
+    for ax, kind in zip(axes[0], kinds, strict=True):
+        for ds, m in dist.items():
+            ext = "inception" if has_fid.get(ds) else next(iter(m["metric_names"]))
+            rows = sorted(
+                (r for r in m["rows"] if (r["extractor"], r["kind"]) == (ext, kind)), key=lambda r: r["level"]
+            )
+            if not rows:
+                continue
+            names.add(m["metric_names"][ext])
+            x = [r["level"] for r in rows]
+            y = [r["fd"] for r in rows]
+            ax.plot(x, y, marker="o", ms=3, label=f"{ds} (n = {m['n_pool']} vs {m['n_ref']})")
+        ax.set_title(kind.replace("_", " "), fontsize=8)
+        ax.set_xlabel("disturbance level", fontsize=7)
+        ax.tick_params(labelsize=6)
+    axes[0][0].set_ylabel(" / ".join(sorted(names)) or "distance", fontsize=7)
+    axes[0][-1].legend(fontsize=6, frameon=False)
+    fig.suptitle(
+        f"Heusel et al. (2017), Fig. 3, regenerated — {s.tier} tier; "
+        + "; ".join(m["data"] for m in dist.values())[:160],
+        fontsize=7,
+    )
+    fig.tight_layout()
+    s.res.show_figure(fig, "fig_3")
+    return fig
