@@ -829,3 +829,33 @@ def test_old_checks_json_reads_with_the_new_fields(tmp_path):
     assert (a["kind"], a["outcome"], a["counted"], a["test"], a["premise"]) == ("claim", "replicated", True, None, None)
     assert (b["outcome"], b["counted"], b["needs"]) == (None, False, None)
     assert (c["outcome"], c["counted"], c["ours_claim"], c["interval_of"]) == ("not replicated", True, False, "")
+
+
+def test_one_verdict_one_version_of_the_code_for_code_keyed_records(tmp_path):
+    """Records keyed by code: arms made at two commits with unchanged code are one version (cache hits);
+    a module that changed in between, another environment or other notebook code is refused."""
+    from genrep.report.summary import same_commit
+
+    env = {"threads": 1, "torch": "2.14", "device": "cpu"}
+
+    def rec(name, commit, imports, notebook="04_vae", code="n1", e=env):
+        d = tmp_path / name
+        d.mkdir()
+        r = {"key_scheme": 2, "git": {"commit": commit * 40}, "imports": imports, "env": e}
+        r.update(notebook=notebook, notebook_code=code)
+        (d / "run.json").write_text(json.dumps(r))
+        return d
+
+    a = rec("04_vae-s0", "a", {"genrep/models/vae.py": "h1", "genrep/report/results.py": "r1"})
+    b = rec("04_vae-s1", "b", {"genrep/models/vae.py": "h1"})
+    g = rec("02_gan-s0", "c", {"genrep/models/dcgan.py": "g1", "genrep/report/results.py": "r1"}, "02_gan", "n2")
+    assert same_commit([a, b, g]) == "a" * 40
+    c = rec("04_vae-s2", "c", {"genrep/models/vae.py": "h2"})
+    with pytest.raises(ValueError, match="genrep/models/vae.py differs between 04_vae-s0 and 04_vae-s2"):
+        same_commit([a, c])
+    d = rec("04_vae-s3", "a", {"genrep/models/vae.py": "h1"}, code="n9")
+    with pytest.raises(ValueError, match="different code of notebook 04_vae"):
+        same_commit([a, d])
+    e = rec("04_vae-s4", "a", {"genrep/models/vae.py": "h1"}, e={**env, "threads": 2})
+    with pytest.raises(ValueError, match="different environments"):
+        same_commit([a, e])

@@ -16,6 +16,7 @@ Chapter-specific reading of the arms' metrics stays in the notebook or in ``genr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -218,8 +219,8 @@ class Summary:
         return chk
 
     def same_commit(self, arms: Sequence[str]) -> str | None:
-        """Refuse to join arms (seeds, arms) from different commits or parameters behind one verdict
-        (:func:`same_commit` on this chapter's arm folders); returns the shared commit (None when no record
+        """Refuse to join arms (seeds, arms) made by different versions of the code behind one verdict
+        (:func:`same_commit` on this chapter's arm folders); returns a commit of theirs (None when no record
         says)."""
         return same_commit([self.res.arm(a) for a in arms])
 
@@ -374,14 +375,18 @@ def _wall_s(arm_dir: Path) -> float | None:
 
 
 def same_commit(arm_dirs: Sequence[str | Path]) -> str | None:
-    """One verdict, one commit: the arms behind one verdict (``run.json`` in each folder) must come from the same
-    sources: the same commit (``git.commit``, or ``commit``) and, for a run published from uncommitted changes
-    (``--allow-dirty``), the same ``dirty.diff``. Parameters are not compared: arms differ in them by design, and
-    a run whose parameters differ from its tier file's is stale (``genrep status``). Arms whose record names no
-    commit (older records) or that have no ``run.json`` are compared on nothing. Returns the shared commit (None
-    when no record names one); raises ValueError naming the arms."""
-    import hashlib
-
+    """One verdict, one version of the code: the arms behind one verdict (``run.json`` in each folder) must have
+    been made by the same sources. Records keyed by code (``key_scheme`` 2) say exactly which: every library
+    module two of them imported hashes the same in both, their run environment (threads, torch, device) is the
+    same, and arms of one notebook ran the same notebook code, so arms made at different commits whose code did
+    not change in between (cache hits) are one version. Older records are compared by commit (and, when made
+    from uncommitted changes, by their ``dirty.diff``). Parameters are not compared: arms differ in them by
+    design. Returns a commit of the records (None when none names one); raises ValueError naming the arms."""
+    recs = [(Path(d).name, r) for d in arm_dirs if (r := _run_record(Path(d))) is not None]
+    keyed = [(n, r) for n, r in recs if r.get("key_scheme") == 2 and isinstance(r.get("imports"), dict)]
+    if keyed and len(keyed) == len(recs):
+        _same_sources(keyed)
+        return next((c for _, r in keyed if (c := (r.get("git") or {}).get("commit"))), None)
     commits: dict[str, list[str]] = {}
     for d in arm_dirs:
         d = Path(d)
@@ -405,3 +410,28 @@ def same_commit(arm_dirs: Sequence[str | Path]) -> str | None:
             f"re-run them together"
         )
     return next(iter(commits), "")[:40] or None
+
+
+def _same_sources(keyed: list[tuple[str, dict]]) -> None:
+    seen: dict[str, tuple[str, str]] = {}
+    for name, rec in keyed:
+        for f, h in rec["imports"].items():
+            if f in seen and seen[f][1] != h:
+                raise ValueError(
+                    f"the arms behind one verdict come from different versions of the code: {f} differs between "
+                    f"{seen[f][0]} and {name}; re-run them together"
+                )
+            seen.setdefault(f, (name, h))
+    envs = {json.dumps(r.get("env"), sort_keys=True): n for n, r in keyed}
+    if len(envs) > 1:
+        raise ValueError(f"the arms behind one verdict ran in different environments: {', '.join(envs.values())}")
+    nbs: dict[str, tuple[str, str]] = {}
+    for name, rec in keyed:
+        nb, code = rec.get("notebook"), rec.get("notebook_code")
+        if nb and code:
+            if nb in nbs and nbs[nb][1] != code:
+                raise ValueError(
+                    f"the arms behind one verdict ran different code of notebook {nb} ({nbs[nb][0]} vs {name}); "
+                    f"re-run them together"
+                )
+            nbs.setdefault(nb, (name, code))

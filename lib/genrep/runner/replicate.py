@@ -599,6 +599,7 @@ def _run_arm_inner(
         extra={
             **_throughput(tmp_res),
             "key_scheme": cache.KEY_SCHEME,
+            "notebook_code": cache.notebook_code_hash(arm.notebook.source),
             "base_key": base,
             "env": arm_env(arm),
             "upstream": upstream_keys or {},
