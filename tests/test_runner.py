@@ -472,12 +472,12 @@ def test_an_interrupt_before_any_checkpoint_promises_no_resume(toy_root):
         time.sleep(3.0)
         t0 = time.time()
         os.kill(p.pid, signal.SIGINT)
-        out, _ = p.communicate(timeout=60)
+        out, _ = p.communicate(timeout=150)  # generous on a loaded machine; the assertion below is the claim
     finally:
         if p.poll() is None:
             os.killpg(p.pid, signal.SIGKILL)
     assert p.returncode == 130, out
-    assert time.time() - t0 < 30  # not after the 60 s sleep
+    assert time.time() - t0 < 55  # not after the 60 s sleep
     assert "01_train: stopped before a checkpoint was saved; the next run starts it from the beginning" in out
     assert "resumes" not in out and "resume" not in out.splitlines()[-1]
 

@@ -217,7 +217,7 @@ window.addEventListener("load", function () {
   });
   document.body.setAttribute("data-broken-images", JSON.stringify(bad));
   var W = document.documentElement.clientWidth, claims = [];
-  document.querySelectorAll("table.genrep-claims:not(.genrep-sanity)").forEach(function (tb) {
+  document.querySelectorAll("table.genrep-claims:not(.genrep-sanity):not(.genrep-coverage)").forEach(function (tb) {
     var box = tb.getBoundingClientRect(), parent = tb.parentElement.getBoundingClientRect();
     var rows = [];
     tb.querySelectorAll("tbody tr").forEach(function (tr) {

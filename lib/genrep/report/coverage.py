@@ -157,7 +157,10 @@ def coverage_table(chapter: str, shown: str, style: bool = True, results: Path |
         note = f"<br><span class='genrep-small'>{render._e(r['note'])}</span>" if r["note"] else ""
         cells = f"<td>{item}</td><td>{render._e(r['tier'])}</td><td>{render._e(r['status'])}{note}</td>"
         body.append(f"<tr>{cells}</tr>")
-    table = f'<table class="genrep-claims"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    table = (
+        f'<table class="genrep-claims genrep-coverage"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
     return (render.STYLE if style else "") + table
 
 
