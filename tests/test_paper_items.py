@@ -114,5 +114,5 @@ def test_status_says_where_the_reader_finds_each_item(tmp_path):
 
 def test_coverage_table_is_html_in_the_column_style():
     html = coverage.coverage_table("controlling_generative_models", "cpu")
-    assert 'class="genrep-claims"' in html and "table-layout:fixed" in html
+    assert 'class="genrep-claims genrep-coverage"' in html and "table-layout:fixed" in html
     assert "Table 5.1" in html and "missing: needs" in html
