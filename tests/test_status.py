@@ -414,3 +414,23 @@ def test_a_remade_handoff_keeps_the_chapter_consistent(toy_root, capsys):
     out = capsys.readouterr().out
     assert "03_report: running (an input's hand-off was re-made with different bytes)" in out, out
     assert _status("--tier", "reduced")[0] == 0
+
+
+def test_a_closed_pipe_is_dropped_not_raised():
+    import errno
+    import io
+
+    from genrep.runner.console import PipeSafe
+
+    class Closed(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(errno.EPIPE, "closed")
+
+        def flush(self):
+            raise BrokenPipeError(errno.EPIPE, "closed")
+
+    out = PipeSafe(Closed())
+    assert out.write("abc") == 3 and out.broken
+    out.flush()  # silent once broken
+    live = PipeSafe(io.StringIO())
+    assert live.write("hi") == 2 and live.getvalue() == "hi" and not live.broken

@@ -20,30 +20,25 @@ class PipeSafe:
         self._stream = stream
         self.broken = False
 
-    def write(self, text):
+    def _call(self, fn, *args):
         if self.broken:
-            return len(text)
+            return None
         try:
-            return self._stream.write(text)
+            return fn(*args)
         except (BrokenPipeError, ValueError):
             self.broken = True
         except OSError as e:
             if e.errno != errno.EPIPE:
                 raise
             self.broken = True
-        return len(text)
+        return None
+
+    def write(self, text):
+        out = self._call(self._stream.write, text)
+        return len(text) if out is None else out
 
     def flush(self):
-        if self.broken:
-            return
-        try:
-            self._stream.flush()
-        except (BrokenPipeError, ValueError):
-            self.broken = True
-        except OSError as e:
-            if e.errno != errno.EPIPE:
-                raise
-            self.broken = True
+        self._call(self._stream.flush)
 
     def __getattr__(self, name):
         return getattr(self._stream, name)
